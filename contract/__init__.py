@@ -1,0 +1,85 @@
+"""contract — do the OpenAPI spec, the docs pages and the live API agree, and where not, who is wrong?
+
+The pipeline, one subpackage per stage, one data model (`contract.model`) through all:
+
+    load (contract.load, contract.lint) → generate (contract.generate) → replay
+    → compare (contract.docs, contract.compare) → report (contract.report)
+
+Public API::
+
+    spec = contract.load_spec("specs/adapty-api.yaml")
+    findings = contract.lint(spec)
+    validators = contract.Validators(spec)
+    page = contract.read_docs("specs/000_f29c871810a0beae.txt")
+    drift = contract.compare(spec, [page])
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from contract.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_UNREACHABLE, ContractError, InputError
+from contract.model import (
+    Case,
+    Constraint,
+    Exchange,
+    Finding,
+    Location,
+    Operation,
+    Severity,
+    Violation,
+)
+
+# Heavier stages load on first use, so `import contract` (and the CLI) stays fast.
+_LAZY = {
+    "Spec": "contract.load",
+    "load_spec": "contract.load",
+    "lint": "contract.lint",
+    "Validators": "contract.validate",
+    "read_docs": "contract.docs",
+    "compare": "contract.compare",
+    "Sandbox": "contract.sandbox",
+}
+
+if TYPE_CHECKING:
+    from contract.compare import compare
+    from contract.docs import read_docs
+    from contract.lint import lint
+    from contract.load import Spec, load_spec
+    from contract.sandbox import Sandbox
+    from contract.validate import Validators
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'contract' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "Case",
+    "Constraint",
+    "ContractError",
+    "Exchange",
+    "Finding",
+    "InputError",
+    "Location",
+    "Operation",
+    "Sandbox",
+    "Severity",
+    "Spec",
+    "Validators",
+    "Violation",
+    "compare",
+    "lint",
+    "load_spec",
+    "read_docs",
+]

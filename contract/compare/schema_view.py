@@ -1,0 +1,196 @@
+"""What a spec schema says about one property, in the terms a docs table uses.
+
+Docs tables state a type, required/nullable flags, enums and limits per field;
+to compare, the spec side is reduced to the same facts: `$ref`s followed (with
+the pointer of where each fact is written, for the finding's location), `allOf`
+merged, `oneOf`/`anyOf` read as alternatives, and `nullable` read with the
+spec's nullable policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract.load import Spec
+from contract.load.refs import join
+from contract.model import Location
+from contract.schema import nullable_honoured
+
+_MAX_HOPS = 32
+
+
+@dataclass(slots=True)
+class Node:
+    """A schema with where it is written (pointer inside the document `ref` names; "" = root)."""
+
+    schema: dict[str, Any]
+    pointer: str
+    ref: str | None = None
+
+    def location(self, spec: Spec) -> Location:
+        return spec.location(self.pointer, self.ref)
+
+
+@dataclass(slots=True)
+class ObjectView:
+    """An object schema's properties (allOf merged) and which of them are required."""
+
+    properties: dict[str, Node] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+    node: Node | None = None
+
+
+def deref(spec: Spec, node: Node) -> Node:
+    """Follow a chain of `$ref`s; sibling keywords of a `$ref` (3.1) are kept on top."""
+    hops = 0
+    current = node
+    siblings: dict[str, Any] = {}
+    while isinstance(current.schema, dict) and isinstance(current.schema.get("$ref"), str) and hops < _MAX_HOPS:
+        ref = current.schema["$ref"]
+        siblings.update({k: v for k, v in current.schema.items() if k != "$ref" and k not in siblings})
+        try:
+            _, pointer, target = spec.resolver.resolve(ref)
+        except (KeyError, LookupError):
+            break
+        file_part = ref.partition("#")[0]
+        current = Node(target if isinstance(target, dict) else {}, pointer, file_part or current.ref)
+        hops += 1
+    if siblings:
+        merged = dict(current.schema)
+        for k, v in siblings.items():
+            merged.setdefault(k, v)
+        return Node(merged, current.pointer, current.ref)
+    return current
+
+
+def object_view(spec: Spec, node: Node, depth: int = 0) -> ObjectView:
+    """Properties of an object schema, through $ref and allOf."""
+    view = ObjectView(node=node)
+    if depth > _MAX_HOPS:
+        return view
+    node = deref(spec, node)
+    view.node = node
+    schema = node.schema
+    for n, part in enumerate(schema.get("allOf") or []):
+        if isinstance(part, dict):
+            sub = object_view(spec, Node(part, join(node.pointer, "allOf", n), node.ref), depth + 1)
+            view.properties.update(sub.properties)
+            view.required |= sub.required
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for name, sub_schema in props.items():
+            if isinstance(sub_schema, dict):
+                view.properties[str(name)] = Node(sub_schema, join(node.pointer, "properties", name), node.ref)
+    view.required |= {str(r) for r in schema.get("required") or [] if isinstance(r, str)}
+    return view
+
+
+@dataclass(slots=True)
+class Facts:
+    """Type(s) without null, nullability, format and enum of one schema."""
+
+    types: set[str]
+    nullable: bool
+    format: str | None
+    enum: list[Any] | None
+
+
+def facts(spec: Spec, node: Node, depth: int = 0) -> Facts:
+    node = deref(spec, node)
+    schema = node.schema
+    types: set[str] = set()
+    nullable = bool(schema.get("nullable")) and nullable_honoured(spec.nullable, spec.version)
+    raw = schema.get("type")
+    if isinstance(raw, str):
+        types.add(raw)
+    elif isinstance(raw, list):
+        types |= {t for t in raw if isinstance(t, str)}
+    fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
+    enum = list(schema["enum"]) if isinstance(schema.get("enum"), list) else None
+    if "const" in schema:
+        enum = [schema["const"]]
+    if depth < _MAX_HOPS:
+        for key in ("oneOf", "anyOf"):
+            branches = schema.get(key)
+            if isinstance(branches, list) and branches:
+                for n, branch in enumerate(branches):
+                    if isinstance(branch, dict):
+                        sub = facts(spec, Node(branch, join(node.pointer, key, n), node.ref), depth + 1)
+                        types |= sub.types
+                        nullable = nullable or sub.nullable
+        for n, part in enumerate(schema.get("allOf") or []):
+            if isinstance(part, dict):
+                sub = facts(spec, Node(part, join(node.pointer, "allOf", n), node.ref), depth + 1)
+                if not raw:
+                    types |= sub.types
+                fmt = fmt or sub.format
+                enum = enum if enum is not None else sub.enum
+    if "null" in types:
+        nullable = True
+        types.discard("null")
+    if not types:
+        if "properties" in schema or "additionalProperties" in schema:
+            types.add("object")
+        elif "items" in schema:
+            types.add("array")
+    if enum is not None and None in enum:
+        nullable = True
+        enum = [v for v in enum if v is not None]
+    return Facts(types, nullable, fmt, enum)
+
+
+def effective(spec: Spec, node: Node, keyword: str, depth: int = 0) -> tuple[Any, Node]:
+    """The value of a limit keyword (through $ref, allOf and the branches it applies to) and where."""
+    node = deref(spec, node)
+    schema = node.schema
+    if keyword in schema:
+        return schema[keyword], node
+    if depth >= _MAX_HOPS:
+        return None, node
+    for n, part in enumerate(schema.get("allOf") or []):
+        if isinstance(part, dict):
+            value, where = effective(spec, Node(part, join(node.pointer, "allOf", n), node.ref), keyword, depth + 1)
+            if value is not None:
+                return value, where
+    for key in ("oneOf", "anyOf"):
+        branches = [Node(b, join(node.pointer, key, n), node.ref)
+                    for n, b in enumerate(schema.get(key) or []) if isinstance(b, dict)]
+        relevant = [b for b in branches if _applies(spec, b, keyword)]
+        values = [effective(spec, b, keyword, depth + 1) for b in relevant]
+        if relevant and all(v is not None for v, _ in values):
+            numbers = [v for v, _ in values]
+            return (max(numbers) if keyword.startswith("max") else min(numbers)) if keyword != "pattern" \
+                else numbers[0], values[0][1]
+    return None, node
+
+
+def _applies(spec: Spec, node: Node, keyword: str) -> bool:
+    types = facts(spec, node).types
+    if keyword in ("maxLength", "minLength", "pattern"):
+        return not types or "string" in types
+    if keyword in ("maxItems", "minItems"):
+        return not types or "array" in types
+    return True
+
+
+def entry_node(spec: Spec, node: Node, part: str) -> Node | None:
+    """The schema of a key-value collection's keys or values (`part` = "key" | "value").
+
+    Arrays of {key, value} objects (custom attributes) and maps (propertyNames /
+    additionalProperties) are both used for the same idea.
+    """
+    node = deref(spec, node)
+    items = node.schema.get("items")
+    if isinstance(items, dict):
+        view = object_view(spec, Node(items, join(node.pointer, "items"), node.ref))
+        if part in view.properties:
+            return view.properties[part]
+    view = object_view(spec, node)
+    if part in view.properties:
+        return view.properties[part]
+    keyword = "propertyNames" if part == "key" else "additionalProperties"
+    sub = node.schema.get(keyword)
+    if isinstance(sub, dict):
+        return Node(sub, join(node.pointer, keyword), node.ref)
+    return None

@@ -1,0 +1,772 @@
+"""Cases for one operation: conforming ones, and violating ones site by site.
+
+Everything that costs (schema inlining, pools, compiled validators, sites) is
+built once per operation; each case then costs microseconds plus one pass
+through the gate. Every case draws from its own `random.Random`, seeded from
+(seed, operation, mode, index), so output is reproducible and a larger
+`--count` extends a smaller one instead of reshuffling it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any
+
+from contract.generate.draw import derive_seed
+from contract.generate.extra import ExtraCheck, ExtraConstraint, merge_into, merged_node, split_location
+from contract.generate.formats import custom_formats, is_header_value
+from contract.generate.gate import Expect, Gate
+from contract.generate.normalise import Unsatisfiable, formats_in, inline
+from contract.generate.sites import EXTRA_PROPERTY, Site, body_sites, escape, instance_pointer, param_sites
+from contract.generate.strategies import RANDOM, BudgetExceeded, Compiler, Gen, Plan, canonical, wire
+from contract.generate.violations import MISSING, candidates, describe, without
+from contract.load import Spec
+from contract.model import (
+    Case,
+    Constraint,
+    Finding,
+    MediaType,
+    Operation,
+    Parameter,
+    SecurityScheme,
+    Severity,
+)
+from contract.validate import CompiledSchema, Validators, coerce, is_json_media, match_media
+
+__all__ = ["OperationGenerator"]
+
+_WRONG_MEDIA = ("text/plain", "application/x-unknown-type")
+
+
+class _NoCandidate(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Draft:
+    params: dict[tuple[str, str], Any] = field(default_factory=dict)
+    body: Any = MISSING
+    media_type: str | None = None
+    raw_body: bytes | None = None
+    drop_security: bool = False
+
+
+@dataclass(slots=True)
+class _Param:
+    param: Parameter
+    tree: Any  # normalised spec schema
+    gen_tree: Any  # with extra constraints merged
+    gen: Gen | None
+
+
+class OperationGenerator:
+    """Builds once, then produces conforming and violating cases of one operation."""
+
+    def __init__(self, spec: Spec, operation: Operation, *, seed: int, headers: Mapping[str, str] | None,
+                 extra: Sequence[ExtraConstraint], budget: float, validators: Validators | None = None) -> None:
+        self.spec, self.op, self.seed = spec, operation, seed
+        self.findings: list[Finding] = []
+        self.discarded: dict[str, int] = {}
+        self.deadline = time.monotonic() + budget
+        self.user_headers = {k: v for k, v in (headers or {}).items()}
+        self._user_lower = {k.lower(): v for k, v in self.user_headers.items()}
+        self.validator = (validators or Validators(spec)).request(operation)
+        self.extras = [e for e in extra if e.operation == operation.key]
+        self.gen_map: dict[int, tuple[Any, Any]] = {}
+
+        self.media: MediaType | None = _pick_media(operation)
+        self.body_tree: Any = None
+        if self.media is not None and self.media.schema is not None:
+            self.body_tree = inline(spec.json_schema(self.media.schema, "request"))
+        self.body_gen_tree = self.body_tree
+        for e in self.extras:
+            if e.part == "body" and e.keyword != "either" and self.body_gen_tree is not None:
+                self.body_gen_tree = merge_into(self.body_gen_tree, e, self.gen_map)
+
+        self.params: list[_Param] = []
+        for p in operation.parameters:
+            tree = inline(spec.json_schema(p.schema, "request")) if p.schema is not None else {"type": "string"}
+            gen_tree = tree
+            for e in self.extras:
+                if e.part == p.location and e.keyword != "either" and _same_name(e.location, p.name, e.part):
+                    gen_tree = merge_into(gen_tree, e, self.gen_map)
+            self.params.append(_Param(p, tree, gen_tree, None))
+
+        formats = formats_in(self.body_gen_tree) if self.body_gen_tree is not None else set()
+        for prm in self.params:
+            formats |= formats_in(prm.gen_tree)
+        fmt_strategies, unknown = custom_formats(formats)
+        for name in unknown:
+            self._finding("generate.unknown-format", Severity.INFO,
+                          f"{operation.key}: format {name!r} is unknown: generated as a plain string")
+        self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline)
+
+        self.body_gen: Gen | None = None
+        if self.body_gen_tree is not None:
+            self.body_gen = self.compiler.gen(self.body_gen_tree)
+        for prm in self.params:
+            try:
+                prm.gen = self.compiler.gen(prm.gen_tree, name=prm.param.name, context=prm.param.location)
+            except Unsatisfiable as exc:
+                if prm.param.required:
+                    raise Unsatisfiable(f"{prm.param.location} parameter {prm.param.name!r}: {exc}") from None
+                self._finding("generate.parameter-skipped", Severity.INFO,
+                              f"{operation.key}: optional {prm.param.location} parameter {prm.param.name!r} is "
+                              f"never sent: {exc}")
+
+        self.credentials = self._credentials()
+        checks = [ExtraCheck(e, self._param_tree(e)) for e in self.extras]
+        self.extra_checks = checks
+        self.gate = Gate(self.validator, checks,
+                         cookies=any(p.param.location == "cookie" for p in self.params)
+                         or any(loc == "cookie" for loc, _, _ in self.credentials))
+        self.sites = self._sites()
+        compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
+        broken = getattr(compiled, "broken", None)
+        if broken:
+            self._finding("generate.validator-unusable", Severity.WARNING,
+                          f"{operation.key}: the validator cannot check the request body ({broken}); "
+                          "body constraints get no violating cases")
+            for site in self.sites:
+                if site.part == "body" and not site.note:
+                    site.note = "the validator cannot check this body"
+        self._acceptors: dict[int, Any] = {}
+        self._items_rnd = Random(derive_seed(seed, operation.key, "items"))
+
+    # -- public ---------------------------------------------------------------------------
+
+    def conforming(self, count: int) -> list[Case]:
+        out: list[Case] = []
+        sweeps = min(self.compiler.max_edges, 24)
+        i = 0
+        limit = 5 * count + 50
+        while len(out) < count and i < limit:
+            if time.monotonic() > self.deadline:
+                self._budget_finding("conforming", len(out), count)
+                break
+            rnd = Random(derive_seed(self.seed, self.op.key, "conforming", i))
+            plan = (Plan(realistic=True, optional="all") if i == 0 else Plan(realistic=True, optional="none")
+                    if i == 1 else Plan(sweep=i - 2, optional="all") if i < 2 + sweeps else RANDOM)
+            i += 1
+            try:
+                case = self._finish(self._base(rnd, plan), "conforming", None)
+            except (Unsatisfiable, _NoCandidate):
+                continue
+            except BudgetExceeded:
+                self._budget_finding("conforming", len(out), count)
+                break
+            reason = self.gate.conforming(case)
+            if reason is None:
+                out.append(case)
+            else:
+                self._discard(reason)
+        if not out and count > 0 and not any(f.check == "generate.budget" for f in self.findings):
+            reason = next(iter(self.discarded), "no attempt produced a case")
+            self._finding("generate.unsatisfiable", Severity.WARNING,
+                          f"cannot generate for {self.op.key}: {reason}")
+        return out
+
+    def violating(self, count: int) -> list[Case]:
+        """At least `count` cases and at least one per constraint that can be broken alone."""
+        out: list[Case] = []
+        live = [s for s in self.sites if not s.note]
+        rnd_round = 0
+        while live:
+            progress = False
+            for site in list(live):
+                if time.monotonic() > self.deadline:
+                    self._budget_finding("violating", len(out), count)
+                    return out
+                case = self._violate(site, rnd_round)
+                if case is None:
+                    if site.cases == 0:
+                        live.remove(site)
+                    continue
+                site.cases += 1
+                progress = True
+                out.append(case)
+                if len(out) >= count and all(s.cases for s in live):
+                    return out
+            rnd_round += 1
+            if not progress or rnd_round > 10 * count + 10:
+                break
+        return out
+
+    # -- building requests --------------------------------------------------------------
+
+    def _base(self, rnd: Random, plan: Plan) -> _Draft:
+        draft = _Draft()
+        for prm in self.params:
+            p = prm.param
+            user = self._user_lower.get(p.name.lower()) if p.location == "header" else None
+            if user is not None:
+                draft.params[(p.location, p.name)] = user
+                continue
+            if prm.gen is None:
+                continue
+            if p.required or plan.optional == "all" or (plan.optional == "random" and rnd.random() < 0.5):
+                draft.params[(p.location, p.name)] = prm.gen.generate(rnd, plan)
+        for e in self.extras:
+            if e.keyword == "either" and not any(self._present(draft, e.part, n) for n in e.value):
+                name = e.value[rnd.randrange(len(e.value))]
+                prm_ = next((x for x in self.params if x.param.location == e.part and
+                             _same_name(name, x.param.name, e.part)), None)
+                value = prm_.gen.generate(rnd, plan) if prm_ and prm_.gen else "example"
+                draft.params[(e.part, prm_.param.name if prm_ else name)] = value
+        if self.media is not None:
+            draft.media_type = self.media.media_type
+            required = self.validator.body_required
+            if required or plan.optional == "all" or plan.realistic or rnd.random() < 0.9:
+                draft.body = self.body_gen.generate(rnd, plan) if self.body_gen is not None else {}
+        return draft
+
+    def _present(self, draft: _Draft, part: str, name: str) -> bool:
+        if part == "header" and name.lower() in self._user_lower:
+            return True
+        return any(loc == part and _same_name(n, name, part) for loc, n in draft.params)
+
+    def _finish(self, draft: _Draft, mode: str, label: Constraint | None) -> Case:
+        headers: dict[str, str] = {}
+        query: dict[str, str] = {}
+        path: dict[str, str] = {}
+        cookies: list[str] = []
+        for (loc, name), value in draft.params.items():
+            text = wire(value)
+            if loc == "header":
+                headers[name] = text
+            elif loc == "query":
+                query[name] = text
+            elif loc == "path":
+                path[name] = text
+            else:
+                cookies.append(f"{name}={text}")
+        if not draft.drop_security:
+            for loc, name, value in self.credentials:
+                if loc == "header":
+                    headers.setdefault(name, value)
+                elif loc == "query":
+                    query.setdefault(name, value)
+                else:
+                    cookies.append(f"{name}={value}")
+        has_body = draft.body is not MISSING or draft.raw_body is not None
+        if has_body and draft.media_type:
+            headers["Content-Type"] = draft.media_type
+        lowered = {k.lower() for k in headers}
+        for k, v in self.user_headers.items():
+            if k.lower() not in lowered:
+                headers[k] = v
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        return Case(operation=self.op.key, method=self.op.method, path=self.op.path, path_params=path,
+                    headers=headers, query=query, body=draft.body if draft.body is not MISSING else None,
+                    has_body=has_body, media_type=draft.media_type if has_body else None,
+                    raw_body=draft.raw_body, mode=mode, label=label)  # type: ignore[arg-type]
+
+    # -- violations -----------------------------------------------------------------------
+
+    def _violate(self, site: Site, rnd_round: int) -> Case | None:
+        for attempt in range(4 if site.cases == 0 else 2):
+            rnd = Random(derive_seed(self.seed, self.op.key, "violating", site.ident, rnd_round, attempt))
+            try:
+                built = self._build_violation(site, rnd, rnd_round)
+            except (_NoCandidate, Unsatisfiable) as exc:
+                if site.cases == 0 and attempt == 3:
+                    site.note = str(exc) or "no value breaks only this constraint"
+                continue
+            except BudgetExceeded:
+                return None
+            case, check = built
+            reason = check(case)
+            if reason is None:
+                return case
+            self._discard(reason)
+            if site.cases == 0 and attempt == 3:
+                site.note = f"every candidate failed the gate ({reason})"
+        return None
+
+    def _build_violation(self, site: Site, rnd: Random, rnd_round: int) -> tuple[Case, Any]:
+        draft = self._base(rnd, RANDOM)
+        if site.part == "request":
+            return self._request_violation(site, draft, rnd)
+        if site.extra is not None and site.extra.keyword == "either":
+            for name in site.extra.value:
+                for key in [k for k in draft.params if k[0] == site.extra.part and _same_name(k[1], name, k[0])]:
+                    del draft.params[key]
+                if site.extra.part == "header" and name.lower() in self._user_lower:
+                    draft.params[("header", "\0dropped:" + name.lower())] = True
+            check = next(c for c in self.extra_checks if c.extra is site.extra)
+            label = self._label(site, None, f"neither {' nor '.join(site.extra.value)}")
+            return self._finish_clean(draft, label), lambda c: self.gate.extra_violating(c, check)
+        if site.part == "body":
+            if draft.body is MISSING:
+                draft.body = self.body_gen.generate(rnd) if self.body_gen is not None else {}
+            chosen: list[Any] = []
+            draft.body = self._place(draft.body, self.body_tree, site.steps,
+                                     lambda base, node: self._pick(site, base, rnd, rnd_round, chosen), rnd)
+            value = chosen[0]
+        else:
+            prm = next(x for x in self.params if x.param.location == site.part and x.param.name == site.param)
+            key = (prm.param.location, prm.param.name)
+            if site.location is None:  # a missing required parameter
+                draft.params.pop(key, None)
+                if prm.param.location == "header" and prm.param.name.lower() in self._user_lower:
+                    draft.params[("header", "\0dropped:" + prm.param.name.lower())] = True
+                label = self._label(site, None, f"missing required {site.part} {site.param!r}")
+                case = self._finish_clean(draft, label)
+                return case, lambda c: self.gate.violating(c, Expect(site.part, site.param or "", "required"))
+            current = draft.params.get(key, MISSING)
+            chosen = []
+            draft.params[key] = self._place(current, prm.tree, site.steps,
+                                            lambda base, node: self._pick(site, base, rnd, rnd_round, chosen), rnd)
+            value = chosen[0]
+        label_name = self._label_name(site)
+        label = self._label(site, value, describe(site, value, label_name))
+        case = self._finish_clean(draft, label)
+        if site.extra is not None:
+            check = next(c for c in self.extra_checks if c.extra is site.extra)
+            return case, lambda c: self.gate.extra_violating(c, check)
+        expect = self._expect(site, case)
+        return case, lambda c: self.gate.violating(c, expect)
+
+    def _finish_clean(self, draft: _Draft, label: Constraint) -> Case:
+        dropped = {k[1][len("\0dropped:"):] for k in draft.params if k[1].startswith("\0")}
+        draft.params = {k: v for k, v in draft.params.items() if not k[1].startswith("\0")}
+        case = self._finish(draft, "violating", label)
+        for name in dropped:
+            for k in [k for k in case.headers if k.lower() == name]:
+                del case.headers[k]
+        return case
+
+    def _request_violation(self, site: Site, draft: _Draft, rnd: Random) -> tuple[Case, Any]:
+        kind = site.param
+        if kind in ("content-type", "parse") and draft.body is MISSING:
+            draft.body = self.body_gen.generate(rnd) if self.body_gen is not None else {}
+        if kind == "body":
+            draft.body = MISSING
+            label = self._label(site, None, "no request body")
+            return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("body", "", "required"))
+        if kind == "content-type":
+            media = next(m for m in _WRONG_MEDIA if match_media(m, self.validator.content) is None)
+            draft.media_type = media
+            label = self._label(site, media, f"body sent as {media}")
+            return self._finish_clean(draft, label), lambda c: self.gate.violating(
+                c, Expect("content-type", "", "content-type"))
+        if kind == "parse":
+            text = json.dumps(draft.body, ensure_ascii=False, separators=(",", ":"))
+            broken = text[:-1] if text[:1] in "{[\"" and len(text) > 1 else text + "}"
+            draft.raw_body = broken.encode("utf-8")
+            label = self._label(site, None, "truncated JSON body" if broken != text + "}" else
+                                "JSON body with trailing garbage")
+            return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("body", "", "parse"))
+        # security
+        draft.drop_security = True
+        for loc, name, _ in self._all_credentials():
+            draft.params.pop((loc, name), None)
+            if loc == "header" and name.lower() in self._user_lower:
+                draft.params[("header", "\0dropped:" + name.lower())] = True
+        label = self._label(site, None, "no credentials")
+        return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("security", "", "security"))
+
+    def _pick(self, site: Site, base: Any, rnd: Random, rnd_round: int, chosen: list[Any]) -> Any:
+        accept = self._acceptor(site)
+        seen: set[str] = set()
+        ok = []
+        for c in candidates(site, base, rnd, self._make_items):
+            key = canonical(c)
+            if key not in seen:
+                seen.add(key)
+                if accept(c):
+                    ok.append(c)
+        if not ok:
+            raise _NoCandidate(f"no value breaks only {site.keyword} here")
+        value = ok[rnd_round % len(ok)]
+        chosen.append(value)
+        return value
+
+    def _acceptor(self, site: Site) -> Any:
+        hit = self._acceptors.get(id(site))
+        if hit is not None:
+            return hit
+        loc = site.location if isinstance(site.location, dict) else {}
+        if site.extra is not None:
+            spec_ok = CompiledSchema(loc).is_valid
+            mine = CompiledSchema({site.keyword: site.value}).is_valid
+            others = [CompiledSchema({e.keyword: e.value}).is_valid for e in self.extras
+                      if e is not site.extra and e.part == site.part and e.keyword != "either" and
+                      e.location == site.extra.location]
+
+            def check(v: Any) -> bool:
+                return spec_ok(v) and not mine(v) and all(o(v) for o in others)
+        else:
+            rest = without(loc, site.holder, site.keyword,
+                           also=("enum", "const") if site.keyword == "type" else (),
+                           drop_required=site.name if site.keyword == "required" else None)
+            rest_ok = CompiledSchema(rest).is_valid
+            full_ok = CompiledSchema(loc).is_valid
+            gen_loc = merged_node(site.location, self.gen_map)
+            gen_loc = None if gen_loc is site.location else gen_loc
+            strict_ok = None
+            if gen_loc is not None:
+                strict_ok = CompiledSchema(without(gen_loc, site.holder, site.keyword,
+                                                   also=("enum", "const") if site.keyword == "type" else (),
+                                                   drop_required=site.name if site.keyword == "required"
+                                                   else None)).is_valid
+
+            def check(v: Any) -> bool:
+                return rest_ok(v) and not full_ok(v) and (strict_ok is None or strict_ok(v))
+
+        if site.steps and site.steps[-1][0] == "branch":
+            # The value itself sits in a branch: every other branch must reject it too.
+            holder_node = _node_at(self.body_tree if site.part == "body" else self._param_root(site),
+                                   site.steps[:-1])
+            comb, index = site.steps[-1][1], site.steps[-1][2]
+            siblings = [CompiledSchema(b).is_valid for i, b in enumerate(holder_node.get(comb) or [])
+                        if i != index and isinstance(b, dict | bool)]
+            branch_check = check
+
+            def check(v: Any) -> bool:
+                return branch_check(v) and not any(s(v) for s in siblings)
+
+        if site.part in ("header", "query", "path", "cookie"):
+            inner = check
+            top = next((x.tree for x in self.params if x.param.location == site.part and
+                        x.param.name == site.param), {})
+
+            def check(v: Any) -> bool:
+                text = wire(v)
+                if site.part in ("header", "cookie") and not is_header_value(text):
+                    return False
+                if site.part == "path" and text in ("", ".", ".."):
+                    return False
+                if site.steps:  # an array item: the validator splits on commas, then coerces each item
+                    return "," not in text and inner(coerce(text, site.location))
+                return inner(coerce(text, top))
+
+        self._acceptors[id(site)] = check
+        return check
+
+    def _param_root(self, site: Site) -> Any:
+        return next((x.tree for x in self.params if x.param.location == site.part and
+                     x.param.name == site.param), {})
+
+    def _make_items(self, array_schema: Any, n: int) -> list[Any] | None:
+        node = merged_node(array_schema, self.gen_map)
+        if not isinstance(node, dict):
+            return None
+        items = node.get("items")
+        if items is False or n < 0:
+            return None
+        gen = self.compiler.gen(items if isinstance(items, dict) else {})
+        rnd = self._items_rnd
+        out: list[Any] = []
+        seen: set[str] = set()
+        for _ in range(5 * n + 10):
+            if len(out) >= n:
+                break
+            v = gen.generate(rnd)
+            if node.get("uniqueItems"):
+                if canonical(v) in seen:
+                    continue
+                seen.add(canonical(v))
+            out.append(v)
+        return out if len(out) >= n else None
+
+    def _place(self, value: Any, schema: Any, steps: tuple[Any, ...], make: Any, rnd: Random) -> Any:
+        """`value` with the location at the end of `steps` replaced by `make(base, node)`."""
+        if not steps:
+            base = value
+            if base is MISSING or base is None:
+                base = self._fresh(schema, rnd)
+            return make(base, schema)
+        step, child_schema = steps[0], steps[0][-1]
+        if step[0] == "branch":
+            if value is MISSING or not self.compiler.compiled(child_schema).is_valid(value):
+                value = self._fresh(child_schema, rnd)
+            return self._place(value, child_schema, steps[1:], make, rnd)
+        if step[0] == "key":
+            if not isinstance(value, dict):
+                value = self._fresh(schema, rnd)
+                if not isinstance(value, dict):
+                    value = {}
+            new = self._place(value.get(step[1], MISSING), child_schema, steps[1:], make, rnd)
+            return {**value, step[1]: new}
+        i = step[1]
+        if not isinstance(value, list):
+            value = self._fresh(schema, rnd)
+            if not isinstance(value, list):
+                value = []
+        items = list(value)
+        if len(items) <= i:
+            more = self._make_items(schema, i + 1 - len(items))
+            if more is None:
+                raise _NoCandidate("cannot make the array long enough")
+            items += more
+        items[i] = self._place(items[i], child_schema, steps[1:], make, rnd)
+        return items
+
+    def _fresh(self, schema: Any, rnd: Random) -> Any:
+        node = merged_node(schema, self.gen_map)
+        gen = self.compiler.gen(node)
+        return gen.generate(rnd, RANDOM, nonnull=True)
+
+    def _expect(self, site: Site, case: Case) -> Expect:
+        if site.part != "body":
+            inner = instance_pointer(site.steps)
+            return Expect(site.part, f"{site.param}{inner}", site.keyword, site.name)
+        chain = []
+        for i, step in enumerate(site.steps):
+            if step[0] == "branch":
+                node = _node_at(self.body_tree, site.steps[:i + 1])
+                chain.append((instance_pointer(site.steps[:i]), step[1], self.compiler.compiled(node)))
+        pointer = instance_pointer(site.steps)
+        return Expect("body", pointer, site.keyword, site.name, tuple(chain))
+
+    def _label_name(self, site: Site) -> str:
+        keys = [s[1] for s in site.steps if s[0] == "key"]
+        if keys:
+            return str(keys[-1])
+        if site.extra is not None and site.extra.part == "body":
+            tokens = [t for t in split_location(site.extra.location) if t != "*"]
+            if tokens:
+                return tokens[-1]
+        return site.param or "body"
+
+    def _label(self, site: Site, value: Any, description: str) -> Constraint:
+        if site.extra is not None:
+            return Constraint(site.extra.pointer(), site.keyword, site.value, description, site.extra.source,
+                              site.extra.where)
+        if site.part == "request":
+            pointer = {"body": "request/body", "content-type": "request/content-type",
+                       "parse": "request/body"}.get(site.param or "", "")
+            if site.keyword == "security":
+                pointer = self._security_pointer()
+            return Constraint(pointer, site.keyword, site.value, description, "spec", site.where)
+        inner = instance_pointer(site.steps)
+        if site.keyword == "required" and site.name is not None and site.location is not None:
+            inner += "/" + escape(site.name)
+        if site.keyword == "additionalProperties" and isinstance(value, dict):
+            extra = next((k for k in value if k not in (site.node.get("properties") or {})), EXTRA_PROPERTY)
+            inner += "/" + escape(extra)
+        pointer = inner if site.part == "body" else f"{site.part}/{site.param}{inner}"
+        return Constraint(pointer, site.keyword, site.value, description, "spec", site.where)
+
+    # -- sites ----------------------------------------------------------------------------
+
+    def _sites(self) -> list[Site]:
+        sites: list[Site] = []
+        if self.body_tree is not None:
+            sites += body_sites(self.body_tree)
+        for prm in self.params:
+            p = prm.param
+            where = p.where
+            if p.required and p.location != "path":
+                sites.append(Site(part=p.location, keyword="required", value=True, param=p.name, where=where))
+            for s in param_sites(prm.tree, p.location, p.name):
+                s.where = where
+                if any(step[0] == "branch" for step in s.steps):
+                    s.note = "inside anyOf/oneOf of a parameter (not generated)"
+                elif p.location in ("header", "cookie", "path") and s.steps:
+                    s.note = "inside a structured parameter (not generated)"
+                elif s.keyword == "type" and not s.steps and "string" in _type_set(s.value):
+                    s.note = "every wire value is a string: a string parameter has no wrong type"
+                sites.append(s)
+        where = self.op.request_body.where if self.op.request_body else None
+        if self.validator.body_required:
+            sites.append(Site(part="request", keyword="required", value=True, param="body", where=where))
+        if self.media is not None:
+            wrong = any(match_media(m, self.validator.content) is None for m in _WRONG_MEDIA)
+            sites.append(Site(part="request", keyword="content-type", value=sorted(self.validator.content),
+                              param="content-type", where=where,
+                              note="" if wrong else "every content type is accepted (*/*)"))
+            if is_json_media(self.media.media_type):
+                sites.append(Site(part="request", keyword="parse", value="application/json", param="parse",
+                                  where=where))
+        if self.credentials:
+            sites.append(Site(part="request", keyword="security", value=self._security_pointer(),
+                              param="security", where=self.op.where))
+        for e in self.extras:
+            sites.append(self._extra_site(e))
+        for i, s in enumerate(sites):
+            s.ident = f"{i}:{s.part}:{s.template()}:{s.keyword}"
+        return sites
+
+    def _extra_site(self, e: ExtraConstraint) -> Site:
+        base = {"part": e.part, "keyword": e.keyword, "value": e.value, "source": e.source, "extra": e,
+                "where": e.where}
+        if e.keyword == "either":
+            return Site(param="|".join(e.value), **base)
+        if e.part == "body":
+            if self.body_tree is None:
+                return Site(note="the operation has no body schema", **base)
+            steps = _steps_for(self.body_tree, split_location(e.location))
+            if steps is None:
+                return Site(note=f"{e.location} is not in the body schema", **base)
+            return Site(steps=steps, location=_node_at(self.body_tree, steps), **base)
+        prm = next((x for x in self.params if x.param.location == e.part and
+                    _same_name(e.location, x.param.name, e.part)), None)
+        if prm is None:
+            return Site(param=e.location, note=f"no {e.part} parameter {e.location!r} in the spec", **base)
+        return Site(param=prm.param.name, location=prm.tree, **base)
+
+    # -- security -------------------------------------------------------------------------
+
+    def _all_credentials(self) -> list[tuple[str, str, str]]:
+        out = []
+        for req in self.op.security:
+            for scheme in req:
+                out.append(_credential(scheme, self._user_lower))
+        return out
+
+    def _credentials(self) -> list[tuple[str, str, str]]:
+        security = self.op.security
+        if not security or any(not req for req in security):
+            return []
+        chosen = next((req for req in security if all(_supplied(s, self._user_lower) for s in req)), security[0])
+        creds = [_credential(s, self._user_lower) for s in chosen]
+        if not all(_supplied(s, self._user_lower) for s in chosen):
+            names = ", ".join(f"{loc} {name}" for loc, name, _ in creds)
+            self._finding("generate.placeholder-credential", Severity.INFO,
+                          f"{self.op.key}: no credential given for {names}: cases carry a placeholder "
+                          "(pass it with --header)")
+        return [c for c in creds if c[1]]
+
+    def _security_pointer(self) -> str:
+        if not self.credentials:
+            return "request/security"
+        loc, name, _ = self.credentials[0]
+        return f"{loc}/{name}"
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def _param_tree(self, e: ExtraConstraint) -> dict[str, Any] | None:
+        prm = next((x for x in self.params if x.param.location == e.part and
+                    _same_name(e.location, x.param.name, e.part)), None)
+        return prm.tree if prm is not None and isinstance(prm.tree, dict) else None
+
+    def _discard(self, reason: str) -> None:
+        self.discarded[reason] = self.discarded.get(reason, 0) + 1
+
+    def _finding(self, check: str, severity: Severity, message: str) -> None:
+        self.findings.append(Finding(check, severity, message, operation=self.op.key))
+
+    def _budget_finding(self, mode: str, made: int, wanted: int) -> None:
+        check = "generate.unsatisfiable" if made == 0 else "generate.budget"
+        self._finding(check, Severity.WARNING,
+                      f"cannot generate for {self.op.key}: time budget exhausted after {made} {mode} cases"
+                      if made == 0 else
+                      f"{self.op.key}: time budget exhausted after {made} of {wanted} {mode} cases")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _pick_media(op: Operation) -> MediaType | None:
+    body = op.request_body
+    if body is None or not body.content:
+        return None
+    content = list(body.content.values())
+    for mt in content:
+        if is_json_media(mt.media_type) and "*" not in mt.media_type and mt.schema is not None:
+            return mt
+    return next((mt for mt in content if mt.schema is not None), content[0])
+
+
+def _type_set(value: Any) -> set[str]:
+    return {value} if isinstance(value, str) else set(value) if isinstance(value, list) else set()
+
+
+def _same_name(a: str, b: str, part: str) -> bool:
+    return a.lower() == b.lower() if part == "header" else a == b
+
+
+def _supplied(scheme: SecurityScheme, user: Mapping[str, str]) -> bool:
+    if scheme.type == "apiKey":
+        return scheme.location == "header" and bool(scheme.param_name) and scheme.param_name.lower() in user
+    if scheme.type == "http":
+        auth = user.get("authorization", "")
+        return auth.lower().startswith(f"{scheme.scheme} ") if scheme.scheme else bool(auth)
+    if scheme.type in ("oauth2", "openIdConnect"):
+        return "authorization" in user
+    return True
+
+
+def _credential(scheme: SecurityScheme, user: Mapping[str, str]) -> tuple[str, str, str]:
+    if scheme.type == "apiKey":
+        name = scheme.param_name or ""
+        loc = scheme.location or "header"
+        return loc, name, user.get(name.lower(), f"<{name}>") if loc == "header" else f"<{name}>"
+    if scheme.type == "http":
+        placeholder = {"bearer": "Bearer <token>", "basic": "Basic PHVzZXI+OjxwYXNzd29yZD4="}.get(
+            scheme.scheme or "", f"{(scheme.scheme or 'Bearer').capitalize()} <credentials>")
+        return "header", "Authorization", user["authorization"] if _supplied(scheme, user) else placeholder
+    if scheme.type in ("oauth2", "openIdConnect"):
+        return "header", "Authorization", user.get("authorization", "Bearer <token>")
+    return "header", "", ""  # mutualTLS: below HTTP
+
+
+def _child(schema: Any, name: str) -> Any:
+    """The schema of property `name` (through allOf members), else of additional properties."""
+    if not isinstance(schema, dict):
+        return {}
+    props = schema.get("properties")
+    if isinstance(props, dict) and name in props:
+        return props[name]
+    for member in schema.get("allOf") or []:
+        found = _child(member, name)
+        if found != {}:
+            return found
+    extra = schema.get("additionalProperties")
+    return extra if isinstance(extra, dict) else {}
+
+
+def _node_at(tree: Any, steps: tuple[Any, ...]) -> Any:
+    return steps[-1][-1] if steps else tree
+
+
+def _steps_for(tree: Any, tokens: list[str]) -> tuple[Any, ...] | None:
+    """Steps reaching a schema-level location (`*` = array items), through anyOf/oneOf where needed."""
+    def rec(node: Any, rest: list[str]) -> tuple[Any, ...] | None:
+        if not rest:
+            return ()
+        if not isinstance(node, dict):
+            return None
+        token = rest[0]
+        if token == "*" and isinstance(node.get("items"), dict):
+            tail = rec(node["items"], rest[1:])
+            if tail is not None:
+                return (("index", 0, node["items"]), *tail)
+        if token != "*":
+            child = _child(node, token)
+            if isinstance(child, dict) and (child != {} or token in (node.get("properties") or {})):
+                tail = rec(child, rest[1:])
+                if tail is not None:
+                    return (("key", token, child), *tail)
+        for comb in ("anyOf", "oneOf"):
+            for i, branch in enumerate(node.get(comb) or []):
+                tail = rec(branch, rest)
+                if tail is not None:
+                    return (("branch", comb, i, branch), *tail)
+        return None
+
+    return rec(tree, tokens)
+
+
+def body_operation(spec: Spec) -> Operation | None:
+    """The first operation whose request body has constraints worth generating for (tests, benchmarks)."""
+    fallback = None
+    for op in spec.operations:
+        media = _pick_media(op)
+        if media is None or media.schema is None:
+            continue
+        try:
+            tree = inline(spec.json_schema(media.schema, "request"))
+        except Unsatisfiable:
+            continue
+        if len(body_sites(tree)) >= 3:
+            return op
+        fallback = fallback or op
+    return fallback

@@ -1,0 +1,152 @@
+"""The self-consistency gate: a case is emitted only if the project's own validator agrees with its label.
+
+Conforming: no violation at all, every extra constraint honoured. Violating: the
+validator reports the labelled keyword at the labelled pointer and nothing else
+(a wrong type may also fail `enum`/`const` at the same place: one mistake, two
+keywords). A value inside an `anyOf`/`oneOf` branch is reported as the
+combinator failing; the gate then re-validates the value against that branch
+and expects the label there. Everything is checked again after a JSON round
+trip, so what is written out is what was checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from contract.generate.extra import ExtraCheck
+from contract.model import Case, Violation
+from contract.validate import CompiledSchema, RequestValidator
+from contract.validate.messages import MISSING as VALIDATE_MISSING
+
+__all__ = ["Expect", "Gate", "roundtrip"]
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """What the validator must say about a violating case."""
+
+    part: str
+    pointer: str
+    keyword: str
+    name: str | None = None  # the property a `required` violation names
+    # (pointer, anyOf|oneOf, branch schema) for each combinator the value sits under, outermost first
+    chain: tuple[tuple[str, str, CompiledSchema], ...] = ()
+
+
+def roundtrip(case: Case) -> Case:
+    """The case as it comes back from JSON (raises ValueError when it cannot make the trip unchanged)."""
+    data = {"path_params": case.path_params, "headers": case.headers, "query": case.query,
+            "body": case.body, "raw_body": case.raw_body.decode("utf-8") if case.raw_body is not None else None}
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, UnicodeError) as exc:
+        raise ValueError(f"not serialisable as UTF-8 JSON: {exc}") from None
+    back = json.loads(text)
+    if back != data:
+        raise ValueError("changed by a JSON round trip")
+    return Case(case.operation, case.method, case.path, back["path_params"], back["headers"], back["query"],
+                back["body"], case.has_body, case.media_type,
+                back["raw_body"].encode("utf-8") if back["raw_body"] is not None else None, case.mode, case.label)
+
+
+class Gate:
+    """Checks cases of one operation against its RequestValidator and extra constraints."""
+
+    def __init__(self, validator: RequestValidator, extras: Sequence[ExtraCheck], *, cookies: bool) -> None:
+        self.validator = validator
+        self.extras = list(extras)
+        self.cookies = cookies
+
+    def violations(self, case: Case) -> list[Violation]:
+        if not self.cookies:
+            return self.validator.validate_case(case)
+        # validate_case has no cookies; the generator sends them in a Cookie header.
+        header = next((v for k, v in case.headers.items() if k.lower() == "cookie"), "")
+        cookies = dict(p.strip().split("=", 1) for p in header.split(";") if "=" in p)
+        content_type = case.media_type or (case.headers.get("Content-Type") if case.has_body else None)
+        return self.validator.validate(headers=case.headers, query=case.query, path_params=case.path_params,
+                                       cookies=cookies,
+                                       body=case.body if case.has_body and case.raw_body is None
+                                       else VALIDATE_MISSING,
+                                       raw_body=case.raw_body, content_type=content_type)
+
+    def conforming(self, case: Case) -> str | None:
+        """None if the case conforms (before and after a JSON round trip), else why not."""
+        for c in self._both(case):
+            if isinstance(c, str):
+                return c
+            found = self.violations(c)
+            if found:
+                return f"conforming case fails: {found[0]}"
+            broken = next((x for x in self.extras if not x.holds(c)), None)
+            if broken is not None:
+                return f"conforming case breaks {broken.extra.source} constraint {broken.extra.keyword}"
+        return None
+
+    def violating(self, case: Case, expect: Expect) -> str | None:
+        for c in self._both(case):
+            if isinstance(c, str):
+                return c
+            found = self.violations(c)
+            if not _matches(found, expect, c.body):
+                shown = "; ".join(f"{v.part} {v.pointer!r} {v.keyword}" for v in found[:3]) or "nothing"
+                return f"expected {expect.keyword} at {expect.part} {expect.pointer!r}, validator says {shown}"
+        return None
+
+    def extra_violating(self, case: Case, target: ExtraCheck) -> str | None:
+        for c in self._both(case):
+            if isinstance(c, str):
+                return c
+            found = self.violations(c)
+            if found:
+                return f"breaks the spec too: {found[0]}"
+            for x in self.extras:
+                if x.holds(c) == (x is target):
+                    return f"extra constraint {x.extra.keyword} at {x.extra.location or x.extra.part} " + (
+                        "holds" if x is target else "breaks too")
+        return None
+
+    @staticmethod
+    def _both(case: Case) -> list[Case | str]:
+        try:
+            return [case, roundtrip(case)]
+        except ValueError as exc:
+            return [str(exc)]
+
+
+def _value_at(instance: Any, pointer: str) -> Any:
+    node = instance
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token, VALIDATE_MISSING)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return VALIDATE_MISSING
+    return node
+
+
+def _matches(found: list[Violation], expect: Expect, body: Any) -> bool:
+    if expect.chain:
+        pointer, comb, branch = expect.chain[0]
+        if not found or any((v.part, v.pointer, v.keyword) != ("body", pointer, comb) for v in found):
+            return False
+        inner = [replace(v, pointer=pointer + v.pointer) for v in branch.errors(_value_at(body, pointer))]
+        return _matches(inner, replace(expect, chain=expect.chain[1:]), body)
+    quoted = json.dumps(expect.name) if expect.name is not None else None
+    hits = [v for v in found if v.part == expect.part and v.pointer == expect.pointer and
+            v.keyword == expect.keyword and (quoted is None or quoted in v.message)]
+    if not hits:
+        return False
+    for v in found:
+        if v in hits:
+            continue
+        if not (expect.keyword == "type" and v.part == expect.part and v.pointer == expect.pointer
+                and v.keyword in ("enum", "const")):
+            return False
+    return True

@@ -1,0 +1,569 @@
+"""Generators compiled once per operation from the normalised schema.
+
+Drawing a whole request body through hypothesis costs ~100 µs per leaf value
+(a ConjectureData per draw, spans, filters): a 30-field body caps out near a
+hundred cases per second. So hypothesis (through hypothesis-jsonschema, with our
+format strategies) fills a *pool* of values once per distinct leaf schema, and
+bodies are assembled from the pools with a seeded `random.Random`: structure
+(optional fields, array sizes, branches) varies per case for microseconds.
+
+Each pool mixes three kinds of value: realistic ones for known shapes (formats,
+well-known field names), edges (empty and boundary-length strings, unicode,
+bounds and large numbers, null where nullable, every enum member) and
+hypothesis's own draws. Subschemas whose structure the assembler does not model
+(patternProperties, dependencies, minProperties, ...) become pools of whole
+values drawn by hypothesis-jsonschema, filtered through the validator.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from dataclasses import dataclass
+from random import Random
+from typing import Any, Literal
+
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisWarning
+from hypothesis_jsonschema import from_schema
+
+from contract.generate.draw import Drawer, derive_seed
+from contract.generate.formats import hint_for, is_header_value, realistic_strings
+from contract.generate.normalise import Unsatisfiable, to_hypothesis
+from contract.validate import CompiledSchema, coerce
+
+__all__ = ["BudgetExceeded", "Compiler", "Context", "Gen", "Plan", "canonical", "json_safe", "wire"]
+
+Context = Literal["body", "header", "query", "path", "cookie"]
+
+POOL_DRAWS = 24  # hypothesis draws per distinct leaf schema
+_STRUCTURAL = frozenset({
+    "properties", "patternProperties", "additionalProperties", "items", "prefixItems", "contains", "required",
+    "minProperties", "maxProperties", "dependentRequired", "dependentSchemas", "propertyNames", "minItems",
+    "maxItems", "uniqueItems", "unevaluatedProperties", "unevaluatedItems",
+})
+_OBJECT_KEYS = frozenset({"type", "properties", "required", "additionalProperties"})
+_ARRAY_KEYS = frozenset({"type", "items", "prefixItems", "minItems", "maxItems", "uniqueItems"})
+
+
+class BudgetExceeded(Exception):
+    """The operation's time budget ran out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How one case explores: `sweep` walks every edge, `optional` sets which optional fields appear."""
+
+    sweep: int | None = None
+    optional: Literal["all", "none", "random"] = "random"
+    realistic: bool = False
+
+
+RANDOM = Plan()
+
+
+def canonical(value: Any) -> str:
+    """Identity of a JSON value for uniqueness (1 and True differ, key order does not)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str) + type(value).__name__
+
+
+def json_safe(value: Any) -> bool:
+    """JSON-serialisable as UTF-8 and unchanged by a round trip (no NaN, no lone surrogates, no tuples)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError):
+        return False
+    return json.loads(text) == value
+
+
+def wire(value: Any) -> str:
+    """A parameter value as it travels in a header, path or query string (simple/form style)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return ",".join(wire(v) for v in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k},{wire(v)}" for k, v in value.items())
+    return str(value)
+
+
+class Gen:
+    """Produces one value of a schema per call."""
+
+    nullable: bool = False
+
+    def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        raise NotImplementedError
+
+
+class PoolGen(Gen):
+    __slots__ = ("drawn", "edges", "nn_drawn", "nn_edges", "nn_realistic", "nullable", "preferred", "realistic")
+
+    def __init__(self, realistic: list[Any], drawn: list[Any], edges: list[Any],
+                 preferred: list[Any] | None = None) -> None:
+        self.realistic, self.drawn, self.edges = realistic, drawn, edges
+        self.preferred = [v for v in preferred or realistic[:3] if v is not None]
+        self.nn_realistic = [v for v in realistic if v is not None]
+        self.nn_drawn = [v for v in drawn if v is not None]
+        self.nn_edges = [v for v in edges if v is not None]
+        self.nullable = any(v is None for v in (*realistic, *drawn, *edges))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.realistic or self.drawn or self.edges)
+
+    def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        realistic, drawn, edges = ((self.nn_realistic, self.nn_drawn, self.nn_edges) if nonnull
+                                   else (self.realistic, self.drawn, self.edges))
+        if plan.sweep is not None and edges:
+            return edges[plan.sweep % len(edges)]
+        if plan.realistic and (self.preferred or realistic):
+            return rnd.choice(self.preferred or realistic)
+        r = rnd.random()
+        for pool in ((edges, drawn, realistic) if r < 0.15 else (realistic, drawn, edges) if r < 0.6
+                     else (drawn, realistic, edges)):
+            if pool:
+                return rnd.choice(pool)
+        raise Unsatisfiable("no non-null value")
+
+
+class ObjectGen(Gen):
+    __slots__ = ("nullable", "props")
+
+    def __init__(self, props: list[tuple[str, Gen, bool]], nullable: bool) -> None:
+        self.props = props
+        self.nullable = nullable
+
+    def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        if self.nullable and not nonnull and ((plan.sweep is not None and plan.sweep % 4 == 3)
+                                              or (plan.sweep is None and rnd.random() < 0.03)):
+            return None
+        out: dict[str, Any] = {}
+        for name, gen, required in self.props:
+            if not required and (plan.optional == "none"
+                                 or (plan.optional == "random" and rnd.random() < 0.5)):
+                continue
+            out[name] = gen.generate(rnd, plan)
+        return out
+
+
+class ArrayGen(Gen):
+    __slots__ = ("item", "max", "min", "nullable", "prefix", "unique")
+
+    def __init__(self, item: Gen | None, prefix: list[Gen], lo: int, hi: int, unique: bool,
+                 nullable: bool) -> None:
+        self.item, self.prefix, self.min, self.max = item, prefix, lo, hi
+        self.unique, self.nullable = unique, nullable
+
+    def size(self, rnd: Random, plan: Plan) -> int:
+        if plan.optional == "none":
+            return self.min
+        if plan.realistic:
+            return min(self.max, max(self.min, 1))
+        if plan.sweep is not None:
+            return self.min if plan.sweep % 2 else min(self.max, self.min + 3)
+        return min(self.max, self.min + rnd.choice((0, 1, 1, 2, 2, 3, 4)))
+
+    def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        if self.nullable and not nonnull and ((plan.sweep is not None and plan.sweep % 4 == 3)
+                                              or (plan.sweep is None and rnd.random() < 0.03)):
+            return None
+        return self.extend([], self.size(rnd, plan), rnd, plan)
+
+    def extend(self, out: list[Any], size: int, rnd: Random, plan: Plan = RANDOM) -> list[Any]:
+        """Append items until `size` (fewer if uniqueness cannot be had)."""
+        seen = {canonical(v) for v in out} if self.unique else set()
+        misses = 0
+        while len(out) < size and misses < 20:
+            i = len(out)
+            gen = self.prefix[i] if i < len(self.prefix) else self.item
+            if gen is None:
+                break
+            value = gen.generate(rnd, plan if misses == 0 else RANDOM)
+            if self.unique:
+                key = canonical(value)
+                if key in seen:
+                    misses += 1
+                    continue
+                seen.add(key)
+            out.append(value)
+        return out
+
+
+class ChoiceGen(Gen):
+    __slots__ = ("branches", "check", "nullable")
+
+    def __init__(self, branches: list[Gen], check: CompiledSchema | None) -> None:
+        self.branches, self.check = branches, check
+        self.nullable = any(b.nullable for b in branches)
+
+    def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        value = None
+        for attempt in range(6):
+            if plan.sweep is not None and attempt == 0:
+                gen = self.branches[plan.sweep % len(self.branches)]
+            else:
+                gen = rnd.choice(self.branches)
+            value = gen.generate(rnd, plan if attempt == 0 else RANDOM, nonnull)
+            if (self.check is None or self.check.is_valid(value)) and not (nonnull and value is None):
+                return value
+        return value
+
+
+class Compiler:
+    """Compiles (and caches) generators and validators for the schemas of one operation."""
+
+    def __init__(self, *, seed: int, formats: dict[str, st.SearchStrategy[str]], deadline: float,
+                 pool_draws: int = POOL_DRAWS) -> None:
+        self.seed = seed
+        self.formats = formats
+        self.deadline = deadline
+        self.pool_draws = pool_draws
+        self.max_edges = 1  # the longest edge list: how many sweep cases reach every edge
+        self._gens: dict[tuple[int, str | None, str], Gen] = {}
+        self._compiled: dict[int, tuple[Any, CompiledSchema]] = {}
+        self._strategies: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
+        self._drawn: dict[tuple[str, str], list[Any]] = {}
+        self._keep: list[Any] = []  # schemas whose id() is a cache key stay alive
+
+    # -- validators ---------------------------------------------------------------------
+
+    def compiled(self, schema: Any) -> CompiledSchema:
+        hit = self._compiled.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        body = schema if isinstance(schema, dict) else ({} if schema else {"not": {}})
+        compiled = CompiledSchema(body)
+        self._compiled[id(schema)] = (schema, compiled)
+        return compiled
+
+    def check_budget(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded
+
+    # -- generators ---------------------------------------------------------------------
+
+    def gen(self, schema: Any, *, name: str | None = None, context: Context = "body") -> Gen:
+        hint = hint_for(name) if _leafish_string(schema) else None
+        key = (id(schema), hint, context)
+        hit = self._gens.get(key)
+        if hit is not None:
+            return hit
+        self._keep.append(schema)
+        gen = self._build(schema, name, hint, context)
+        self._gens[key] = gen
+        return gen
+
+    def _build(self, schema: Any, name: str | None, hint: str | None, context: Context) -> Gen:
+        self.check_budget()
+        if schema is False:
+            raise Unsatisfiable("a subschema admits nothing (`false`)")
+        if schema is True or not isinstance(schema, dict):
+            schema = {}
+        if is_leaf(schema):
+            return self._pool(schema, hint, context)
+        keys = set(schema)
+        for comb in ("anyOf", "oneOf"):
+            if comb in keys and keys == {comb}:
+                branches = []
+                for b in schema[comb]:
+                    try:
+                        branches.append(self.gen(b, name=name, context=context))
+                    except Unsatisfiable:
+                        continue
+                if not branches:
+                    raise Unsatisfiable(f"no branch of {comb} can be generated")
+                return ChoiceGen(branches, self.compiled(schema) if comb == "oneOf" else None)
+        if "allOf" in keys:
+            merged = _merge_all_of(schema)
+            if merged is not None:
+                self._keep.append(merged)
+                return self.gen(merged, name=name, context=context)
+            return self._fallback(schema, context)
+        types = _types(schema)
+        if keys <= _OBJECT_KEYS and types <= {"object", "null"} and "object" in types | ({"object"} if not
+                                                                                          schema.get("type") else set()):
+            return self._object(schema, context)
+        if keys <= _ARRAY_KEYS and types <= {"array", "null"} and schema.get("type") is not None:
+            return self._array(schema, name, context)
+        return self._fallback(schema, context)
+
+    def _object(self, schema: dict[str, Any], context: Context) -> Gen:
+        required = [r for r in schema.get("required") or [] if isinstance(r, str)]
+        props_schema = schema.get("properties") or {}
+        props: list[tuple[str, Gen, bool]] = []
+        for pname, sub in props_schema.items():
+            is_required = pname in required
+            if sub is False:
+                if is_required:
+                    raise Unsatisfiable(f"required property {pname!r} admits nothing")
+                continue
+            try:
+                props.append((pname, self.gen(sub, name=pname, context=context), is_required))
+            except Unsatisfiable:
+                if is_required:
+                    raise
+        for pname in required:
+            if pname not in props_schema:
+                extra = schema.get("additionalProperties", True)
+                if extra is False:
+                    raise Unsatisfiable(f"required property {pname!r} is not allowed")
+                props.append((pname, self.gen(extra if isinstance(extra, dict) else {}, name=pname,
+                                              context=context), True))
+        return ObjectGen(props, "null" in _types(schema))
+
+    def _array(self, schema: dict[str, Any], name: str | None, context: Context) -> Gen:
+        items = schema.get("items", True)
+        prefix = [self.gen(s, name=name, context=context) for s in schema.get("prefixItems") or []]
+        item = None if items is False else self.gen(items if isinstance(items, dict) else {}, name=name,
+                                                    context=context)
+        lo = int(schema.get("minItems") or 0)
+        hi_raw = schema.get("maxItems")
+        hi = int(hi_raw) if isinstance(hi_raw, int | float) else lo + 6
+        if item is None:
+            hi = min(hi, len(prefix))
+        if lo > hi:
+            raise Unsatisfiable(f"minItems {lo} > maxItems {hi}")
+        return ArrayGen(item, prefix, lo, hi, bool(schema.get("uniqueItems")), "null" in _types(schema))
+
+    # -- pools --------------------------------------------------------------------------
+
+    def _strategy(self, schema: Any, context: Context) -> st.SearchStrategy[Any]:
+        key = (json.dumps(schema, sort_keys=True, default=str), context)
+        strat = self._strategies.get(key)
+        if strat is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", HypothesisWarning)
+                strat = from_schema(to_hypothesis(schema), custom_formats=self.formats, allow_x00=False,
+                                    codec="ascii" if context in ("header", "cookie") else "utf-8")
+            self._strategies[key] = strat
+        return strat
+
+    def _draw(self, schema: Any, context: Context, n: int, ok: Any) -> list[Any]:
+        text = json.dumps(schema, sort_keys=True, default=str)
+        hit = self._drawn.get((text, context))
+        if hit is not None:
+            return hit
+        out = self._draw_new(schema, text, context, n, ok)
+        self._drawn[(text, context)] = out
+        return out
+
+    def _draw_new(self, schema: Any, text: str, context: Context, n: int, ok: Any) -> list[Any]:
+        drawer = Drawer(derive_seed(self.seed, "pool", text, context))
+        strategy = self._strategy(schema, context)
+        out: list[Any] = []
+        for _ in range(3 * n):
+            if len(out) >= n:
+                break
+            self.check_budget()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", HypothesisWarning)
+                    value = drawer.draw(strategy)
+            except Exception:  # hypothesis-jsonschema gave up on this schema (bad regex, ...)
+                break
+            if ok(value):
+                out.append(value)
+        return out
+
+    def _valid(self, schema: dict[str, Any], context: Context) -> Any:
+        compiled = self.compiled(schema)
+        if context == "body":
+            return lambda v: json_safe(v) and compiled.is_valid(v)
+
+        def ok(v: Any) -> bool:
+            if not json_safe(v) or isinstance(v, dict):
+                return False
+            text = wire(v)
+            if context in ("header", "cookie") and not is_header_value(text):
+                return False
+            if context == "path" and text in ("", ".", ".."):
+                return False
+            if context == "cookie" and any(c in text for c in ";,"):
+                return False
+            return compiled.is_valid(coerce(text, schema))
+
+        return ok
+
+    def _pool(self, schema: dict[str, Any], hint: str | None, context: Context) -> PoolGen:
+        ok = self._valid(schema, context)
+        edges = _dedupe([v for v in edge_values(schema) if ok(v)])
+        if "enum" in schema or "const" in schema:
+            pool = PoolGen([], [], edges, [v for v in edges if v is not None])
+        else:
+            realistic = _dedupe([v for v in _realistic(schema, hint) if ok(v)])
+            drawn = self._draw(schema, context, self.pool_draws, ok)
+            hinted = [v for v in realistic_strings(hint)[:-len(realistic_strings(None))] if ok(v)] if hint else []
+            pool = PoolGen(realistic, drawn, edges, hinted or (None if realistic else drawn[:3]))
+        if pool.empty:
+            raise Unsatisfiable(f"no value found for {json.dumps(schema, default=str)[:120]}")
+        self.max_edges = max(self.max_edges, len(edges))
+        return pool
+
+    def _fallback(self, schema: dict[str, Any], context: Context) -> PoolGen:
+        ok = self._valid(schema, context)
+        drawn = _dedupe(self._draw(schema, context, self.pool_draws, ok))
+        if not drawn:
+            raise Unsatisfiable(f"hypothesis-jsonschema found no valid value for "
+                                f"{json.dumps(schema, default=str)[:120]}")
+        return PoolGen([], drawn, [])
+
+
+# --------------------------------------------------------------------------- schema helpers
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    t = schema.get("type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+def is_leaf(schema: Any) -> bool:
+    """No object/array structure anywhere inside: one pool of values can stand for it."""
+    if not isinstance(schema, dict):
+        return True
+    if "enum" in schema or "const" in schema:
+        return True
+    if _STRUCTURAL & set(schema):
+        return False
+    for key in ("allOf", "anyOf", "oneOf"):
+        if any(not is_leaf(s) for s in schema.get(key) or []):
+            return False
+    return all(is_leaf(schema.get(k)) for k in ("not", "if", "then", "else"))
+
+
+def _leafish_string(schema: Any) -> bool:
+    return isinstance(schema, dict) and is_leaf(schema) and "enum" not in schema and (
+        "string" in _types(schema) or any("string" in _types(b) for b in schema.get("anyOf") or []
+                                          if isinstance(b, dict)))
+
+
+def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """allOf of plain object schemas → one object schema; None when not that simple."""
+    parts: list[dict[str, Any]] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            return None
+        rest = {k: v for k, v in node.items() if k != "allOf"}
+        stack.extend(reversed(node.get("allOf") or []))
+        if rest:
+            parts.append(rest)
+    if not parts:
+        return {}
+    if len(parts) == 1:
+        return parts[0]
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for part in parts:
+        if not set(part) <= _OBJECT_KEYS or part.get("type", "object") != "object":
+            return None
+        if part.get("additionalProperties", True) is not True:
+            return None
+        for name, sub in (part.get("properties") or {}).items():
+            props[name] = {"allOf": [props[name], sub]} if name in props else sub
+        required += [r for r in part.get("required") or [] if r not in required]
+    out: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        out["required"] = required
+    return out
+
+
+def _dedupe(values: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        key = canonical(v)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def _bounds(schema: dict[str, Any]) -> tuple[float | None, float | None]:
+    lo = schema.get("minimum")
+    hi = schema.get("maximum")
+    if isinstance(schema.get("exclusiveMinimum"), int | float):
+        lo = schema["exclusiveMinimum"] if lo is None else max(lo, schema["exclusiveMinimum"])
+    if isinstance(schema.get("exclusiveMaximum"), int | float):
+        hi = schema["exclusiveMaximum"] if hi is None else min(hi, schema["exclusiveMaximum"])
+    return lo, hi
+
+
+def edge_values(schema: dict[str, Any]) -> list[Any]:
+    """Boundary and unusual values worth one case each (unfiltered: the caller keeps the valid ones)."""
+    if isinstance(schema.get("enum"), list):
+        return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
+    types = _types(schema) or {"string", "integer", "number", "boolean", "null"}
+    for b in schema.get("anyOf") or schema.get("oneOf") or []:
+        if isinstance(b, dict):
+            types |= _types(b)
+    out: list[Any] = []
+    if "null" in types:
+        out.append(None)
+    if "string" in types:
+        lo = int(schema.get("minLength") or 0)
+        hi = schema.get("maxLength")
+        out += ["", "a" * lo, "é" * max(lo, 1), "Zoë 😀 字", " padded ", "x" * 256]
+        if isinstance(hi, int) and hi < 5000:
+            out += ["a" * hi, "字" * hi, "😀" * hi]
+    if types & {"integer", "number"}:
+        lo, hi = _bounds(schema)
+        nums: list[Any] = [0, 1, -1, 2**31 - 1, 2**31, -(2**31) - 1, 2**53 + 1, 10**15]
+        for b in (lo, hi):
+            if isinstance(b, int | float):
+                nums += [b, b + 1, b - 1]
+        if "number" in types:
+            nums += [0.5, -1.5, 1e-7, 1.5e300]
+            for b in (lo, hi):
+                if isinstance(b, int | float):
+                    nums += [b + 0.5, b - 0.5]
+        m = schema.get("multipleOf")
+        if isinstance(m, int | float) and m > 0:
+            nums += [m, 3 * m]
+            for b in (lo, hi):
+                if isinstance(b, int | float):
+                    k = int(b // m)
+                    nums += [k * m, (k + 1) * m]
+        if "number" not in types:
+            nums = [int(n) for n in nums if float(n).is_integer()]
+        out += nums
+    if "boolean" in types:
+        out += [True, False]
+    if "object" in types:
+        out.append({})
+    if "array" in types:
+        out.append([])
+    return out
+
+
+def _realistic(schema: dict[str, Any], hint: str | None) -> list[Any]:
+    types = _types(schema) or {"string", "integer", "boolean"}
+    out: list[Any] = []
+    if "string" in types and "format" not in schema and "pattern" not in schema:
+        out += list(realistic_strings(hint))
+    if "integer" in types or "number" in types:
+        out += [1, 42, 100, 2024]
+    if "number" in types:
+        out += [0.5, 9.99, 3.14]
+    if "boolean" in types:
+        out += [True, False]
+    if "object" in types:
+        out += [{"key": "value"}, {"id": 1, "enabled": True}]
+    if "array" in types:
+        out += [["example"], [1, 2, 3]]
+    return out

@@ -1,0 +1,422 @@
+"""The spec's own defects, as findings — never as a crash.
+
+Each check is a small named function in one registry (`CHECKS`), with a stable
+id, in the manner of Schemathesis's checks: `lint(spec)` runs them all and a
+failing check becomes a finding about the linter, not an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from contract.load import Spec
+from contract.load.refs import join
+from contract.model import Finding, Operation, Severity
+from contract.prose import ProseConstraint, extract
+from contract.validate import KNOWN_FORMATS, CompiledSchema, is_json_media
+
+LintCheck = Callable[[Spec], Iterator[Finding]]
+CHECKS: dict[str, LintCheck] = {}
+
+
+def check(name: str) -> Callable[[LintCheck], LintCheck]:
+    def register(fn: LintCheck) -> LintCheck:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for name, fn in CHECKS.items():
+        if only and name not in only:
+            continue
+        try:
+            findings.extend(fn(spec))
+        except Exception as exc:  # a linter bug must not hide every other finding
+            findings.append(Finding("lint.internal-error", Severity.WARNING,
+                                    f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+    findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
+    return findings
+
+
+# --------------------------------------------------------------------------- schema walking
+
+_SUB_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+_SUB_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUB_MAP = ("properties", "patternProperties", "$defs")
+
+
+def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+    """Every schema written in the spec: (pointer, property name if any, schema). $refs not followed."""
+    roots: list[tuple[str, Any]] = []
+    comps = spec.data.get("components")
+    if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
+        roots += [(join("/components/schemas", k), v) for k, v in comps["schemas"].items()]
+    roots += list(_schema_positions(spec.data, ""))
+    seen: set[int] = set()
+    stack: list[tuple[str, str | None, Any]] = [(p, None, s) for p, s in reversed(roots)]
+    while stack:
+        pointer, name, schema = stack.pop()
+        if not isinstance(schema, dict) or id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        yield pointer, name, schema
+        for key in _SUB_ONE:
+            if isinstance(schema.get(key), dict):
+                stack.append((join(pointer, key), None, schema[key]))
+        for key in _SUB_MANY:
+            if isinstance(schema.get(key), list):
+                stack.extend((join(pointer, key, i), None, s) for i, s in enumerate(schema[key]))
+        for key in _SUB_MAP:
+            if isinstance(schema.get(key), dict):
+                stack.extend((join(pointer, key, k), k, s) for k, s in schema[key].items())
+
+
+def _schema_positions(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    """Values of `schema` keys (parameters, media types, headers) outside components/schemas."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("example", "examples", "x-examples") or (pointer == "/components" and key == "schemas"):
+                continue
+            if key == "schema" and isinstance(value, dict):
+                yield join(pointer, key), value
+            elif isinstance(value, dict | list):
+                yield from _schema_positions(value, join(pointer, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, dict | list):
+                yield from _schema_positions(value, join(pointer, i))
+
+
+def _deref(spec: Spec, schema: Any, hops: int = 16) -> Any:
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops:
+        try:
+            schema = spec.resolve_ref(schema["$ref"])
+        except (KeyError, LookupError):
+            return {}
+        hops -= 1
+    return schema
+
+
+def _ops_with_pointers(spec: Spec) -> Iterator[Operation]:
+    yield from spec.operations
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@check("lint.metaschema")
+def metaschema(spec: Spec) -> Iterator[Finding]:
+    """The document against the OpenAPI metaschema (openapi-spec-validator)."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    cls = OpenAPIV30SpecValidator if spec.version.startswith("3.0") else OpenAPIV31SpecValidator
+    seen: set[tuple[str, str]] = set()
+    for err in cls(spec.data).iter_errors():
+        message = str(getattr(err, "message", err)).splitlines()[0].strip()
+        pointer = join("", *list(getattr(err, "path", []) or []))
+        extra = re.search(r"\('([^']+)' (?:was|were) unexpected\)", message)
+        if extra:
+            pointer = join(pointer, extra.group(1))
+        if (pointer, message) in seen:
+            continue
+        seen.add((pointer, message))
+        yield Finding("lint.metaschema", Severity.ERROR, f"not valid OpenAPI {spec.version}: {message}",
+                      spec=spec.location(pointer), details={"subject": pointer})
+
+
+@check("lint.nullable-in-3.1")
+def nullable_in_31(spec: Spec) -> Iterator[Finding]:
+    """`nullable` has no effect under JSON Schema 2020-12 (OpenAPI 3.1): null must be in `type`."""
+    if not spec.version.startswith("3.1"):
+        return
+    effect = {"auto": "honoured anyway (--nullable auto)", "version": "ignored (--nullable version)",
+              "strict": "ignored (--nullable strict)"}[spec.nullable]
+    for pointer, name, schema in iter_schemas(spec):
+        if "nullable" in schema:
+            type_ = schema.get("type")
+            fix = f'type: ["{type_}", "null"]' if isinstance(type_, str) else "add \"null\" to `type`"
+            yield Finding("lint.nullable-in-3.1", Severity.WARNING,
+                          f"`nullable` is not a keyword in OpenAPI 3.1 ({name or pointer.rsplit('/', 1)[-1]}); "
+                          f"write {fix}. Here it is {effect}.",
+                          spec=spec.location(join(pointer, "nullable")), details={"subject": pointer})
+
+
+@check("lint.unknown-format")
+def unknown_format(spec: Spec) -> Iterator[Finding]:
+    """A format no validator knows is silently unchecked."""
+    for pointer, _name, schema in iter_schemas(spec):
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt not in KNOWN_FORMATS:
+            yield Finding("lint.unknown-format", Severity.INFO,
+                          f"format {fmt!r} is not checked by any validator (treated as a plain string)",
+                          spec=spec.location(join(pointer, "format")), details={"subject": pointer})
+
+
+_PROSE_KEYWORDS = ("maxLength", "minLength", "maxItems", "minItems", "pattern", "type")
+
+
+@check("lint.prose-constraint")
+def prose_constraints(spec: Spec) -> Iterator[Finding]:
+    """Limits stated in a description that the schema does not enforce (or states differently)."""
+    for pointer, name, schema in iter_schemas(spec):
+        description = schema.get("description")
+        if not isinstance(description, str):
+            continue
+        for pc in extract(description):
+            if pc.keyword not in _PROSE_KEYWORDS:
+                continue
+            target, target_ptr = _target(spec, schema, pointer, name, pc)
+            if target is None:
+                continue
+            stated = _effective(spec, target, pc.keyword)
+            subject = _subject_name(name, pointer, pc)
+            if pc.keyword == "type":
+                if stated is not None and set(stated) != set(pc.value):
+                    yield _prose_finding(spec, pointer, subject, pc,
+                                         f"the description allows {'/'.join(pc.value)} but the schema "
+                                         f"allows {'/'.join(stated)}", Severity.WARNING)
+                continue
+            if stated is None:
+                yield _prose_finding(spec, pointer, subject, pc,
+                                     f"{_say(pc)} is stated only in the description, not in the schema "
+                                     f"(no `{pc.keyword}` at {target_ptr})", Severity.WARNING)
+            elif pc.keyword != "pattern" and stated != pc.value:
+                yield _prose_finding(spec, pointer, subject, pc,
+                                     f"the description says {_say(pc)} but the schema says "
+                                     f"`{pc.keyword}: {stated}`", Severity.WARNING)
+
+
+def _say(pc: ProseConstraint) -> str:
+    return {
+        "maxLength": f"at most {pc.value} characters", "minLength": f"at least {pc.value} characters",
+        "maxItems": f"at most {pc.value} items", "minItems": f"at least {pc.value} items",
+        "pattern": f"characters limited to {pc.value}",
+    }.get(pc.keyword, f"{pc.keyword} {pc.value}")
+
+
+def _subject_name(name: str | None, pointer: str, pc: ProseConstraint) -> str:
+    base = name or pointer.rsplit("/", 1)[-1]
+    if pc.subject == "key" and base != "key":
+        return f"{base} keys"
+    if pc.subject == "value-of-entry" and base != "value":
+        return f"{base} values"
+    return base
+
+
+def _prose_finding(spec: Spec, pointer: str, subject: str, pc: ProseConstraint, what: str,
+                   severity: Severity) -> Finding:
+    return Finding("lint.prose-constraint", severity, f"{subject}: {what} — “{pc.text}”",
+                   spec=spec.location(join(pointer, "description")),
+                   details={"subject": f"{pointer}:{pc.keyword}:{pc.subject}", "keyword": pc.keyword,
+                            "value": pc.value, "applies_to": pc.subject})
+
+
+def _target(spec: Spec, schema: dict[str, Any], pointer: str, name: str | None,
+            pc: ProseConstraint) -> tuple[dict[str, Any] | None, str]:
+    """The schema a prose constraint applies to (the field itself, or its entries' key/value)."""
+    if pc.subject in ("value", "items") or pc.subject in ("either", "attribute"):
+        return schema, pointer
+    wanted = "key" if pc.subject == "key" else "value"
+    if name == wanted:
+        return schema, pointer
+    resolved = _deref(spec, schema)
+    items = _deref(spec, resolved.get("items")) if isinstance(resolved, dict) else None
+    for holder, hptr in ((items, join(pointer, "items")), (resolved, pointer)):
+        if isinstance(holder, dict) and isinstance(holder.get("properties"), dict) and wanted in holder["properties"]:
+            return _deref(spec, holder["properties"][wanted]), join(hptr, "properties", wanted)
+    if isinstance(resolved, dict) and resolved.get("type") == "object":
+        key = "propertyNames" if wanted == "key" else "additionalProperties"
+        sub = resolved.get(key)
+        return (sub if isinstance(sub, dict) else {}), join(pointer, key)
+    return None, pointer
+
+
+def _effective(spec: Spec, schema: Any, keyword: str) -> Any:
+    """What the schema says for `keyword`, looking through $ref and combinators."""
+    schema = _deref(spec, schema)
+    if not isinstance(schema, dict):
+        return None
+    if keyword == "type":
+        types: set[str] = set()
+        t = schema.get("type")
+        if isinstance(t, str):
+            types.add(t)
+        elif isinstance(t, list):
+            types.update(x for x in t if isinstance(x, str))
+        for comb in ("oneOf", "anyOf"):
+            for sub in schema.get(comb) or []:
+                inner = _effective(spec, sub, "type")
+                if inner:
+                    types.update(inner)
+        types.discard("null")
+        if "integer" in types and "number" in types:
+            types.discard("integer")
+        return sorted(types) or None
+    if keyword in schema:
+        return schema[keyword]
+    for sub in schema.get("allOf") or []:
+        found = _effective(spec, sub, keyword)
+        if found is not None:
+            return found
+    branches = [b for b in (schema.get("oneOf") or schema.get("anyOf") or [])]
+    if branches:
+        # A length limit only needs to hold on the branches it can apply to (strings for maxLength).
+        relevant = [b for b in branches if _applies(spec, b, keyword)]
+        values = [_effective(spec, b, keyword) for b in relevant]
+        if relevant and all(v is not None for v in values):
+            return max(values) if keyword.startswith("max") else values[0]
+    return None
+
+
+def _applies(spec: Spec, schema: Any, keyword: str) -> bool:
+    schema = _deref(spec, schema)
+    if not isinstance(schema, dict):
+        return False
+    t = schema.get("type")
+    types = {t} if isinstance(t, str) else set(t or [])
+    if keyword in ("maxLength", "minLength", "pattern"):
+        return not types or "string" in types
+    if keyword in ("maxItems", "minItems"):
+        return not types or "array" in types
+    return True
+
+
+@check("lint.prose-either-required")
+def either_required(spec: Spec) -> Iterator[Finding]:
+    """'Either A or B is required': a rule OpenAPI parameters cannot express, so nothing enforces it."""
+    for op in spec.operations:
+        reported: set[frozenset[str]] = set()
+        for param in op.parameters:
+            for pc in extract(param.description):
+                if pc.keyword != "either":
+                    continue
+                names = frozenset(n.lower() for n in pc.value)
+                if names in reported:
+                    continue
+                reported.add(names)
+                params = [p for p in op.parameters if p.name.lower() in names]
+                if len(params) == len(names) and all(not p.required for p in params):
+                    where = param.where.pointer if param.where else None
+                    yield Finding(
+                        "lint.prose-either-required", Severity.WARNING,
+                        f"{op.key}: the description requires one of {' / '.join(sorted(pc.value))}, but both "
+                        "are optional in the spec; nothing enforces the rule — “" + pc.text + "”",
+                        operation=op.key, spec=spec.location(join(where, "description")) if where else None,
+                        details={"subject": ",".join(sorted(names)), "keyword": "either",
+                                 "value": sorted(pc.value)})
+
+
+@check("lint.example-invalid")
+def example_invalid(spec: Spec) -> Iterator[Finding]:
+    """Examples that violate their own schema mislead every reader and every generated client."""
+    for op in spec.operations:
+        sources = []
+        if op.request_body:
+            for media, mt in op.request_body.content.items():
+                sources.append(("request", media, mt, "request"))
+        for status, resp in op.responses.items():
+            for media, mt in resp.content.items():
+                sources.append((f"response {status}", media, mt, "response"))
+        for label, media, mt, direction in sources:
+            if not mt.has_example or mt.schema is None or not is_json_media(media):
+                continue
+            compiled = CompiledSchema(spec.json_schema(mt.schema, direction))
+            for v in compiled.errors(mt.example)[:20]:
+                pointer = join(mt.where.pointer, "example") if mt.where and mt.where.pointer else ""
+                yield Finding("lint.example-invalid", Severity.ERROR,
+                              f"{op.key} {label} example violates its schema at {v.pointer or '/'}: {v.message}",
+                              operation=op.key, spec=spec.location(pointer + v.pointer if pointer else pointer),
+                              details={"subject": f"{label}:{v.pointer}:{v.keyword}", "keyword": v.keyword})
+    for pointer, _name, schema in iter_schemas(spec):
+        if "example" not in schema or not pointer.startswith("/components/schemas/"):
+            continue
+        compiled = CompiledSchema(spec.json_schema(schema, "request"))
+        for v in compiled.errors(schema["example"])[:20]:
+            yield Finding("lint.example-invalid", Severity.ERROR,
+                          f"schema example violates its schema at {v.pointer or '/'}: {v.message}",
+                          spec=spec.location(join(pointer, "example") + v.pointer),
+                          details={"subject": f"{pointer}:{v.pointer}:{v.keyword}", "keyword": v.keyword})
+
+
+# Any client-error answer but the credential ones (401/403/407) says how a wrong request is answered.
+_CLIENT_ERROR = re.compile(r"^(4(?!01|03|07)\d\d|4XX|4xx|default)$")
+
+
+@check("lint.no-4xx")
+def no_client_error(spec: Spec) -> Iterator[Finding]:
+    """A request with constraints can be wrong; the spec should say how the server answers that."""
+    for op in spec.operations:
+        constrained = any(p.required or p.schema for p in op.parameters) or bool(
+            op.request_body and op.request_body.content)
+        if not constrained or any(_CLIENT_ERROR.match(s) for s in op.responses):
+            continue
+        documented = ", ".join(sorted(op.responses)) or "none"
+        pointer = join(op.where.pointer, "responses") if op.where and op.where.pointer else ""
+        yield Finding("lint.no-4xx", Severity.WARNING,
+                      f"{op.key}: the request has constraints but no client-error response (400, 422, 4XX, "
+                      f"default, ...) is documented (documented: {documented})", operation=op.key, spec=spec.location(pointer),
+                      details={"subject": op.key})
+
+
+_NO_BODY = re.compile(r"^(1\d\d|204|205|304|1XX)$")
+
+
+@check("lint.response-no-schema")
+def response_no_schema(spec: Spec) -> Iterator[Finding]:
+    """A response whose body is undocumented cannot be checked."""
+    for op in spec.operations:
+        if op.method == "HEAD":
+            continue
+        for status, resp in op.responses.items():
+            if _NO_BODY.match(status):
+                continue
+            pointer = resp.where.pointer if resp.where and resp.where.pointer else ""
+            if not resp.content:
+                yield Finding("lint.response-no-schema", Severity.INFO,
+                              f"{op.key} response {status} documents no content (no body schema to check)",
+                              operation=op.key, spec=spec.location(pointer), details={"subject": status})
+                continue
+            for media, mt in resp.content.items():
+                if mt.schema is None:
+                    yield Finding("lint.response-no-schema", Severity.INFO,
+                                  f"{op.key} response {status} {media} has no schema",
+                                  operation=op.key, spec=spec.location(join(pointer, "content", media)),
+                                  details={"subject": f"{status}:{media}"})
+
+
+@check("lint.path-parameter")
+def path_parameters(spec: Spec) -> Iterator[Finding]:
+    """Every `{name}` in a path needs a path parameter, and every path parameter a `{name}`."""
+    for op in spec.operations:
+        template = set(re.findall(r"{([^}]+)}", op.path))
+        declared = {p.name for p in op.parameters if p.location == "path"}
+        for missing in sorted(template - declared):
+            yield Finding("lint.path-parameter", Severity.ERROR,
+                          f"{op.key}: path template names {{{missing}}} but no path parameter declares it",
+                          operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
+                          details={"subject": missing})
+        for extra in sorted(declared - template):
+            yield Finding("lint.path-parameter", Severity.ERROR,
+                          f"{op.key}: path parameter {extra!r} does not appear in the path template",
+                          operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
+                          details={"subject": extra})
+
+
+@check("lint.duplicate-operation-id")
+def duplicate_operation_id(spec: Spec) -> Iterator[Finding]:
+    seen: dict[str, Operation] = {}
+    for op in spec.operations:
+        if not op.operation_id:
+            continue
+        if op.operation_id in seen:
+            yield Finding("lint.duplicate-operation-id", Severity.ERROR,
+                          f"operationId {op.operation_id!r} is used by {seen[op.operation_id].key} and {op.key}",
+                          operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
+                          details={"subject": op.operation_id})
+        else:
+            seen[op.operation_id] = op

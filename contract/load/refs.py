@@ -1,0 +1,162 @@
+"""`$ref` resolution across the spec and the files it points into.
+
+All references are checked once at load time (an unresolvable one is unusable
+input, reported with the pointer where it is written), and references in other
+files are rewritten to an absolute form so that every later stage can resolve a
+`$ref` without knowing which file it came from. Cycles are fine: nothing here
+expands references, it only follows them on demand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from contract.errors import InputError
+from contract.load.source import Document, _split_pointer, parse_document
+
+# Values under these keys are data, not spec structure: a "$ref" inside them is literal.
+_DATA_KEYS = frozenset({"example", "examples", "enum", "const", "default", "x-examples", "value"})
+# ...unless the holder is a map of user-chosen names (a property may well be called "value").
+_NAME_MAPS = frozenset({
+    "properties", "patternProperties", "$defs", "definitions", "schemas", "responses", "parameters",
+    "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths", "webhooks",
+    "content", "encoding", "dependentSchemas",
+})
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+
+
+class RefResolver:
+    """Resolves `#/pointer` (root document) and `/abs/file#/pointer` references."""
+
+    def __init__(self, root: Document, root_path: Path, *, allow_outside: bool = False) -> None:
+        self.root = root
+        self.root_dir = root_path.resolve().parent
+        self.allow_outside = allow_outside
+        self._docs: dict[str, Document] = {"": root}
+        self._paths: dict[str, Path] = {"": root_path.resolve()}
+
+    # -- public -------------------------------------------------------------------------
+
+    def check_all(self) -> None:
+        """Validate (and normalise) every reference reachable from the root document."""
+        pending = [""]
+        done: set[str] = set()
+        while pending:
+            key = pending.pop()
+            if key in done:
+                continue
+            done.add(key)
+            doc = self._docs[key]
+            for holder, pointer in _iter_refs(doc.data):
+                target_key = self._normalise(holder, pointer, doc, key)
+                if target_key is not None and target_key not in done:
+                    pending.append(target_key)
+
+    def resolve(self, ref: str) -> tuple[Document, str, Any]:
+        """(document, pointer, value) a normalised reference points at."""
+        file_part, _, fragment = ref.partition("#")
+        doc = self._docs[file_part]
+        return doc, fragment, _walk(doc.data, fragment)
+
+    def deref(self, obj: Any, max_hops: int = 64) -> tuple[Any, str | None]:
+        """Follow chained `$ref`s of a non-schema object; returns (object, last ref)."""
+        last = None
+        hops = 0
+        while isinstance(obj, dict) and isinstance(obj.get("$ref"), str):
+            last = obj["$ref"]
+            _, _, obj = self.resolve(last)
+            hops += 1
+            if hops > max_hops:
+                raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {last}")
+        return obj, last
+
+    def document(self, ref: str) -> Document:
+        return self._docs[ref.partition("#")[0]]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _normalise(self, holder: dict[str, Any], pointer: str, doc: Document, doc_key: str) -> str | None:
+        ref = holder["$ref"]
+        where_line = doc.line_of(pointer)
+        if "://" in ref.split("#", 1)[0]:
+            raise InputError(doc.path, f"remote $ref {ref!r} is not fetched (only local and relative files)",
+                             line=where_line, pointer=pointer)
+        file_part, _, fragment = ref.partition("#")
+        if fragment and not fragment.startswith("/"):
+            return None  # a plain-name anchor (3.1 `$anchor`); left to the schema validator
+        fragment = unquote(fragment)
+        if file_part:
+            base = self._paths[doc_key].parent
+            target = (base / unquote(file_part)).resolve()
+            if not self.allow_outside and not target.is_relative_to(self.root_dir):
+                raise InputError(doc.path, f"$ref {ref!r} points outside the spec's folder",
+                                 line=where_line, pointer=pointer)
+            key = str(target)
+            if key == str(self._paths[""]):
+                key = ""
+            elif key not in self._docs:
+                shown = str(target.relative_to(self.root_dir)) if target.is_relative_to(self.root_dir) else key
+                if not target.is_file():
+                    raise InputError(doc.path, f"unresolvable $ref {ref!r}: file {shown} not found",
+                                     line=where_line, pointer=pointer)
+                self._docs[key] = parse_document(target, shown, markdown_ok=False)
+                self._paths[key] = target
+        else:
+            key = doc_key
+        try:
+            _walk(self._docs[key].data, fragment)
+        except LookupError:
+            raise InputError(doc.path, f"unresolvable $ref {ref!r}", line=where_line, pointer=pointer) from None
+        holder["$ref"] = f"{key}#{fragment}" if key else f"#{fragment}"
+        return key
+
+
+def _walk(data: Any, fragment: str) -> Any:
+    node = data
+    for token in _split_pointer(fragment):
+        if isinstance(node, dict):
+            if token not in node:
+                raise LookupError(token)
+            node = node[token]
+        elif isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node):
+                raise LookupError(token)
+            node = node[int(token)]
+        else:
+            raise LookupError(token)
+    return node
+
+
+def _iter_refs(data: Any):
+    """Yield (dict holding a string `$ref`, its JSON pointer), skipping literal data."""
+    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    seen: set[int] = set()
+    while stack:
+        node, pointer, names = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield node, join(pointer, "$ref")
+            for key, value in node.items():
+                if not isinstance(value, dict | list) or (key in _DATA_KEYS and not names):
+                    continue
+                stack.append((value, join(pointer, key), key in _NAME_MAPS and not names))
+        elif isinstance(node, list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            for i, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    stack.append((value, join(pointer, i), False))

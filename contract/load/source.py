@@ -1,0 +1,208 @@
+"""Read a spec file into data plus enough position information to cite lines.
+
+A spec arrives as YAML, JSON, or a Markdown/MDX page with the YAML in a fenced
+block. Every later finding points at `file:line`, so the parsed document keeps
+its composed YAML node tree (or builds one lazily for JSON, where `json.loads`
+is much faster than composing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+
+from contract.errors import InputError
+
+try:  # libyaml is 2-4x faster than the pure-Python loader on multi-MB specs
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing from this build of PyYAML
+    _Loader = yaml.SafeLoader
+
+MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
+_SPEC_KEY = re.compile(r"^(openapi|swagger)\s*:", re.MULTILINE)
+
+
+@dataclass
+class Document:
+    """One parsed file (a spec, or a file a relative `$ref` points into)."""
+
+    path: str  # as given / relative, used in messages and locations
+    data: Any
+    text: str
+    line_offset: int = 0  # lines before the parsed text in the file (Markdown wrapper)
+    kind: str = "yaml"  # yaml | json | markdown
+    _root: yaml.Node | None = field(default=None, repr=False)
+    _composed: bool = field(default=False, repr=False)
+
+    def line_of(self, pointer: str) -> int | None:
+        """1-based line in the file of the node at `pointer` (nearest existing ancestor)."""
+        node = self._node()
+        if node is None:
+            return None
+        line = node.start_mark.line
+        for token in _split_pointer(pointer):
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == token:
+                        child, line = value, key.start_mark.line
+                        break
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+                child = node.value[int(token)]
+                line = child.start_mark.line
+            if child is None:
+                break
+            node = child
+        return line + 1 + self.line_offset
+
+    def _node(self) -> yaml.Node | None:
+        if not self._composed:
+            self._composed = True
+            if self._root is None:
+                try:
+                    self._root = yaml.compose(self.text, Loader=_Loader)
+                except yaml.YAMLError:
+                    self._root = None
+        return self._root
+
+
+def _split_pointer(pointer: str) -> list[str]:
+    if pointer in ("", "#", "/"):
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("#").lstrip("/").split("/")]
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text, or an InputError for missing, empty, binary or undecodable files."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(shown, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot read file ({exc.strerror})") from None
+    if not raw.strip():
+        raise InputError(shown, "file is empty")
+    if b"\x00" in raw[:8192]:
+        raise InputError(shown, "binary file (contains NUL bytes), not a YAML/JSON/Markdown document")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(shown, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line=line) from None
+    return text
+
+
+def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Document:
+    """Parse a YAML, JSON or Markdown-wrapped spec file."""
+    text = read_text(path, shown)
+    suffix = path.suffix.lower()
+    stripped = text.lstrip()
+    wrapped = suffix in {".md", ".mdx", ".markdown", ".txt"} or _looks_like_markdown(stripped)
+    if markdown_ok and wrapped and not (stripped.startswith("{") or _SPEC_KEY.match(stripped)):
+        return _parse_markdown(text, shown)
+    if stripped.startswith(("{", "[")) and suffix != ".yaml" and suffix != ".yml":
+        try:
+            return Document(shown, json.loads(text), text, kind="json")
+        except json.JSONDecodeError as exc:
+            if suffix == ".json":
+                raise InputError(shown, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+            # Might still be YAML flow style; fall through to the YAML parser.
+    return _parse_yaml(text, shown)
+
+
+def _looks_like_markdown(text: str) -> bool:
+    return bool(re.search(r"^(#{1,6} |```|~~~)", text, re.MULTILINE)) and not _SPEC_KEY.match(text)
+
+
+def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise InputError(shown, "document is empty", line=line_offset + 1)
+        _check_aliases(root, shown, line_offset)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None:
+            raise InputError(shown, f"invalid YAML: {problem}", line=mark.line + 1 + line_offset,
+                             column=mark.column + 1) from None
+        raise InputError(shown, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(shown, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(shown, "document is nested too deeply to parse") from None
+    finally:
+        loader.dispose()
+    return Document(shown, data, text, line_offset, kind="yaml" if not line_offset else "markdown",
+                    _root=root, _composed=True)
+
+
+def _check_aliases(root: yaml.Node, shown: str, line_offset: int) -> None:
+    """Refuse documents whose aliases expand into a 'billion laughs' tree.
+
+    PyYAML shares aliased objects, so parsing is cheap, but every later walk of the
+    data sees the expanded tree. The expanded size is computed bottom-up, memoised.
+    """
+    size: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack = [root]
+    while stack:  # post-order without recursion: deep documents must not overflow the stack
+        node = stack.pop()
+        if id(node) in size:
+            continue
+        size[id(node)] = -1
+        order.append(node)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    for node in reversed(order):
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size[id(k)] + size[id(v)] for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size[id(v)] for v in node.value)
+        if total > MAX_EXPANDED_NODES:
+            raise InputError(shown, f"YAML aliases expand the document beyond {MAX_EXPANDED_NODES:,} nodes "
+                             "(anchor bomb?)", line=node.start_mark.line + 1 + line_offset)
+        size[id(node)] = total
+
+
+def _parse_markdown(text: str, shown: str) -> Document:
+    """Find the fenced block holding an `openapi:`/`swagger:` document and parse it.
+
+    Lines before the first key (such as a `/api-specs/x.yaml post /path` pointer
+    line) are not YAML and are skipped; line numbers stay those of the page.
+    """
+    tokens = MarkdownIt("commonmark").parse(text)
+    candidates = [t for t in tokens if t.type == "fence" and t.map]
+    for token in candidates:
+        content = token.content
+        match = _SPEC_KEY.search(content)
+        if match is None:
+            stripped = content.lstrip()
+            if stripped.startswith("{") and re.search(r'"(openapi|swagger)"\s*:', content):
+                start_line = token.map[0] + 1 + content[: len(content) - len(stripped)].count("\n")
+                try:
+                    return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown")
+                except json.JSONDecodeError as exc:
+                    raise InputError(shown, f"invalid JSON in fenced block: {exc.msg}",
+                                     line=start_line + exc.lineno, column=exc.colno) from None
+            continue
+        skipped = content[: match.start()].count("\n")
+        body = content[match.start():]
+        start_line = token.map[0] + 1 + skipped  # the fence line itself, then skipped lines
+        return _parse_yaml(body, shown, start_line)
+    raise InputError(shown, "no fenced code block with an `openapi:` or `swagger:` document found")

@@ -1,0 +1,274 @@
+"""The loaded spec: version, operations, reference resolution and line lookup."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from contract.errors import InputError
+from contract.load.refs import RefResolver, join
+from contract.load.source import Document, parse_document
+from contract.model import (
+    Location,
+    MediaType,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    ResponseHeader,
+    SecurityScheme,
+)
+from contract.schema import Direction, NullablePolicy, SchemaConverter
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class Spec:
+    """An OpenAPI 3.0/3.1 document ready for every later stage."""
+
+    def __init__(self, path: str, document: Document, resolver: RefResolver, version: str,
+                 nullable: NullablePolicy = "auto") -> None:
+        self.path = path
+        self.document = document
+        self.resolver = resolver
+        self.version = version
+        self.nullable: NullablePolicy = nullable
+        self._converters: dict[Direction, SchemaConverter] = {}
+        self.operations: list[Operation] = _build_operations(self)
+
+    # -- lookup ---------------------------------------------------------------------------
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.document.data
+
+    @property
+    def title(self) -> str:
+        info = self.data.get("info")
+        return str(info.get("title", "")) if isinstance(info, dict) else ""
+
+    @cached_property
+    def _by_key(self) -> dict[str, Operation]:
+        index: dict[str, Operation] = {}
+        for op in self.operations:
+            index[op.key] = op
+            index[op.key.lower()] = op
+            if op.operation_id:
+                index.setdefault(op.operation_id, op)
+        return index
+
+    def operation(self, name: str) -> Operation:
+        """By operationId or "METHOD /path" (method case-insensitive)."""
+        op = self._by_key.get(name) or self._by_key.get(name.strip().lower())
+        if op is None:
+            parts = name.split(None, 1)
+            if len(parts) == 2:
+                op = self._by_key.get(f"{parts[0].upper()} {parts[1]}")
+        if op is None:
+            known = ", ".join(sorted({o.operation_id or o.key for o in self.operations})[:10])
+            raise InputError(self.path, f"no operation {name!r} (known: {known})")
+        return op
+
+    def location(self, pointer: str, ref: str | None = None) -> Location:
+        """`file:line#pointer` for a pointer in the root document (or in the file `ref` names)."""
+        doc = self.resolver.document(ref) if ref else self.document
+        return Location(doc.path, doc.line_of(pointer), pointer)
+
+    def resolve(self, obj: Any) -> Any:
+        """Follow `$ref`s of a non-schema object (parameter, response, ...)."""
+        return self.resolver.deref(obj)[0]
+
+    def resolve_ref(self, ref: str) -> Any:
+        return self.resolver.resolve(ref)[2]
+
+    def converter(self, direction: Direction) -> SchemaConverter:
+        conv = self._converters.get(direction)
+        if conv is None:
+            conv = SchemaConverter(self.resolve_ref, version=self.version, policy=self.nullable,
+                                   direction=direction)
+            self._converters[direction] = conv
+        return conv
+
+    def json_schema(self, schema: Any, direction: Direction = "request") -> dict[str, Any]:
+        """A self-contained JSON Schema for an OpenAPI Schema Object of this spec."""
+        return self.converter(direction).convert(schema)
+
+    def __repr__(self) -> str:
+        return f"<Spec {self.path} openapi {self.version}, {len(self.operations)} operations>"
+
+
+def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outside_refs: bool = False) -> Spec:
+    """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable."""
+    file = Path(path)
+    shown = str(path)
+    document = parse_document(file, shown)
+    data = document.data
+    if not isinstance(data, dict):
+        raise InputError(shown, f"top level is a {type(data).__name__}, not a mapping", line=document.line_offset + 1)
+    version = _version(data, document)
+    resolver = RefResolver(document, file, allow_outside=allow_outside_refs)
+    resolver.check_all()
+    paths = data.get("paths")
+    if paths is None and not data.get("webhooks"):
+        raise InputError(shown, "spec has no `paths` (nothing to check)", line=document.line_offset + 1)
+    if paths is not None and not isinstance(paths, dict):
+        raise InputError(shown, "`paths` is not a mapping", line=document.line_of("/paths"), pointer="/paths")
+    if not paths and not data.get("webhooks"):
+        raise InputError(shown, "spec has no operations (`paths` is empty)", line=document.line_of("/paths"),
+                         pointer="/paths")
+    return Spec(shown, document, resolver, version, nullable)
+
+
+def _version(data: dict[str, Any], document: Document) -> str:
+    if "swagger" in data and "openapi" not in data:
+        raise InputError(document.path, f"Swagger {data['swagger']} is not supported: convert it to OpenAPI 3 "
+                         "first (e.g. with swagger2openapi)", line=document.line_of("/swagger"), pointer="/swagger")
+    raw = data.get("openapi")
+    if raw is None:
+        raise InputError(document.path, "no `openapi` version field: not an OpenAPI document",
+                         line=document.line_offset + 1)
+    version = str(raw)
+    if not (version.startswith("3.0") or version.startswith("3.1")):
+        raise InputError(document.path, f"unsupported openapi version {version!r} (supported: 3.0.x, 3.1.x)",
+                         line=document.line_of("/openapi"), pointer="/openapi")
+    return version
+
+
+# --------------------------------------------------------------------------- operations
+
+
+def _build_operations(spec: Spec) -> list[Operation]:
+    ops: list[Operation] = []
+    paths = spec.data.get("paths") or {}
+    schemes = _security_schemes(spec)
+    root_security = spec.data.get("security")
+    for path, item_raw in paths.items():
+        if not isinstance(item_raw, dict):
+            continue
+        item_ptr = join("/paths", path)
+        item = spec.resolve(item_raw)
+        if not isinstance(item, dict):
+            continue
+        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        for method in METHODS:
+            raw = item.get(method)
+            if not isinstance(raw, dict):
+                continue
+            ptr = join(item_ptr, method)
+            params = _parameters(spec, shared, join(item_ptr, "parameters"))
+            for p in _parameters(spec, raw.get("parameters") or [], join(ptr, "parameters")):
+                params = [q for q in params if (q.name, q.location) != (p.name, p.location)] + [p]
+            security = raw.get("security", root_security)
+            ops.append(Operation(
+                method=method.upper(),
+                path=str(path),
+                operation_id=raw.get("operationId") if isinstance(raw.get("operationId"), str) else None,
+                summary=str(raw.get("summary") or ""),
+                description=str(raw.get("description") or ""),
+                parameters=params,
+                request_body=_request_body(spec, raw.get("requestBody"), join(ptr, "requestBody")),
+                responses=_responses(spec, raw.get("responses"), join(ptr, "responses")),
+                security=_security(security, schemes),
+                where=_where(spec, ptr),
+            ))
+    return ops
+
+
+def _where(spec: Spec, pointer: str) -> Location:
+    # Lines are cheap when the YAML node tree is already there; for JSON they are found on demand.
+    line = spec.document.line_of(pointer) if spec.document.kind != "json" else None
+    return Location(spec.path, line, pointer)
+
+
+def _parameters(spec: Spec, raw: Any, pointer: str) -> list[Parameter]:
+    out: list[Parameter] = []
+    if not isinstance(raw, list):
+        return out
+    for i, entry in enumerate(raw):
+        p = spec.resolve(entry)
+        if not isinstance(p, dict) or not isinstance(p.get("name"), str) or p.get("in") not in (
+                "path", "query", "header", "cookie"):
+            continue
+        schema = p.get("schema")
+        if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+            first = next(iter(p["content"].values()))
+            schema = first.get("schema") if isinstance(first, dict) else None
+        out.append(Parameter(
+            name=p["name"], location=p["in"], required=bool(p.get("required")) or p["in"] == "path",
+            schema=schema if isinstance(schema, dict | bool) else None,
+            description=str(p.get("description") or ""), where=_where(spec, join(pointer, i)),
+        ))
+    return out
+
+
+def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
+    out: dict[str, MediaType] = {}
+    if not isinstance(raw, dict):
+        return out
+    for media, entry in raw.items():
+        if not isinstance(entry, dict):
+            entry = {}
+        has_example = "example" in entry
+        example = entry.get("example")
+        if not has_example and isinstance(entry.get("examples"), dict) and entry["examples"]:
+            first = spec.resolve(next(iter(entry["examples"].values())))
+            if isinstance(first, dict) and "value" in first:
+                has_example, example = True, first["value"]
+        out[str(media)] = MediaType(str(media), entry.get("schema"), example, has_example,
+                                    _where(spec, join(pointer, media)))
+    return out
+
+
+def _request_body(spec: Spec, raw: Any, pointer: str) -> RequestBody | None:
+    body = spec.resolve(raw) if raw is not None else None
+    if not isinstance(body, dict):
+        return None
+    return RequestBody(bool(body.get("required")), _content(spec, body.get("content"), join(pointer, "content")),
+                       str(body.get("description") or ""), _where(spec, pointer))
+
+
+def _responses(spec: Spec, raw: Any, pointer: str) -> dict[str, Response]:
+    out: dict[str, Response] = {}
+    if not isinstance(raw, dict):
+        return out
+    for status, entry in raw.items():
+        resp = spec.resolve(entry)
+        if not isinstance(resp, dict):
+            continue
+        rptr = join(pointer, status)
+        headers: dict[str, ResponseHeader] = {}
+        for name, h in (resp.get("headers") or {}).items():
+            hd = spec.resolve(h)
+            if isinstance(hd, dict):
+                headers[str(name)] = ResponseHeader(str(name), bool(hd.get("required")), hd.get("schema"),
+                                                    str(hd.get("description") or ""),
+                                                    _where(spec, join(rptr, "headers", name)))
+        out[str(status)] = Response(str(status), str(resp.get("description") or ""),
+                                    _content(spec, resp.get("content"), join(rptr, "content")), headers,
+                                    _where(spec, rptr))
+    return out
+
+
+def _security_schemes(spec: Spec) -> dict[str, SecurityScheme]:
+    comps = spec.data.get("components")
+    raw = comps.get("securitySchemes") if isinstance(comps, dict) else None
+    out: dict[str, SecurityScheme] = {}
+    if not isinstance(raw, dict):
+        return out
+    for key, entry in raw.items():
+        s = spec.resolve(entry)
+        if isinstance(s, dict):
+            out[key] = SecurityScheme(key, str(s.get("type", "")), s.get("in"), s.get("name"),
+                                      str(s["scheme"]).lower() if s.get("scheme") else None)
+    return out
+
+
+def _security(raw: Any, schemes: dict[str, SecurityScheme]) -> list[list[SecurityScheme]]:
+    if not isinstance(raw, list):
+        return []
+    out: list[list[SecurityScheme]] = []
+    for requirement in raw:
+        if isinstance(requirement, dict):
+            out.append([schemes[name] for name in requirement if name in schemes])
+    return out

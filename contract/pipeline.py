@@ -1,0 +1,31 @@
+"""The stages wired together, for the commands that run more than one of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from contract.compare import compare
+from contract.docs import read_docs
+from contract.docs.findings import page_findings
+from contract.lint import lint
+from contract.load import load_spec
+from contract.model import Finding
+from contract.schema import NullablePolicy
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_SPEC = "specs/adapty-api.yaml"
+BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.txt")
+
+
+def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
+                     components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
+    """Lint (optionally) plus spec↔docs drift plus the pages' own anomalies; no network."""
+    policy: NullablePolicy = nullable  # type: ignore[assignment]
+    spec = load_spec(spec_path, nullable=policy)
+    pages = [read_docs(d, components_dir=components_dir) for d in docs]
+    findings: list[Finding] = lint(spec) if lint_spec else []
+    for page in pages:
+        findings.extend(page_findings(page))
+    findings.extend(compare(spec, pages))
+    return findings

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"
+SEED_SPEC = SPECS / "adapty-api.yaml"
+SEED_WRAPPED = SPECS / "004_3595492f66c876e6.txt"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+# Property tests are derandomized everywhere (and so identical in CI and locally).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def seed_spec():
+    from contract.load import load_spec
+
+    return load_spec(SEED_SPEC)
+
+
+def corpus_specs() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json"))

@@ -136,30 +136,16 @@ def extract(text: str | None) -> list[ProseConstraint]:
         def _subject_of(_sentence: str, default: str, _subject: str | None = carried) -> str:
             return _subject or default
 
-        for m in _LEN.finditer(sentence):
-            try:
-                n = _num(m.group(1))
-            except ValueError:
-                continue
-            kind = _unit_subject(m.group(2))
-            subject = _subject_of(sentence, "value")
-            if kind == "length":
-                out.append(ProseConstraint("maxLength", n, subject, sentence))
-            else:
-                out.append(ProseConstraint("maxItems", n, "items", sentence))
-        for m in _MIN.finditer(sentence):
-            try:
-                n = _num(m.group(1))
-            except ValueError:
-                continue
-            kind = _unit_subject(m.group(2))
-            subject = _subject_of(sentence, "value")
-            if kind == "length":
-                out.append(ProseConstraint("minLength", n, subject, sentence))
-            elif m.group(2).lower().startswith("key"):
-                out.append(ProseConstraint("minItems", n, "items", sentence))
-            else:
-                out.append(ProseConstraint("minItems", n, "items", sentence))
+        for rx, length_kw, count_kw in ((_LEN, "maxLength", "maxItems"), (_MIN, "minLength", "minItems")):
+            for m in rx.finditer(sentence):
+                try:
+                    n = _num(m.group(1))
+                except ValueError:
+                    continue
+                if _unit_subject(m.group(2)) == "length":
+                    out.append(ProseConstraint(length_kw, n, _subject_of(sentence, "value"), sentence))
+                else:
+                    out.append(ProseConstraint(count_kw, n, "items", sentence))
         for m in _CHARSET.finditer(sentence):
             names = re.split(r"\s*(?:,|\band\b|\bor\b|&)\s*", m.group(1).lower())
             classes = "".join(_CHAR_CLASSES[n.strip()] for n in names if n.strip() in _CHAR_CLASSES)

@@ -86,10 +86,9 @@ class RefResolver:
 
     def _normalise(self, holder: dict[str, Any], pointer: str, doc: Document, doc_key: str) -> str | None:
         ref = holder["$ref"]
-        where_line = doc.line_of(pointer)
         if "://" in ref.split("#", 1)[0]:
             raise InputError(doc.path, f"remote $ref {ref!r} is not fetched (only local and relative files)",
-                             line=where_line, pointer=pointer)
+                             line=doc.line_of(pointer), pointer=pointer)
         file_part, _, fragment = ref.partition("#")
         if fragment and not fragment.startswith("/"):
             return None  # a plain-name anchor (3.1 `$anchor`); left to the schema validator
@@ -99,7 +98,7 @@ class RefResolver:
             target = (base / unquote(file_part)).resolve()
             if not self.allow_outside and not target.is_relative_to(self.root_dir):
                 raise InputError(doc.path, f"$ref {ref!r} points outside the spec's folder",
-                                 line=where_line, pointer=pointer)
+                                 line=doc.line_of(pointer), pointer=pointer)
             key = str(target)
             if key == str(self._paths[""]):
                 key = ""
@@ -107,7 +106,7 @@ class RefResolver:
                 shown = str(target.relative_to(self.root_dir)) if target.is_relative_to(self.root_dir) else key
                 if not target.is_file():
                     raise InputError(doc.path, f"unresolvable $ref {ref!r}: file {shown} not found",
-                                     line=where_line, pointer=pointer)
+                                     line=doc.line_of(pointer), pointer=pointer)
                 self._docs[key] = parse_document(target, shown, markdown_ok=False)
                 self._paths[key] = target
         else:
@@ -115,7 +114,7 @@ class RefResolver:
         try:
             _walk(self._docs[key].data, fragment)
         except LookupError:
-            raise InputError(doc.path, f"unresolvable $ref {ref!r}", line=where_line, pointer=pointer) from None
+            raise InputError(doc.path, f"unresolvable $ref {ref!r}", line=doc.line_of(pointer), pointer=pointer) from None
         holder["$ref"] = f"{key}#{fragment}" if key else f"#{fragment}"
         return key
 

@@ -26,6 +26,7 @@ except AttributeError:  # pragma: no cover - libyaml missing from this build of 
 
 MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
 _SPEC_KEY = re.compile(r"^(openapi|swagger)\s*:", re.MULTILINE)
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Document:
     kind: str = "yaml"  # yaml | json | markdown
     _root: yaml.Node | None = field(default=None, repr=False)
     _composed: bool = field(default=False, repr=False)
+    _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line in the file of the node at `pointer` (nearest existing ancestor)."""
@@ -49,10 +51,9 @@ class Document:
         for token in _split_pointer(pointer):
             child = None
             if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, yaml.ScalarNode) and key.value == token:
-                        child, line = value, key.start_mark.line
-                        break
+                entry = self._keys(node).get(token)
+                if entry is not None:
+                    child, line = entry[1], entry[0].start_mark.line
             elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
                 child = node.value[int(token)]
                 line = child.start_mark.line
@@ -60,6 +61,17 @@ class Document:
                 break
             node = child
         return line + 1 + self.line_offset
+
+    def _keys(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Key → (key node, value node), built once per mapping: specs have maps of hundreds of paths."""
+        keys = self._index.get(id(node))
+        if keys is None:
+            keys = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    keys.setdefault(key.value, (key, value))
+            self._index[id(node)] = keys
+        return keys
 
     def _node(self) -> yaml.Node | None:
         if not self._composed:
@@ -128,7 +140,8 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise InputError(shown, "document is empty", line=line_offset + 1)
-        _check_aliases(root, shown, line_offset)
+        if _ANCHOR.search(text):  # no anchor, no alias: skip the walk over every node
+            _check_aliases(root, shown, line_offset)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

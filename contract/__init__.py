@@ -12,6 +12,8 @@ Public API::
     validators = contract.Validators(spec)
     page = contract.read_docs("specs/000_f29c871810a0beae.txt")
     drift = contract.compare(spec, [page])
+    cases = contract.generate_cases(spec, "createProfile", mode="violating", count=20).cases
+    contract.assert_conforms(httpx_or_requests_response, "createProfile")
 """
 
 from __future__ import annotations
@@ -40,11 +42,15 @@ _LAZY = {
     "read_docs": "contract.docs",
     "compare": "contract.compare",
     "Sandbox": "contract.sandbox",
+    "assert_conforms": "contract.assertions",
+    "generate_cases": "contract.generate",
 }
 
 if TYPE_CHECKING:
+    from contract.assertions import assert_conforms
     from contract.compare import compare
     from contract.docs import read_docs
+    from contract.generate import generate_cases
     from contract.lint import lint
     from contract.load import Spec, load_spec
     from contract.sandbox import Sandbox
@@ -78,7 +84,9 @@ __all__ = [
     "Spec",
     "Validators",
     "Violation",
+    "assert_conforms",
     "compare",
+    "generate_cases",
     "lint",
     "load_spec",
     "read_docs",

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract.compare import compare
-from contract.docs import read_docs
+from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
 from contract.lint import lint
-from contract.load import load_spec
+from contract.load import Spec, load_spec
 from contract.model import Finding
 from contract.schema import NullablePolicy
 
@@ -18,14 +18,23 @@ BUNDLED_SPEC = "specs/adapty-api.yaml"
 BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.txt")
 
 
-def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
-                     components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
-    """Lint (optionally) plus spec↔docs drift plus the pages' own anomalies; no network."""
+def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
+                components_dir: str | None = None) -> tuple[Spec, list[DocsPage]]:
+    """The spec and its docs pages, each read once for every stage of a command."""
     policy: NullablePolicy = nullable  # type: ignore[assignment]
-    spec = load_spec(spec_path, nullable=policy)
-    pages = [read_docs(d, components_dir=components_dir) for d in docs]
+    return load_spec(spec_path, nullable=policy), [read_docs(d, components_dir=components_dir) for d in docs]
+
+
+def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True) -> list[Finding]:
+    """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network."""
     findings: list[Finding] = lint(spec) if lint_spec else []
     for page in pages:
         findings.extend(page_findings(page))
     findings.extend(compare(spec, pages))
     return findings
+
+
+def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
+                     components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
+    spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    return offline(spec, pages, lint_spec=lint_spec)

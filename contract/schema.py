@@ -55,6 +55,7 @@ class SchemaConverter:
         self._resolve = resolve
         self.version = version
         self.is_30 = version.startswith("3.0")
+        self.policy = policy
         self.honour_nullable = nullable_honoured(policy, version)
         self.direction = direction
         self._defs: dict[str, Any] = {}  # def name -> converted schema
@@ -134,9 +135,12 @@ class SchemaConverter:
         if isinstance(ref, str) and "#/" in ref:
             name = self._def_for(ref)
             used.add(name)
-            target = {"$ref": f"#/$defs/{name}"}
+            target: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
             if self.is_30 or len(schema) == 1:
-                return target  # 3.0: siblings of $ref are ignored
+                # 3.0 ignores siblings of $ref; `nullable` beside one is still what the author meant (auto).
+                if self.is_30 and schema.get("nullable") is True and self.policy == "auto":
+                    return {"anyOf": [{"type": "null"}, target]}
+                return target
             rest = {k: v for k, v in schema.items() if k != "$ref"}
             converted = self._convert(rest, used)
             return {"allOf": [target, converted]} if converted else target

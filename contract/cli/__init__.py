@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from contract.config import default_map, find_config, load_config
 from contract.errors import EXIT_INPUT, ContractError
 
 __all__ = ["cli", "main"]
@@ -25,6 +26,10 @@ def cli() -> None:
     \b
     Exit codes: 0 no findings at or above --fail-on, 1 findings,
                 2 usage or input error, 3 target unreachable.
+
+    Options can also come from contract.toml or [tool.contract] in
+    pyproject.toml (top-level keys for every command, [tool.contract.<command>]
+    tables per command); the command line wins.
     """
 
 
@@ -44,7 +49,9 @@ _register()
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors for bad input, never a traceback."""
     try:
-        code = cli.main(args=argv, prog_name="contract", standalone_mode=False)
+        config = find_config()
+        defaults = default_map(cli, load_config(config)) if config else {}
+        code = cli.main(args=argv, prog_name="contract", standalone_mode=False, default_map=defaults)
     except ContractError as exc:
         click.echo(f"contract: error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -32,6 +32,32 @@ def fail_on_option(fn: F) -> F:
                         show_default=True, help="Lowest severity that makes the exit code 1.")(fn)
 
 
+def baseline_option(fn: F) -> F:
+    return click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None,
+                        help="Fail only on findings not in this baseline (see `contract baseline`); "
+                             "fixed ones are listed.")(fn)
+
+
+def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, fail_on: str,
+           baseline: str | None) -> int:
+    """Apply the baseline, write every report format, print the summary line; the exit code."""
+    from contract.baseline import apply_baseline, baseline_exit_code
+    from contract.report import write_reports
+
+    code = exit_code(findings, fail_on)
+    note = ""
+    if baseline:
+        new, known, fixed = apply_baseline(report, baseline)
+        code = baseline_exit_code(new, fail_on)
+        note = f"; against {baseline}: {len(new)} new, {len(known)} known, {len(fixed)} fixed"
+    written = write_reports(report_dir, report)
+    counts = report["summary"]["by_severity"]
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items()) or "no findings"
+    click.echo(f"{len(findings)} findings ({summary}){note}; reports: {written['json'].parent}/"
+               f"{{{','.join(p.name for p in written.values())}}}", err=True)
+    return code
+
+
 def print_findings(findings: Iterable[Finding]) -> None:
     for f in findings:
         where = str(f.spec) if f.spec else (str(f.docs) if f.docs else (f.operation or "-"))

@@ -1,20 +1,37 @@
-"""`contract check`: the main job — everything `contract` knows how to check, in one run."""
+"""`contract check`: the main job — everything `contract` knows how to check, in one run.
+
+Lint + spec↔docs drift, then the live run, then triangulation: every spec↔docs
+disagreement a request can observe is probed on the same target, and the drift
+finding gets a verdict (live follows the spec, the docs, or neither). The target is
+`--base-url`, or, without one, the embedded sandbox (started on a free loopback
+port with its two documented keys — A as the credential, B as the second tenant —
+and always stopped).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from contract.cli._options import (
-    exit_code,
+    baseline_option,
     fail_on_option,
+    finish,
     nullable_option,
     print_findings,
     report_dir_option,
 )
-from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, offline_findings
-from contract.report import build_report, write_json
+from contract.cli.run import live_options, report_extra, run_config
+from contract.docs import DocsPage
+from contract.load import Spec
+from contract.model import Finding
+from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, load_inputs, offline
+from contract.report import build_report
 
 
 @click.command("check")
@@ -23,24 +40,77 @@ from contract.report import build_report, write_json
 @click.option("--docs", "docs", multiple=True, type=click.Path(dir_okay=False),
               help="A docs page; repeatable (default: the bundled pages when the spec is the bundled one).")
 @click.option("--components-dir", type=click.Path(file_okay=False), default=None)
+@click.option("--base-url", default=None,
+              help="The live API; default: the embedded sandbox on a free loopback port.")
+@click.option("--offline", "offline_only", is_flag=True, help="Lint and drift only, no live run.")
+@live_options
 @nullable_option
 @report_dir_option
 @fail_on_option
-def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | None, nullable: str,
-            report_dir: str, fail_on: str) -> int:
-    """Lint the spec and compare it with its docs pages.
+@baseline_option
+def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | None, base_url: str | None,
+            offline_only: bool, nullable: str, report_dir: str, fail_on: str, baseline: str | None,
+            **options: Any) -> int:
+    """Lint the spec, compare it with its docs pages, check the live API and say who is wrong.
 
-    With no arguments: the bundled Adapty profile spec and docs pages (run from the repository root).
+    With no arguments: the bundled Adapty profile spec and docs pages against the embedded
+    sandbox (run from the repository root).
     """
     if spec_path is None:
         spec_path = BUNDLED_SPEC
         docs = docs or BUNDLED_DOCS
         if not Path(spec_path).exists():
             raise click.UsageError(f"{spec_path} not found: run from the repository root or pass --spec")
-    findings = offline_findings(spec_path, list(docs), nullable=nullable, components_dir=components_dir)
+    started = time.monotonic()
+    spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    findings = offline(spec, pages)
+    timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
+    extra: dict[str, Any] = {}
+    if not offline_only:
+        with _target(base_url, options) as (url, options_for_target, default_alt, target):
+            live, extra, verdicts = _live(spec, pages, findings, url, options_for_target, default_alt)
+        extra["run"]["target"] = target
+        extra["verdicts"] = verdicts
+        timings.update(extra.pop("timings", {}))
+        findings += live
+    timings["total"] = round(time.monotonic() - started, 3)
     print_findings(findings)
-    report = build_report(findings, command="check", inputs={"spec": spec_path, "docs": list(docs)})
-    path = write_json(report_dir, report)
-    summary = ", ".join(f"{n} {s}" for s, n in report["summary"]["by_severity"].items()) or "no findings"
-    click.echo(f"{len(findings)} findings ({summary}); report: {path}", err=True)
-    return exit_code(findings, fail_on)
+    report = build_report(findings, command="check", inputs={"spec": spec_path, "docs": list(docs)},
+                          extra={**extra, "timings": timings})
+    return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)
+
+
+@contextlib.contextmanager
+def _target(base_url: str | None, options: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any, str]]:
+    """(URL, options, default second credential, description) — the sandbox unless a URL is given."""
+    if base_url is not None:
+        yield base_url, options, None, "base URL"
+        return
+    from contract.sandbox import DEFAULT_KEYS, Sandbox
+
+    key_a, key_b = list(DEFAULT_KEYS)[:2]
+    if not options["headers"]:
+        options = {**options, "headers": (f"Authorization: Api-Key {key_a}",)}
+    with Sandbox(keys=DEFAULT_KEYS, faults=(), host="127.0.0.1", port=0) as sandbox:
+        yield sandbox.url, options, [("Authorization", f"Api-Key {key_b}")], "embedded sandbox"
+
+
+def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], url: str, options: dict[str, Any],
+          default_alt: Any) -> tuple[list[Finding], dict[str, Any], dict[str, int]]:
+    from contract.compare.triangulate import triangulate, with_verdict_summary
+    from contract.replay.client import ClientConfig, ReplayClient
+    from contract.replay.runner import Runner
+
+    config = run_config(spec, url, options, default_alt)
+    runner = Runner(spec, config, pages)
+    result = runner.run()
+    extra = report_extra(result.meta, result.coverage)
+    started = time.monotonic()
+    drift = [f for f in offline_findings if f.check.startswith("drift.")]
+    with ReplayClient(ClientConfig(url, config.connect_timeout, config.read_timeout,
+                                   max_response_bytes=config.max_response_bytes)) as client:
+        tri = triangulate(spec, pages, drift, client.send, headers=config.headers, redactor=runner.redactor,
+                          seed=config.seed)
+    extra["timings"] = {"live": result.meta.get("elapsed_s"), "triangulation": round(time.monotonic() - started, 3)}
+    extra["run"]["triangulation_requests"] = tri.sent
+    return result.findings + tri.docs_live, extra, with_verdict_summary(drift)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import click
 
 from contract.cli._options import (
-    exit_code,
+    baseline_option,
     fail_on_option,
+    finish,
     nullable_option,
     print_findings,
     report_dir_option,
 )
 from contract.pipeline import offline_findings
-from contract.report import build_report, write_json
+from contract.report import build_report
 
 
 @click.command("drift")
@@ -24,13 +25,12 @@ from contract.report import build_report, write_json
 @nullable_option
 @report_dir_option
 @fail_on_option
+@baseline_option
 def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, nullable: str, report_dir: str,
-            fail_on: str) -> int:
-    """Compare SPEC with its docs pages (no network) and write report.json."""
+            fail_on: str, baseline: str | None) -> int:
+    """Compare SPEC with its docs pages (no network) and write the reports."""
     findings = offline_findings(spec_path, list(docs), nullable=nullable, components_dir=components_dir,
                                 lint_spec=False)
     print_findings(findings)
     report = build_report(findings, command="drift", inputs={"spec": spec_path, "docs": list(docs)})
-    path = write_json(report_dir, report)
-    click.echo(f"{len(findings)} findings; report: {path}", err=True)
-    return exit_code(findings, fail_on)
+    return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

@@ -195,13 +195,15 @@ class _Comparer:
         spec_facts = facts(self.spec, node)
         where = node.location(self.spec)
         subject = f"{label}:{field.name}"
+        # Where in a request body the field lives, for probes and generated cases (see compare.probes).
+        loc = {"location": "/" + _escape(field.name)} if label == "request" else {}
         docs_types = _types(field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
             self.add("drift.type_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) "
                      f"in the docs but {'/'.join(sorted(spec_facts.types))} in the spec",
                      op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=sorted(docs_types), spec_value=sorted(spec_facts.types))
+                     docs_value=sorted(docs_types), spec_value=sorted(spec_facts.types), **loc)
         elif field.format and spec_facts.format and field.format != spec_facts.format \
                 and not {field.format, spec_facts.format} <= {"float", "double"}:
             self.add("drift.format_mismatch",
@@ -213,25 +215,32 @@ class _Comparer:
                      f"{op.key}: {label} field {field.name!r} is {'required' if field.required else 'optional'} "
                      f"in the docs but {'required' if required else 'optional'} in the spec",
                      op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=field.required, spec_value=required)
+                     docs_value=field.required, spec_value=required, **loc)
         if field.nullable is not None and field.nullable != spec_facts.nullable:
             self.add("drift.nullable_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {'nullable' if field.nullable else 'not nullable'}"
                      f" in the docs but {'nullable' if spec_facts.nullable else 'not nullable'} in the spec",
                      op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=field.nullable, spec_value=spec_facts.nullable)
+                     docs_value=field.nullable, spec_value=spec_facts.nullable, **loc)
         for c in field.constraints:
             self.constraint(op, field, node, c, label)
 
     def constraint(self, op: Operation, field: Field, node: Node, c: Any, label: str) -> None:
+        entry = "key" if c.subject == "key" else "value"
         if c.subject in ("key", "value-of-entry"):
-            target = entry_node(self.spec, node, "key" if c.subject == "key" else "value")
+            target = entry_node(self.spec, node, entry)
             part = f"{field.name} {'keys' if c.subject == 'key' else 'values'}"
-        elif c.subject in ("value", "items"):
+        elif c.subject in ("value", "items") or c.keyword == "converts":
             target, part = node, field.name
         else:
             return
         if target is None:
+            return
+        location = _entry_location(self.spec, node, field.name, entry if c.subject in ("key", "value-of-entry")
+                                   else None) if label == "request" else None
+        loc = {"location": location} if location else {}
+        if c.keyword == "converts":
+            self.conversion(op, field, node, c, label, loc)
             return
         subject = f"{label}:{field.name}:{c.subject}:{c.keyword}"
         if c.keyword == "enum":
@@ -240,7 +249,7 @@ class _Comparer:
                 self.add("drift.enum_mismatch",
                          f"{op.key}: {label} {part} allows {c.value} in the docs but {spec_enum} in the spec",
                          op=op.key, spec=target.location(self.spec), docs=field.where, subject=subject,
-                         field=field.name, docs_value=c.value, spec_value=spec_enum)
+                         field=field.name, docs_value=c.value, spec_value=spec_enum, **loc)
         elif c.keyword == "type" and c.subject == "value-of-entry":
             spec_types = facts(self.spec, target).types
             if spec_types and not _compatible(set(c.value), spec_types):
@@ -248,20 +257,38 @@ class _Comparer:
                          f"{op.key}: {label} {part} are {'/'.join(c.value)} in the docs but "
                          f"{'/'.join(sorted(spec_types))} in the spec — “{c.text}”",
                          op=op.key, spec=target.location(self.spec), docs=field.where, subject=subject,
-                         field=field.name, docs_value=c.value, spec_value=sorted(spec_types))
+                         field=field.name, docs_value=c.value, spec_value=sorted(spec_types), **loc)
         elif c.keyword in _LIMITS:
             value, where = effective(self.spec, target, c.keyword)
             if value is None:
                 self.add("drift.limit_missing_in_spec",
                          f"{op.key}: the docs limit {label} {part} ({c.keyword} {c.value}) but the spec schema "
                          f"does not — “{c.text}”", op=op.key, spec=deref(self.spec, target).location(self.spec),
-                         docs=field.where, subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value)
+                         docs=field.where, subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value, **loc)
             elif c.keyword != "pattern" and value != c.value:
                 self.add("drift.limit_mismatch",
                          f"{op.key}: {label} {part}: the docs say {c.keyword} {c.value} but the spec says "
                          f"{value} — “{c.text}”", op=op.key,
                          spec=self.spec.location(join(where.pointer, c.keyword), where.ref), docs=field.where,
-                         subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value, spec_value=value)
+                         subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value, spec_value=value, **loc)
+
+    def conversion(self, op: Operation, field: Field, node: Node, c: Any, label: str, loc: dict[str, Any]) -> None:
+        """"Booleans will be converted to floats": the docs accept a type the spec's schema rejects."""
+        source, target_type = c.value
+        value_node = entry_node(self.spec, node, "value") or node
+        spec_types = facts(self.spec, value_node).types
+        if not spec_types or source in spec_types or (source == "integer" and "number" in spec_types):
+            return
+        where = value_node.location(self.spec)
+        location = loc.get("location")
+        if location and value_node is not node:
+            location = location.rsplit("/", 1)[0] + "/value" if location.endswith("/key") else location + "/*/value"
+        self.add("drift.type_mismatch",
+                 f"{op.key}: the docs accept {source} {field.name} values (converted to {target_type}) but the "
+                 f"spec allows only {'/'.join(sorted(spec_types))} — “{c.text}”",
+                 op=op.key, spec=where, docs=field.where, subject=f"{label}:{field.name}:converts:{source}",
+                 field=field.name, docs_value=sorted(spec_types | {source}), spec_value=sorted(spec_types),
+                 converts=[source, target_type], **({"location": location} if location else {}))
 
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
@@ -395,6 +422,23 @@ class _Comparer:
                          f"{op.key}: the {other.language} example differs from the {first.language} example in "
                          f"{', '.join(differences)}", op=op.key, spec=None, docs=other.where,
                          subject=f"examples:{first.language}:{other.language}", differences=differences)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _entry_location(spec: Spec, node: Node, name: str, entry: str | None) -> str | None:
+    """The instance location of a field (entry None) or of its entries' key/value ("*" = every item)."""
+    base = "/" + _escape(name)
+    if entry is None:
+        return base
+    resolved = deref(spec, node)
+    if isinstance(resolved.schema.get("items"), dict):
+        return f"{base}/*/{entry}"
+    if entry == "value" and isinstance(resolved.schema.get("additionalProperties"), dict):
+        return f"{base}/*"
+    return None
 
 
 def _line_of(example: Example, pointer: str) -> Location:

@@ -11,6 +11,7 @@ anything wrong *inside* a readable page is an anomaly on the page instead.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from contract.docs.build import build_page
@@ -34,6 +35,14 @@ _FORMATS = ("markdown", "mdx", "html", "text")
 
 
 def _decode(data: bytes, file: str) -> str:
+    # A page saved as UTF-16/32 with a BOM is text (the NUL check below would call it binary).
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(file, f"not valid {codec.upper()} despite its byte-order mark") from None
     if b"\x00" in data[:8192]:
         raise InputError(file, "not a text file (binary content)")
     try:

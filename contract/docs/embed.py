@@ -19,6 +19,8 @@ import yaml
 from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import Endpoint, Example, Field, Header, Status, TableKind
 from contract.docs.vocab import normalise_type
+from contract.errors import InputError
+from contract.load.source import _check_aliases
 from contract.model import Location
 from contract.prose import ProseConstraint, extract
 
@@ -45,17 +47,26 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _lines(node: yaml.Node, pointer: str, out: dict[str, int]) -> None:
-    """JSON pointer → 0-based line of the node's key (or of the node, for the root and list items)."""
-    out.setdefault(pointer, node.start_mark.line)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = f"{pointer}/{_escape(str(key.value))}"
-            out[child] = key.start_mark.line
-            _lines(value, child, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for n, item in enumerate(node.value):
-            _lines(item, f"{pointer}/{n}", out)
+def _lines(root: yaml.Node, pointer: str, out: dict[str, int]) -> None:
+    """JSON pointer → 0-based line of the node's key (or of the node, for the root and list items).
+
+    Iterative, and each node is visited once: an aliased node has one place in the page anyway.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, pointer)]
+    while stack:
+        node, at = stack.pop()
+        out.setdefault(at, node.start_mark.line)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                child = f"{at}/{_escape(str(key.value))}"
+                out[child] = key.start_mark.line
+                stack.append((value, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{at}/{n}") for n, item in reversed(list(enumerate(node.value))))
 
 
 def looks_embedded(lang: str | None, text: str) -> bool:
@@ -224,7 +235,12 @@ def read_embedded(text: str, file: str, first_line: int) -> EmbeddedSpec:
     body, body_line = (rest, first_line + 1) if ref else (text, first_line)
     try:
         node = yaml.compose(body, Loader=yaml.SafeLoader)
+        if node is not None:
+            _check_aliases(node, file, body_line - 1)  # an anchor bomb would make every walk below explode
         doc = yaml.safe_load(body)
+    except InputError as exc:
+        out.problems.append((exc.line or body_line, f"embedded spec refused: {exc.problem}"))
+        doc, node = None, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = body_line + (mark.line if mark is not None else 0)

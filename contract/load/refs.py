@@ -73,7 +73,11 @@ class RefResolver:
         hops = 0
         while isinstance(obj, dict) and isinstance(obj.get("$ref"), str):
             last = obj["$ref"]
-            _, _, obj = self.resolve(last)
+            try:
+                _, _, obj = self.resolve(last)
+            except LookupError:  # a plain-name `#anchor` (left unnormalised): no pointer to follow here
+                raise InputError(self.root.path, f"unresolvable $ref {last!r} (plain-name anchors are only "
+                                 "supported inside schemas)") from None
             hops += 1
             if hops > max_hops:
                 raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {last}")

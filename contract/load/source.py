@@ -8,6 +8,7 @@ is much faster than composing).
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -102,6 +103,14 @@ def read_text(path: Path, shown: str) -> str:
         raise InputError(shown, f"cannot read file ({exc.strerror})") from None
     if not raw.strip():
         raise InputError(shown, "file is empty")
+    # Editors on Windows save UTF-16 with a BOM; it is text, not binary (the NUL check would say binary).
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(shown, f"not valid {codec.upper()} despite its byte-order mark") from None
     if b"\x00" in raw[:8192]:
         raise InputError(shown, "binary file (contains NUL bytes), not a YAML/JSON/Markdown document")
     try:
@@ -123,6 +132,8 @@ def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Docum
     if stripped.startswith(("{", "[")) and suffix != ".yaml" and suffix != ".yml":
         try:
             return Document(shown, json.loads(text), text, kind="json")
+        except RecursionError:
+            pass  # deeper than json's recursion limit; JSON is YAML flow style, and libyaml is not recursive
         except json.JSONDecodeError as exc:
             if suffix == ".json":
                 raise InputError(shown, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
@@ -150,8 +161,10 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
             raise InputError(shown, f"invalid YAML: {problem}", line=mark.line + 1 + line_offset,
                              column=mark.column + 1) from None
         raise InputError(shown, f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(shown, f"invalid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # e.g. ReaderError (control characters): its str() spans lines
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 + line_offset if isinstance(position, int) else None
+        raise InputError(shown, f"invalid YAML: {str(exc).splitlines()[0]}", line=line) from None
     except RecursionError:
         raise InputError(shown, "document is nested too deeply to parse") from None
     finally:
@@ -213,6 +226,9 @@ def _parse_markdown(text: str, shown: str) -> Document:
                 except json.JSONDecodeError as exc:
                     raise InputError(shown, f"invalid JSON in fenced block: {exc.msg}",
                                      line=start_line + exc.lineno, column=exc.colno) from None
+                except RecursionError:
+                    raise InputError(shown, "JSON in fenced block is nested too deeply to parse",
+                                     line=start_line + 1) from None
             continue
         skipped = content[: match.start()].count("\n")
         body = content[match.start():]

@@ -238,7 +238,8 @@ def _responses(spec: Spec, raw: Any, pointer: str) -> dict[str, Response]:
             continue
         rptr = join(pointer, status)
         headers: dict[str, ResponseHeader] = {}
-        for name, h in (resp.get("headers") or {}).items():
+        raw_headers = resp.get("headers")
+        for name, h in (raw_headers if isinstance(raw_headers, dict) else {}).items():
             hd = spec.resolve(h)
             if isinstance(hd, dict):
                 headers[str(name)] = ResponseHeader(str(name), bool(hd.get("required")), hd.get("schema"),

@@ -1,18 +1,30 @@
-"""`report.json`: the machine-readable result every other format is rendered from."""
+"""`report.json`: the machine-readable result every other format is rendered from.
+
+Every renderer (JUnit, Markdown, HTML, SARIF) and `contract report` work from this
+dict, never from `Finding` objects, so a saved report can be re-rendered or merged
+later without re-running anything. Its shape is pinned by `schema/report.schema.json`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from contract.errors import InputError
 from contract.model import Finding
 
 REPORT_VERSION = "1"
+SEVERITIES = ("error", "warning", "info")  # most severe first
+VERDICTS = ("docs", "spec", "neither", "both", "inconclusive")
+NO_OPERATION = "(spec)"
 
 
 def tool_version() -> str:
@@ -22,37 +34,122 @@ def tool_version() -> str:
         return "0+unknown"
 
 
+def summarize(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts per severity, check, operation and verdict, from finding dicts.
+
+    Works on dicts (not `Finding`) so merged or re-loaded reports get the same summary.
+    """
+    items = list(findings)
+    by_severity = Counter(str(f["severity"]) for f in items)
+    return {
+        "findings": len(items),
+        "by_severity": {s: by_severity[s] for s in SEVERITIES if by_severity[s]},
+        "by_check": dict(sorted(Counter(f["check"] for f in items).items())),
+        "by_operation": dict(sorted(Counter(f.get("operation") or NO_OPERATION for f in items).items())),
+        "by_verdict": dict(sorted(Counter(f["verdict"] for f in items if f.get("verdict")).items())),
+    }
+
+
 def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any] | None = None,
                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    by_check = Counter(f.check for f in findings)
-    by_severity = Counter(str(f.severity) for f in findings)
-    by_operation = Counter(f.operation or "(spec)" for f in findings)
+    """The report dict. `extra` adds optional top-level keys the schema knows:
+
+    ``seed``, ``timings`` ({stage: seconds}), ``coverage`` (see :func:`coverage_section`),
+    ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
+    """
+    dicts = [f.to_dict() for f in findings]
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "tool": {"name": "contract", "version": tool_version()},
         "command": command,
         "inputs": inputs or {},
-        "summary": {
-            "findings": len(findings),
-            "by_severity": dict(sorted(by_severity.items())),
-            "by_check": dict(sorted(by_check.items())),
-            "by_operation": dict(sorted(by_operation.items())),
-        },
-        "findings": [f.to_dict() for f in findings],
+        "summary": summarize(dicts),
+        "findings": dicts,
     }
     if extra:
         report.update(extra)
     return report
 
 
+def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
+    """Constraint coverage for ``extra["coverage"]``: per operation, the rows and their totals.
+
+    Rows are `CoverageRow`s (or their dicts); a constraint counts as covered when at least
+    one violating case breaks it.
+    """
+    operations: dict[str, Any] = {}
+    for operation, rows in rows_by_operation.items():
+        dict_rows = [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in rows]
+        operations[operation] = {
+            "constraints": len(dict_rows),
+            "covered": sum(1 for r in dict_rows if r.get("cases")),
+            "rows": _jsonable_rows(dict_rows),
+        }
+    return {"operations": operations}
+
+
+def _jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return json.loads(json.dumps(rows, default=str))
+
+
+@cache
+def report_schema() -> dict[str, Any]:
+    text = files("contract.report").joinpath("schema", "report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def validation_errors(report: Mapping[str, Any]) -> list[str]:
+    """Schema violations as "pointer: message" lines (empty when the report is valid)."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(report_schema())
+    errors = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
+    return ["/" + "/".join(str(p) for p in e.absolute_path) + f": {e.message}" for e in errors]
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """Read a saved report.json; refuse (one line) anything that is not a valid report."""
+    try:
+        report = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    if not isinstance(report, dict) or "report_version" not in report:
+        raise InputError(str(path), "not a contract report (no report_version)")
+    if report["report_version"] != REPORT_VERSION:
+        raise InputError(str(path), f"report_version {report['report_version']!r} is not supported "
+                                    f"(this contract reads {REPORT_VERSION!r})")
+    errors = validation_errors(report)
+    if errors:
+        raise InputError(str(path), f"not a valid report: {errors[0]}"
+                                    + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+    return report
+
+
 def write_json(report_dir: str | Path, report: dict[str, Any], name: str = "report.json") -> Path:
     """Write atomically, so a CI step never reads half a report."""
-    folder = Path(report_dir)
+    text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return write_text_atomic(Path(report_dir) / name, text)
+
+
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write via a temporary file in the same folder and rename: readers see old or new, never half.
+
+    The temporary file is created with the umask's permissions (not mkstemp's 0600), so
+    reports stay readable by whoever serves or uploads them.
+    """
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2, ensure_ascii=False, sort_keys=False)
-        fh.write("\n")
-    os.replace(tmp, target)
+    tmp = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target

@@ -101,3 +101,25 @@ def test_examples_that_violate_their_schema(tmp_path: Path):
 def test_every_check_is_registered_with_a_stable_id():
     assert all(name.startswith("lint.") for name in CHECKS)
     assert len(CHECKS) >= 8
+
+
+def test_a_metaschema_check_that_does_not_finish_becomes_a_finding(monkeypatch, seed_spec):
+    import threading
+
+    import openapi_spec_validator
+
+    import contract.lint as lint_module
+
+    release = threading.Event()
+
+    def never(self):
+        release.wait(30)
+        yield from ()
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", never)
+    monkeypatch.setattr(lint_module, "METASCHEMA_BUDGET", 0.05)
+    try:
+        [finding] = [f for f in lint(seed_spec) if f.check == "lint.metaschema"]
+    finally:
+        release.set()
+    assert str(finding.severity) == "info" and "did not finish within 0.05 s" in finding.message

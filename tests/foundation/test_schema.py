@@ -61,3 +61,9 @@ def test_ref_siblings_kept_in_31_ignored_in_30():
     ref = {"$ref": "#/components/schemas/Pet", "description": "d", "maxProperties": 2}
     assert conv("3.0.3").convert(ref)["$ref"] == "#/$defs/Pet"
     assert conv("3.1.0").convert(ref)["allOf"][1] == {"description": "d", "maxProperties": 2}
+
+
+def test_nullable_beside_a_ref_in_30_is_honoured_only_under_auto():
+    ref = {"$ref": "#/components/schemas/Pet", "nullable": True}
+    assert conv("3.0.3", "auto").convert(ref)["anyOf"] == [{"type": "null"}, {"$ref": "#/$defs/Pet"}]
+    assert conv("3.0.3", "version").convert(ref)["$ref"] == "#/$defs/Pet"

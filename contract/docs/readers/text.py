@@ -33,6 +33,10 @@ _BULLET = re.compile(r"^\s*(?:[-*•●▪◦]|\d{1,2}[.)])\s+(\S.*)$")
 _ENDPOINT_LINE = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE)\s+\S+$")
 _TERMINAL = tuple(".!?;,")
 _MAX_HEADING = 80
+_MAX_CURL_LINES = 200  # a curl command longer than this never closed its quotes
+_LEADING_SPACE = re.compile(r"\s*")
+_DECODER = json.JSONDecoder()
+_JSON_WINDOW = 1 << 16
 
 
 def _key(line: str) -> str:
@@ -54,6 +58,8 @@ class _TextReader:
         self.file = file
         self.doc = Document(file=file, format="text")
         self.i = 0
+        self._joined: str | None = None  # the page again, for JSON blocks found at a line's offset
+        self._starts: list[int] = []
 
     # -- helpers ------------------------------------------------------------------------
     def _line(self, i: int) -> str:
@@ -110,9 +116,17 @@ class _TextReader:
 
     def _json(self, i: int) -> int:
         """A JSON block from line i: json.raw_decode finds its end; unparseable ones become anomalies."""
-        rest = "\n".join(self.lines[i:])
+        # One joined text and an offset, not a fresh join of the rest per attempt: a page of lone "{"
+        # lines would otherwise cost O(lines²).
+        if self._joined is None:
+            self._joined = "\n".join(self.lines)
+            self._starts = [0]
+            for line in self.lines[:-1]:
+                self._starts.append(self._starts[-1] + len(line) + 1)
+        text, start = self._joined, self._starts[i]
+        first = _LEADING_SPACE.match(text, start).end()  # type: ignore[union-attr]
         try:
-            _, end = json.JSONDecoder().raw_decode(rest.lstrip())
+            end = first + _decode_end(text, first)
         except json.JSONDecodeError:
             j = i + 1
             while j < len(self.lines) and _looks_like_json(self.lines[j]):
@@ -122,15 +136,15 @@ class _TextReader:
         except RecursionError:
             self.doc.anomaly("example.parse_error", "JSON block nested too deeply to read", i + 1)
             return i + 1
-        end += len(rest) - len(rest.lstrip())
-        last = i + rest.count("\n", 0, end)
+        last = i + text.count("\n", start, end)
         self._emit(Code(self.file, i + 1, lang="json", text="\n".join(self.lines[i:last + 1]), fenced=False))
         return last + 1
 
     def _curl(self, i: int) -> int:
         """A curl command from line i to where the shell would see it complete."""
         j = i
-        while j < len(self.lines):
+        stop = min(len(self.lines), i + _MAX_CURL_LINES)  # an unclosed quote must not cost O(lines²)
+        while j < stop:
             chunk = "\n".join(self.lines[i:j + 1])
             if not chunk.rstrip().endswith("\\"):
                 try:
@@ -139,7 +153,7 @@ class _TextReader:
                 except ValueError:
                     pass
             j += 1
-        j = min(j, len(self.lines) - 1)
+        j = min(j, stop - 1)
         self._emit(Code(self.file, i + 1, lang="bash", text="\n".join(self.lines[i:j + 1]), fenced=False))
         return j + 1
 
@@ -183,6 +197,22 @@ class _TextReader:
                 self.i = self._paragraph(self.i)
             first = False
         return self.doc
+
+
+def _decode_end(text: str, first: int) -> int:
+    """End (relative to `first`) of the JSON value at `first`; JSONDecodeError if there is none.
+
+    A window is decoded first: the decoder's error path counts lines from the start of its input,
+    so failing on the whole rest of a page at every lone "{" would be quadratic again.
+    """
+    window = text[first:first + _JSON_WINDOW]
+    try:
+        return _DECODER.raw_decode(window)[1]
+    except json.JSONDecodeError as exc:
+        ran_out = exc.pos >= len(window) - 1 or exc.msg.startswith("Unterminated string")
+        if not ran_out or first + len(window) >= len(text):
+            raise
+    return _DECODER.raw_decode(text[first:])[1]
 
 
 def _parses(text: str) -> bool:

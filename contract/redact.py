@@ -1,0 +1,118 @@
+"""The one place secrets are removed from anything the tool writes.
+
+Every recorded exchange, every curl line and every progress/log line goes through
+a :class:`Redactor` before it leaves the process. Two rules, applied together:
+
+* by *name*: credential headers and query parameters (``Authorization``, ``Cookie``,
+  ``X-Api-Key`` and any name that suggests a secret: key, token, secret, password,
+  auth, session, signature) have their value replaced; an ``Authorization`` value
+  keeps its scheme word (``Api-Key ***``) so a reader still sees *how* it authenticates;
+* by *value*: every secret value seen in such a header, plus any value the user
+  marks secret, is replaced wherever it appears (URLs, bodies echoed by the
+  server, error messages), so a secret that leaks into an unexpected place is
+  still caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from contract.model import Exchange
+
+__all__ = ["MASK", "Redactor", "is_secret_name"]
+
+MASK = "***"
+_ALWAYS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey"}
+_SECRET_WORDS = re.compile(r"key|token|secret|passw|auth|session|signature|credential|cookie", re.IGNORECASE)
+_SCHEMED = {"authorization", "proxy-authorization"}
+_MIN_SECRET = 4  # shorter values would mask innocent text everywhere
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a header / query parameter name suggests its value is a credential."""
+    lowered = name.strip().lower()
+    return lowered in _ALWAYS or _SECRET_WORDS.search(lowered) is not None
+
+
+class Redactor:
+    """Masks secrets by name and by value; learns values from the credential headers it sees."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = set()
+        for s in secrets:
+            self.add(s)
+
+    def add(self, secret: str | None) -> None:
+        """Mark a value secret (and, for `Scheme value`, the bare value too)."""
+        if not secret:
+            return
+        secret = secret.strip()
+        if len(secret) >= _MIN_SECRET:
+            self._secrets.add(secret)
+        _, _, bare = secret.partition(" ")
+        if len(bare.strip()) >= _MIN_SECRET:
+            self._secrets.add(bare.strip())
+
+    def learn_headers(self, headers: Mapping[str, str]) -> None:
+        for name, value in headers.items():
+            if is_secret_name(name):
+                self.add(value)
+
+    # ------------------------------------------------------------------ by value
+
+    def text(self, text: str) -> str:
+        """`text` with every known secret value masked (longest first, so no partial leaks)."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
+    def data(self, body: bytes | None) -> bytes | None:
+        if body is None:
+            return None
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            raw = secret.encode("utf-8")
+            if raw in body:
+                body = body.replace(raw, MASK.encode())
+        return body
+
+    # ------------------------------------------------------------------ by name
+
+    def header_value(self, name: str, value: str) -> str:
+        if not is_secret_name(name):
+            return self.text(value)
+        if name.strip().lower() in _SCHEMED:
+            scheme, sep, rest = value.strip().partition(" ")
+            if sep and rest.strip():
+                return f"{scheme} {MASK}"
+        return MASK
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        return {name: self.header_value(name, value) for name, value in headers.items()}
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode([(k, MASK if is_secret_name(k) else v) for k, v in pairs], safe="*")
+        netloc = parts.netloc
+        if "@" in netloc:  # user:password@host
+            netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
+        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        """A copy safe to record: headers by name, URL, bodies and error text by value."""
+        self.learn_headers(exchange.request_headers)
+        return replace(
+            exchange,
+            url=self.url(exchange.url),
+            request_headers=self.headers(exchange.request_headers),
+            request_body=self.data(exchange.request_body),
+            response_headers=self.headers(exchange.response_headers),
+            response_body=self.data(exchange.response_body),
+            error=self.text(exchange.error) if exchange.error else None,
+        )

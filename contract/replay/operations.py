@@ -1,0 +1,336 @@
+"""Which operations the live run exercises, where each is known from, and how they link up.
+
+Three origins: the spec; the docs pages (an endpoint a page documents that the
+spec lacks, e.g. PATCH on the seed path); and the live target itself (GET/DELETE
+probed on a resource's path, see :mod:`contract.replay.sequences`). Operations on
+one path (and its ``{id}`` sub-paths) form a :class:`Resource` with roles
+create/read/update/delete, and identifier *links* say which request parameter of
+a later operation carries which field of the create response.
+
+Linking is by name, normalised: lower case, ``-`` = ``_``, camelCase split, and
+vendor prefixes stripped (``adapty-profile-id`` ↔ ``profile_id``, ``{petId}`` ↔
+``pet_id`` / ``id``); OpenAPI ``links`` on the create response win when present.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from contract.docs import DocsPage, Endpoint
+from contract.load import Spec
+from contract.model import MediaType, Operation, Parameter, RequestBody, Response
+from contract.validate import is_json_media
+
+__all__ = ["Link", "LiveOperation", "Origin", "Resource", "build_resources", "deref", "docs_operations",
+           "name_candidates", "resource_view"]
+
+Origin = Literal["spec", "docs", "live"]
+Role = Literal["create", "read", "update", "delete", "other"]
+
+
+@dataclass(slots=True)
+class LiveOperation:
+    """An operation as the run sees it: the model object plus where it is known from."""
+
+    op: Operation
+    origin: Origin = "spec"
+    docs: list[Endpoint] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.op.key
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Request parameter `location`/`name` carries response field `field` of the create operation."""
+
+    location: str
+    name: str
+    field: str
+
+
+@dataclass(slots=True)
+class Resource:
+    """Operations on one resource, by role, and the identifier links between them."""
+
+    path: str
+    create: LiveOperation | None = None
+    read: LiveOperation | None = None
+    update: LiveOperation | None = None
+    delete: LiveOperation | None = None
+    links: list[Link] = field(default_factory=list)
+    view: tuple[list[str], dict[str, Any]] = field(default_factory=lambda: ([], {}))  # unwrap path, properties
+    root: dict[str, Any] = field(default_factory=dict)  # the response JSON Schema the view's $refs point into
+
+    def members(self) -> list[LiveOperation]:
+        return [o for o in (self.create, self.read, self.update, self.delete) if o is not None]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _snake(name: str) -> str:
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip("{}"))
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def name_candidates(name: str) -> list[str]:
+    """`adapty-profile-id` → [adapty_profile_id, profile_id, id]; `X-Request-Id` → [.., request_id, id]."""
+    tokens = _snake(name).split("_")
+    if tokens and tokens[0] == "x" and len(tokens) > 1:
+        tokens = tokens[1:]
+    return ["_".join(tokens[i:]) for i in range(len(tokens)) if tokens[i:]]
+
+
+def link_field(name: str, fields: Iterable[str]) -> str | None:
+    """The response field a parameter name refers to, most specific match first."""
+    by_norm = {_snake(f): f for f in fields}
+    for candidate in name_candidates(name):
+        if candidate in by_norm:
+            return by_norm[candidate]
+    return None
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def deref(root: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s (`#/$defs/X`) and merge plain `allOf` object parts."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
+        ref = node["$ref"]
+        target: Any = root
+        for token in ref.lstrip("#/").split("/") if ref.startswith("#") else []:
+            target = target.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        node = target
+        seen += 1
+    if isinstance(node, dict) and isinstance(node.get("allOf"), list):
+        merged = {k: v for k, v in node.items() if k != "allOf"}
+        props = dict(merged.get("properties") or {})
+        for part in node["allOf"]:
+            part = deref(root, part)
+            if isinstance(part, dict):
+                props.update(part.get("properties") or {})
+        if props:
+            merged["properties"] = props
+        return merged
+    return node
+
+
+def success_schema(spec: Spec, op: Operation) -> dict[str, Any] | None:
+    """The JSON Schema (self-contained) of the operation's first JSON 2xx response."""
+    for status in sorted(op.responses):
+        if not status.startswith("2"):
+            continue
+        for media, mt in op.responses[status].content.items():
+            if is_json_media(media) and mt.schema is not None:
+                return spec.json_schema(mt.schema, "response")
+    return None
+
+
+def request_properties(spec: Spec, op: Operation) -> dict[str, Any]:
+    body = op.request_body
+    if body is None:
+        return {}
+    for media, mt in body.content.items():
+        if is_json_media(media) and mt.schema is not None:
+            js = spec.json_schema(mt.schema, "request")
+            node = deref(js, js)
+            return dict(node.get("properties") or {}) if isinstance(node, dict) else {}
+    return {}
+
+
+_WRAPPERS = ("data", "result", "item", "resource", "object", "record")
+
+
+def resource_view(spec: Spec, op: Operation) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+    """Where the resource sits in the response (``["data"]``), its declared properties, and the schema root.
+
+    A response that wraps the resource in one envelope property (``{data: {...}}``)
+    is unwrapped when the envelope shares no field with the request body.
+    """
+    js = success_schema(spec, op)
+    if js is None:
+        return [], {}, {}
+    node = deref(js, js)
+    props = dict(node.get("properties") or {}) if isinstance(node, dict) else {}
+    sent = set(request_properties(spec, op))
+    path: list[str] = []
+    if props and not (sent & set(props)):
+        wrappers = [k for k in props if k in _WRAPPERS] or (list(props) if len(props) == 1 else [])
+        for key in wrappers:
+            inner = deref(js, props[key])
+            if isinstance(inner, dict) and isinstance(inner.get("properties"), dict):
+                path, props = [key], dict(inner["properties"])
+                break
+    return path, props, js
+
+
+# --------------------------------------------------------------------------- docs-only operations
+
+
+def _same_path(spec: Spec, path: str) -> list[Operation]:
+    norm = path.rstrip("/")
+    return [op for op in spec.operations if op.path.rstrip("/") == norm]
+
+
+def _docs_body(page: DocsPage, endpoint: Endpoint, sibling: Operation | None, spec: Spec) -> RequestBody | None:
+    rows = page.fields_of("request", endpoint=endpoint.key)
+    if sibling is not None and sibling.request_body is not None:
+        known = set(request_properties(spec, sibling))
+        if not rows or {r.name for r in rows} <= known:
+            return copy.deepcopy(sibling.request_body)
+    if not rows:
+        return None
+    props: dict[str, Any] = {}
+    for row in rows:
+        schema: dict[str, Any] = {}
+        if row.json_type:
+            types = [row.json_type] if isinstance(row.json_type, str) else list(row.json_type)
+            if row.nullable:
+                types.append("null")
+            schema["type"] = types[0] if len(types) == 1 else types
+        if row.format:
+            schema["format"] = row.format
+        props[row.name] = schema
+    required = [r.name for r in rows if r.required]
+    schema = {"type": "object", "properties": props, **({"required": required} if required else {})}
+    return RequestBody(required=True, content={"application/json": MediaType("application/json", schema)})
+
+
+def _docs_responses(page: DocsPage, endpoint: Endpoint, sibling: Operation | None) -> dict[str, Response]:
+    out: dict[str, Response] = {}
+    success = next((r for s, r in sorted((sibling.responses if sibling else {}).items()) if s.startswith("2")), None)
+    error = next((r for s, r in sorted((sibling.responses if sibling else {}).items())
+                  if s[:1] == "4" and r.content), None)
+    for status in page.statuses:
+        if status.endpoint not in (None, endpoint.key):
+            continue
+        model = success if 200 <= status.code < 300 else error
+        resp = copy.deepcopy(model) if model else Response(str(status.code))
+        resp.status = str(status.code)
+        resp.description = status.title or status.description or resp.description
+        out[str(status.code)] = resp
+    return out
+
+
+def docs_operations(spec: Spec, pages: Sequence[DocsPage]) -> list[LiveOperation]:
+    """Operations documented on a page but absent from the spec, modelled from the spec's same-path siblings."""
+    from contract.compare.drift import match_operation
+
+    out: dict[str, LiveOperation] = {}
+    for page in pages:
+        for endpoint in page.endpoints:
+            if match_operation(spec, endpoint) is not None:
+                continue
+            siblings = _same_path(spec, endpoint.path)
+            sibling = next((s for s in siblings if s.request_body is not None), siblings[0] if siblings else None)
+            key = f"{endpoint.method.upper()} {sibling.path if sibling else endpoint.path}"
+            if key in out:
+                out[key].docs.append(endpoint)
+                continue
+            op = Operation(
+                method=endpoint.method.upper(),
+                path=sibling.path if sibling else endpoint.path,
+                operation_id=None,
+                summary=page.title,
+                parameters=[copy.deepcopy(p) for p in (sibling.parameters if sibling else [])],
+                request_body=_docs_body(page, endpoint, sibling, spec)
+                if endpoint.method.upper() in ("POST", "PUT", "PATCH") else None,
+                responses=_docs_responses(page, endpoint, sibling),
+                security=copy.deepcopy(sibling.security) if sibling else [],
+                where=endpoint.where,
+                origin="docs",
+            )
+            out[key] = LiveOperation(op, "docs", [endpoint])
+    return [out[k] for k in sorted(out)]
+
+
+def live_operation(method: str, create: Operation) -> LiveOperation:
+    """An operation found only by probing: the create operation's parameters and success representation."""
+    responses = {s: copy.deepcopy(r) for s, r in create.responses.items() if s.startswith("2")}
+    params: list[Parameter] = [copy.deepcopy(p) for p in create.parameters]
+    body = copy.deepcopy(create.request_body) if method in ("PUT", "PATCH") else None
+    op = Operation(method=method, path=create.path, parameters=params, request_body=body, responses=responses,
+                   security=copy.deepcopy(create.security), origin="spec")
+    return LiveOperation(op, "live")
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _role(op: Operation, base: str) -> Role:
+    on_item = op.path.rstrip("/") != base.rstrip("/")
+    if op.method == "POST" and not on_item:
+        return "create"
+    if op.method == "GET":
+        return "read"
+    if op.method in ("PATCH", "PUT"):
+        return "update"
+    if op.method == "DELETE":
+        return "delete"
+    return "other"
+
+
+def _base_path(path: str) -> str:
+    """`/pets/{petId}` → `/pets`; `/profile/` → `/profile`."""
+    return re.sub(r"/\{[^/]+\}$", "", path.rstrip("/")) or "/"
+
+
+def build_resources(spec: Spec, ops: Sequence[LiveOperation]) -> list[Resource]:
+    """Group operations into resources (a collection path and its `{id}` item path) with identifier links."""
+    groups: dict[str, list[LiveOperation]] = {}
+    for lo in ops:
+        groups.setdefault(_base_path(lo.op.path), []).append(lo)
+    resources: list[Resource] = []
+    for base, members in sorted(groups.items()):
+        res = Resource(path=base)
+        for lo in sorted(members, key=lambda o: (o.origin != "spec", o.op.method == "PUT", o.key)):
+            role = _role(lo.op, base)
+            if role != "other" and getattr(res, role) is None:
+                setattr(res, role, lo)
+        if res.create is None:
+            continue
+        path, props, root = resource_view(spec, res.create.op)
+        res.view, res.root = (path, props), root
+        res.links = _links(spec, res, props)
+        resources.append(res)
+    return resources
+
+
+def _links(spec: Spec, res: Resource, props: dict[str, Any]) -> list[Link]:
+    assert res.create is not None
+    links: dict[tuple[str, str], Link] = {}
+    for lo in res.members():
+        for p in lo.op.parameters:
+            if p.location not in ("path", "query", "header"):
+                continue
+            target = _openapi_link(spec, res.create.op, p.name) or link_field(p.name, props)
+            if target is None and p.location == "path" and "id" in props:
+                target = "id"
+            if target is not None:
+                links.setdefault((p.location, p.name.lower() if p.location == "header" else p.name),
+                                 Link(p.location, p.name, target))
+    return [links[k] for k in sorted(links)]
+
+
+def _openapi_link(spec: Spec, create: Operation, param: str) -> str | None:
+    """`links: {x: {parameters: {petId: '$response.body#/id'}}}` on the create response."""
+    for resp in create.responses.values():
+        raw_links: Any = None
+        if resp.where and resp.where.pointer:
+            node: Any = spec.data
+            for token in resp.where.pointer.lstrip("/").split("/"):
+                node = node.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            raw_links = spec.resolve(node.get("links")) if isinstance(node, dict) else None
+        for link in (raw_links or {}).values():
+            link = spec.resolve(link)
+            for name, expr in ((link or {}).get("parameters") or {}).items():
+                if name.split(".")[-1] == param and isinstance(expr, str) and "#/" in expr:
+                    return expr.split("#/", 1)[1].split("/")[-1]
+    return None

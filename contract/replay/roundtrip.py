@@ -1,0 +1,202 @@
+"""What a write should leave behind, and how a response or read differs from it.
+
+The expected state is built from what was *sent* (body fields, plus identifiers
+sent in headers), only for fields the response declares: a field no response
+carries cannot be "dropped". Lists of ``{key, value}`` objects are maps keyed by
+``key``; an update is a merge. Documented conversions (``converts`` boolean →
+number) and deletions (``deletes-with`` empty/null) come from prose, in the spec
+or on a docs page; a documented deletion must really delete, an undocumented
+one is not judged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract.docs import DocsPage
+from contract.load import Spec
+from contract.prose import extract
+from contract.replay.operations import Resource, deref, request_properties
+
+__all__ = ["Difference", "Rules", "State", "compare_state", "rules_for"]
+
+DELETED: Any = object()
+
+
+@dataclass(slots=True)
+class Rules:
+    """Per body field: documented conversions (from-type → to-type) and deletion tokens."""
+
+    converts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    deletes: dict[str, set[str]] = field(default_factory=dict)  # "empty" / "null"
+
+    def deletion(self, fname: str, value: Any) -> bool | None:
+        """True: documented to delete; None: an empty/null value whose effect is not documented."""
+        if value is None or value == "":
+            token = "null" if value is None else "empty"
+            return True if token in self.deletes.get(fname, set()) else None
+        return False
+
+    def convert(self, fname: str, value: Any) -> Any:
+        if isinstance(value, bool) and ("boolean", "number") in self.converts.get(fname, set()):
+            return float(value)
+        return value
+
+
+def rules_for(spec: Spec, resource: Resource, pages: Iterable[DocsPage]) -> Rules:
+    rules = Rules()
+
+    def add(fname: str, keyword: str, value: Any) -> None:
+        if keyword == "converts" and isinstance(value, tuple | list) and len(value) == 2:
+            rules.converts.setdefault(fname, set()).add((str(value[0]), str(value[1])))
+        elif keyword == "deletes-with" and isinstance(value, list | tuple):
+            rules.deletes.setdefault(fname, set()).update(str(v).split()[0] for v in value)
+
+    for page in pages:
+        for dc in page.constraints:
+            if dc.field:
+                add(dc.field, dc.constraint.keyword, dc.constraint.value)
+    for lo in resource.members():
+        for fname, schema in request_properties(spec, lo.op).items():
+            texts = [schema.get("description", "")] if isinstance(schema, dict) else []
+            items = schema.get("items") if isinstance(schema, dict) else None
+            if isinstance(items, dict):
+                js_items = items
+                texts.append(str(js_items.get("description", "")))
+                for sub in (js_items.get("properties") or {}).values():
+                    if isinstance(sub, dict):
+                        texts.append(str(sub.get("description", "")))
+            for text in texts:
+                for pc in extract(text or ""):
+                    add(fname, pc.keyword, pc.value)
+    return rules
+
+
+def _is_kv_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(i, dict) and "key" in i and set(i) <= {"key", "value"} for i in value)
+
+
+def kv_fields(resource: Resource) -> list[str]:
+    """Declared response fields that are lists of `{key, value}` objects (maps on the wire)."""
+    out = []
+    for fname, schema in resource.view[1].items():
+        node = deref(resource.root, schema)
+        items = deref(resource.root, node.get("items")) if isinstance(node, dict) else None
+        if isinstance(items, dict) and {"key", "value"} <= set(items.get("properties") or {}):
+            out.append(fname)
+    return sorted(out)
+
+
+@dataclass(slots=True)
+class State:
+    """The expected resource: field → value; key-value fields as dicts (DELETED marks a documented deletion)."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # "field" or "field[key]" whose value we cannot predict
+
+    def apply(self, body: Any, declared: Mapping[str, Any], rules: Rules, *, merge: bool = True) -> None:
+        if not isinstance(body, dict):
+            return
+        for fname, value in body.items():
+            if fname not in declared:
+                continue
+            if _is_kv_list(value) or (isinstance(value, list) and fname in self.fields
+                                      and isinstance(self.fields[fname], dict)):
+                current = dict(self.fields.get(fname) or {}) if merge else {}
+                for item in value if isinstance(value, list) else []:
+                    if not isinstance(item, dict) or "key" not in item:
+                        continue
+                    k, v = item["key"], item.get("value")
+                    label = f"{fname}[{k}]"
+                    deletion = rules.deletion(fname, v)
+                    if deletion is True:
+                        current[k] = DELETED
+                        self.unknown.discard(label)
+                    elif deletion is None:
+                        current.pop(k, None)
+                        self.unknown.add(label)
+                    else:
+                        current[k] = rules.convert(fname, v)
+                        self.unknown.discard(label)
+                self.fields[fname] = current
+            else:
+                self.fields[fname] = rules.convert(fname, value)
+
+    def identify(self, values: Mapping[str, Any]) -> None:
+        for fname, value in values.items():
+            self.fields[fname] = value
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    field: str  # "custom_attributes[k]" / "customer_user_id"
+    kind: str  # dropped | changed | truncated | type-changed | not-deleted
+    sent: Any
+    got: Any
+
+    @property
+    def subject(self) -> str:
+        base = self.field.split("[", 1)[0] + ("[*]" if "[" in self.field else "")
+        return f"{base} {self.kind}"
+
+
+def _kind(sent: Any, got: Any) -> str | None:
+    if isinstance(sent, bool) or isinstance(got, bool):
+        return None if sent is got or (sent == got and type(sent) is type(got)) else \
+            ("type-changed" if type(sent) is not type(got) else "changed")
+    if isinstance(sent, int | float) and isinstance(got, int | float):
+        return None if math.isclose(sent, got, rel_tol=1e-9, abs_tol=1e-12) else "changed"
+    if type(sent) is not type(got):
+        return "type-changed"
+    if isinstance(sent, str) and sent != got:
+        return "truncated" if got and sent.startswith(got) else "changed"
+    if isinstance(sent, dict):
+        return None if all(_kind(v, got.get(k)) is None for k, v in sent.items() if k in got) else "changed"
+    return None if sent == got else "changed"
+
+
+def compare_state(expected: State, resource_obj: Any) -> list[Difference]:
+    """How the resource in a response differs from the expected state (only expected fields are judged)."""
+    if not isinstance(resource_obj, dict):
+        return []
+    out: list[Difference] = []
+    for fname, want in sorted(expected.fields.items()):
+        if fname in expected.unknown:
+            continue
+        got = resource_obj.get(fname, DELETED)
+        if isinstance(want, dict) and (got is DELETED or _is_kv_list(got) or got == []):
+            have = {i["key"]: i.get("value") for i in got} if isinstance(got, list) else {}
+            for k, v in sorted(want.items(), key=lambda kv: str(kv[0])):
+                label = f"{fname}[{k}]"
+                if label in expected.unknown:
+                    continue
+                if v is DELETED:
+                    if k in have:
+                        out.append(Difference(label, "not-deleted", None, have[k]))
+                elif k not in have:
+                    out.append(Difference(label, "dropped", v, None))
+                else:
+                    kind = _kind(v, have[k])
+                    if kind:
+                        out.append(Difference(label, kind, v, have[k]))
+            continue
+        if got is DELETED:
+            out.append(Difference(fname, "dropped", want, None))
+            continue
+        kind = _kind(want, got)
+        if kind:
+            out.append(Difference(fname, kind, want, got))
+    return out
+
+
+def unwrap(body: Any, path: list[str]) -> Any:
+    for token in path:
+        body = body.get(token) if isinstance(body, dict) else None
+    return body
+
+
+__all__ += ["DELETED", "deref", "kv_fields", "unwrap"]

@@ -1,0 +1,591 @@
+"""The live run: generated cases sent concurrently, every answer checked, failures shrunk.
+
+Phases, in order: generate (per operation, conforming + violating incl. the
+prose/docs group) → preflight (one request; nothing answers → exit 3) → creates
+→ the other operations, each case on a fresh resource of its own → credential
+probes → live discovery and stateful sequences → de-duplicate, shrink, redact.
+
+Determinism: cases come from the seed; each case gets identifiers of its own
+(unique per run, never shown in a finding's identity), so no two cases interfere
+whatever order the workers run them in; findings are de-duplicated in case order
+and sorted, and carry no timestamps.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from contract.docs import DocsPage
+from contract.errors import TargetUnreachable
+from contract.generate import ExtraConstraint, generate_cases, prose_constraints
+from contract.load import Spec
+from contract.model import Case, Exchange, Finding
+from contract.redact import Redactor, is_secret_name
+from contract.replay.checks import CHECKS, CheckContext, Observation, run_checks
+from contract.replay.client import UNREACHABLE_KINDS, ClientConfig, ReplayClient
+from contract.replay.curl import to_curl
+from contract.replay.operations import (
+    Link,
+    LiveOperation,
+    Resource,
+    build_resources,
+    docs_operations,
+    link_field,
+)
+from contract.replay.progress import Progress, make_progress
+from contract.replay.roundtrip import Rules, State, rules_for, unwrap
+from contract.replay.shrink import shrink
+from contract.validate import Validators
+
+__all__ = ["DEFAULT_WORKERS", "RunConfig", "RunResult", "Runner", "credential_headers", "parse_header"]
+
+DEFAULT_WORKERS = 8  # I/O bound: 4 per core on the 2-core machines CI runs on
+_SHRINKABLE = {"positive_acceptance", "negative_rejection", "server_error", "response_schema", "content_type",
+               "round_trip", "status_code_documented", "response_headers"}
+_NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """`Name: value` → (name, value); ValueError when there is no colon or no name."""
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise ValueError(f"expected 'Name: value', got {text.split(':', 1)[0]!r}…")
+    return name.strip(), value.strip()
+
+
+def credential_headers(spec: Spec, key: str) -> dict[str, str]:
+    """The header the spec's first apiKey/http scheme expects, carrying `key` (e.g. `Authorization: Api-Key …`)."""
+    import re
+
+    for op in spec.operations:
+        for alternative in op.security:
+            for scheme in alternative:
+                if scheme.type == "http":
+                    word = "Bearer" if (scheme.scheme or "").lower() == "bearer" else (scheme.scheme or "Bearer")
+                    return {"Authorization": f"{word.capitalize()} {key}"}
+                if scheme.type == "apiKey" and scheme.location == "header" and scheme.param_name:
+                    raw = ((spec.data.get("components") or {}).get("securitySchemes") or {}).get(scheme.key) or {}
+                    text = f"{raw.get('default', '')} {raw.get('description', '')}"
+                    m = re.search(r"`?([A-Za-z][\w-]*) \{[^}]*\}", text)
+                    prefix = f"{m.group(1)} " if m and m.group(1).lower() not in ("the", "your") else ""
+                    return {scheme.param_name: prefix + key}
+    return {"Authorization": f"Bearer {key}"}
+
+
+@dataclass(slots=True)
+class RunConfig:
+    base_url: str
+    headers: dict[str, str] = field(default_factory=dict)  # main credential + extra headers
+    alt_headers: dict[str, str] = field(default_factory=dict)  # a second credential (tenant isolation)
+    seed: int = 0
+    max_examples: int = 20  # conforming cases per operation (violating: as many, at least one per constraint)
+    workers: int = DEFAULT_WORKERS
+    max_time: float | None = None
+    rate: float | None = None  # requests per second, all workers together
+    max_response_time: float | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    max_response_bytes: int = 1 << 20
+    secrets: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)  # response field → value, for resources with no create
+    probe_values: list[str] = field(default_factory=list)  # strings planted in string fields of extra cases
+    checks: frozenset[str] | None = None
+    shrink_budget: int = 24  # requests per finding
+    shrink_total: int = 240  # requests for all shrinking
+    stateful: bool = True
+    progress: str = "auto"  # auto | plain | off
+    shard: tuple[int, int] | None = None  # (k, n): only paths whose stable hash falls in shard k of n
+
+
+def shard_of(path: str, count: int) -> int:
+    """0-based shard of a path: a stable hash, so every machine of a CI matrix agrees."""
+    return int(hashlib.sha256(path.encode("utf-8")).hexdigest(), 16) % count
+
+
+@dataclass(slots=True)
+class RunResult:
+    findings: list[Finding]
+    meta: dict[str, Any]
+    coverage: dict[str, list[Any]] = field(default_factory=dict)  # operation → generate.CoverageRow list
+
+
+@dataclass(slots=True)
+class _Hit:
+    order: tuple[Any, ...]
+    finding: Finding
+    obs: Observation
+
+
+class _RateLimit:
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        delay = slot - now
+        if delay > 0:
+            time.sleep(delay)  # pacing requests, not synchronisation
+
+
+class Runner:
+    """One live run against one base URL."""
+
+    def __init__(self, spec: Spec, config: RunConfig, pages: Sequence[DocsPage] = (),
+                 progress: Progress | None = None) -> None:
+        self.spec = spec
+        self.config = config
+        self.pages = list(pages)
+        self.redactor = Redactor(config.secrets)
+        self.redactor.learn_headers(config.headers)
+        self.redactor.learn_headers(config.alt_headers)
+        self.progress = progress or make_progress(self.redactor, config.progress)
+        self.token = secrets.token_hex(4)  # run-unique identifiers; never part of a finding's identity
+        self.ops: list[LiveOperation] = [LiveOperation(o) for o in spec.operations] + docs_operations(spec, pages)
+        if config.shard is not None:
+            k, n = config.shard
+            self.ops = [lo for lo in self.ops if shard_of(lo.op.path, n) == k - 1]
+        self.coverage: dict[str, list[Any]] = {}
+        self.validators = Validators(spec, [o.op for o in self.ops])
+        self.resources: list[Resource] = build_resources(spec, self.ops)
+        self.ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
+                                enabled=config.checks)
+        self.rules: dict[str, Rules] = {}
+        self._index_resources()
+        self.client = ReplayClient(ClientConfig(config.base_url, config.connect_timeout, config.read_timeout,
+                                                max(config.read_timeout * 3, 30.0), config.max_response_bytes,
+                                                workers=config.workers))
+        self.pool = ThreadPoolExecutor(max_workers=max(config.workers, 1), thread_name_prefix="contract-run")
+        self.rate = _RateLimit(config.rate)
+        self.started = time.monotonic()
+        self.deadline = self.started + config.max_time if config.max_time else None
+        self.hits: list[_Hit] = []
+        self._lock = threading.Lock()
+        self.answered = 0
+        self.errors: dict[str, int] = {}
+        self.skipped = 0
+        self.first_finding: dict[str, float] = {}
+        self.templates: dict[str, Case] = {}  # resource path → an accepted create case
+        self.template_index: dict[str, int] = {}
+        self.extras: dict[str, list[ExtraConstraint]] = {}
+
+    def _index_resources(self) -> None:
+        for res in self.resources:
+            self.rules[res.path] = rules_for(self.spec, res, self.pages)
+            for lo in res.members():
+                self.ctx.resources[lo.key] = res
+        self.ctx.rules = self.rules
+
+    # ------------------------------------------------------------------ sending
+
+    def over_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def send(self, lo: LiveOperation, case: Case, role: Any = "flood", *, order: tuple[Any, ...] = (),
+             expected: State | None = None, writer: str | None = None) -> tuple[Exchange, list[Finding]]:
+        """Send one case, run every check on the answer, record the findings under `order`."""
+        self.rate.wait()
+        exchange = self.client.send(case)
+        obs = Observation(lo, case, exchange, role, expected, writer)
+        found = run_checks(self.ctx, obs)
+        with self._lock:
+            if exchange.status is not None:
+                self.answered += 1
+            if exchange.error:
+                self.errors[exchange.error] = self.errors.get(exchange.error, 0) + 1
+            for f in found:
+                self.hits.append(_Hit(order, f, obs))
+                self.first_finding.setdefault(f.check, round(time.monotonic() - self.started, 4))
+        self.progress.advance()
+        return exchange, found
+
+    def record(self, order: tuple[Any, ...], finding: Finding, obs: Observation) -> None:
+        """A finding made outside the exchange checks (stateful, inventory)."""
+        if not self.ctx.on(finding.check):
+            return
+        with self._lock:
+            self.hits.append(_Hit(order, finding, obs))
+            self.first_finding.setdefault(finding.check, round(time.monotonic() - self.started, 4))
+
+    # ------------------------------------------------------------------ identifiers
+
+    def fresh_value(self, res: Resource, link: Link, tag: str) -> str:
+        schema = res.view[1].get(link.field) or {}
+        if isinstance(schema, dict) and schema.get("format") == "uuid":
+            return str(uuid.uuid5(_NAMESPACE, f"{self.token}/{tag}/{link.field}"))
+        return f"ct-{self.token}-{tag}"
+
+    def with_fresh_ids(self, res: Resource, case: Case, tag: str, *, all_links: bool = False) -> Case:
+        """`case` with each identifier parameter it carries (or all, for setup creates) made unique to `tag`."""
+        case = copy.deepcopy(case)
+        protected = case.label.pointer.lower() if case.label else ""
+        for link in res.links:
+            name = link.name
+            if link.name.lower() in protected:
+                continue
+            value = self.fresh_value(res, link, tag)
+            if link.location == "header":
+                present = next((k for k in case.headers if k.lower() == name.lower()), None)
+                if present is not None:
+                    case.headers[present] = value
+                elif all_links and res.create and res.create.op.parameter("header", name):
+                    case.headers[name] = value
+            elif link.location == "query" and (name in case.query or all_links):
+                case.query[name] = value
+            elif link.location == "path" and name in case.path_params:
+                case.path_params[name] = value
+        return case
+
+    def with_ids(self, res: Resource | None, case: Case, ids: dict[str, Any]) -> Case:
+        """`case` naming an existing resource: identifier parameters set from `ids` (response fields)."""
+        case = copy.deepcopy(case)
+        protected = case.label.pointer.lower() if case.label else ""
+        links = res.links if res else []
+        op_params = {(p.location, p.name) for p in self._op_of(case).op.parameters} if self._op_of(case) else set()
+        if not links:  # no create operation: link by name against configured ids
+            links = [Link(loc, name, f) for loc, name in op_params
+                     if loc in ("path", "query", "header") and (f := link_field(name, ids))]
+        for link in links:
+            value = ids.get(link.field)
+            if value is None or link.name.lower() in protected:
+                continue
+            if link.location == "header":
+                present = next((k for k in case.headers if k.lower() == link.name.lower()), None)
+                if present is not None:
+                    case.headers[present] = str(value)
+            elif link.location == "query" and link.name in case.query:
+                case.query[link.name] = str(value)
+            elif link.location == "path" and link.name in case.path_params:
+                case.path_params[link.name] = str(value)
+        return case
+
+    def _op_of(self, case: Case) -> LiveOperation | None:
+        return next((o for o in self.ops if o.key == case.operation), None)
+
+    def identifiers(self, res: Resource, exchange: Exchange) -> dict[str, Any]:
+        try:
+            body = json.loads(exchange.response_body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        obj = unwrap(body, res.view[0])
+        if not isinstance(obj, dict):
+            return {}
+        return {link.field: obj.get(link.field) for link in res.links if obj.get(link.field) is not None}
+
+    def expected_for(self, res: Resource, case: Case, *, state: State | None = None) -> State:
+        """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
+        expected = copy.deepcopy(state) if state is not None else State()
+        body = case.body if case.has_body and case.raw_body is None else None
+        expected.apply(body, res.view[1], self.rules.get(res.path, Rules()))
+        lowered = {k.lower(): v for k, v in case.headers.items()}
+        for link in res.links:
+            value = lowered.get(link.name.lower()) if link.location == "header" else (
+                case.query.get(link.name) if link.location == "query" else case.path_params.get(link.name))
+            schema = res.view[1].get(link.field) or {}
+            if value is None or (isinstance(schema, dict) and schema.get("format") == "uuid"
+                                 and not _is_uuid(str(value))):
+                continue
+            expected.identify({link.field: value})
+        return expected
+
+    def create_resource(self, res: Resource, tag: str, order: tuple[Any, ...],
+                        headers: dict[str, str] | None = None) -> tuple[dict[str, Any], State, Exchange] | None:
+        """A new resource from the accepted create template, with identifiers unique to `tag`."""
+        template = self.templates.get(res.path)
+        if template is None or res.create is None:
+            return None
+        case = self.with_fresh_ids(res, template, tag, all_links=True)
+        if headers is not None:
+            case.headers = {**{k: v for k, v in case.headers.items() if not is_secret_name(k)}, **headers}
+        expected = self.expected_for(res, case)
+        exchange, _ = self.send(res.create, case, "sequence", order=order, expected=expected,
+                                writer=res.create.key)
+        if exchange.error or not 200 <= (exchange.status or 0) < 300:
+            return None
+        return self.identifiers(res, exchange), expected, exchange
+
+    # ------------------------------------------------------------------ phases
+
+    def generate(self) -> dict[str, list[Case]]:
+        out: dict[str, list[Case]] = {}
+        n = self.config.max_examples
+        for lo in self.ops:
+            extras = prose_constraints(self.spec, lo.op)
+            self.extras[lo.key] = extras
+            result = generate_cases(self.spec, lo.op, mode="all", count=n, seed=self.config.seed,
+                                    headers=self.config.headers, extra=extras,
+                                    budget=max(2.0, min(20.0, (self.config.max_time or 60) / 4)),
+                                    validators=self.validators)
+            self.coverage[lo.key] = list(result.coverage)
+            cases = result.cases
+            cases += self._probe_cases([c for c in cases if c.mode == "conforming"])
+            out[lo.key] = cases
+            for i, f in enumerate(result.findings):
+                self.record((9, lo.key, i), f, Observation(lo, None, Exchange(lo.op.method, "", {})))
+        return out
+
+    def _probe_cases(self, conforming: list[Case]) -> list[Case]:
+        """Conforming cases with a user-supplied probe value planted in each top-level string field."""
+        out: list[Case] = []
+        if not self.config.probe_values or not conforming:
+            return out
+        base = conforming[0]
+        if not isinstance(base.body, dict):
+            return out
+        for value in self.config.probe_values:
+            for name, current in sorted(base.body.items()):
+                if isinstance(current, str):
+                    out.append(replace(copy.deepcopy(base), body={**base.body, name: value}))
+                elif isinstance(current, list) and current and isinstance(current[0], dict) and "key" in current[0]:
+                    items = [{**current[0], "key": value[:30]}]
+                    out.append(replace(copy.deepcopy(base), body={**base.body, name: items}))
+        return out
+
+    def preflight(self, cases: dict[str, list[Case]]) -> None:
+        for lo in self.ops:
+            first = next((c for c in cases.get(lo.key, []) if c.mode == "conforming"), None)
+            if first is None:
+                continue
+            res = self.ctx.resources.get(lo.key)
+            case = self.with_fresh_ids(res, first, "preflight") if res and res.create is lo else first
+            probe = self.client.send(case)
+            self.progress.advance()
+            if probe.status is None and probe.error in UNREACHABLE_KINDS:
+                raise TargetUnreachable(f"{self.redactor.url(self.config.base_url)}: {probe.error} "
+                                        f"(no answer to {lo.key})")
+            if probe.status is not None:
+                self.answered += 1
+            return
+
+    def flood(self, lo: LiveOperation, index: int, cases: list[Case]) -> None:
+        """All cases of one operation, concurrently; each on identifiers / a resource of its own."""
+        res = self.ctx.resources.get(lo.key)
+        is_create = res is not None and res.create is lo
+        needs_resource = res is not None and not is_create
+        failures = {"streak": 0, "answered": 0}
+        limit = max(4, self.config.workers * 2)
+
+        def one(i: int, case: Case) -> None:
+            if self.over_time() or (failures["answered"] == 0 and failures["streak"] >= limit):
+                with self._lock:
+                    self.skipped += 1
+                return
+            order = (1, index, i)
+            expected = None
+            if is_create and res is not None:
+                case = self.with_fresh_ids(res, case, f"{index}-{i}")
+                expected = self.expected_for(res, case) if case.mode == "conforming" else None
+            elif needs_resource and res is not None:
+                made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
+                if made is not None:
+                    case = self.with_ids(res, case, made[0])
+                if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
+                    expected = self.expected_for(res, case)
+            elif self.config.ids:
+                case = self.with_ids(None, case, self.config.ids)
+            exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
+                                    writer=lo.key if expected else None)
+            with self._lock:
+                if exchange.status is not None:
+                    failures["answered"] += 1
+                    failures["streak"] = 0
+                elif exchange.error:
+                    failures["streak"] += 1
+            if is_create and res is not None and case.mode == "conforming" and exchange.error is None \
+                    and 200 <= (exchange.status or 0) < 300:
+                with self._lock:
+                    best = self.template_index.get(res.path)
+                    if best is None or best > i:  # the lowest accepted index: the same whatever the timing
+                        self.template_index[res.path] = i
+                        self.templates[res.path] = replace(copy.deepcopy(case), label=None)
+
+        list(self.pool.map(lambda ic: one(*ic), enumerate(cases)))
+
+    def auth_probes(self, lo: LiveOperation, index: int, cases: list[Case]) -> None:
+        if not lo.op.security or all(not alt for alt in lo.op.security):
+            return
+        first = next((c for c in cases if c.mode == "conforming"), None)
+        if first is None:
+            return
+        res = self.ctx.resources.get(lo.key)
+        for j, role in enumerate(("auth-none", "auth-invalid")):
+            case = copy.deepcopy(first)
+            if res is not None and res.create is lo:
+                case = self.with_fresh_ids(res, case, f"auth{j}")
+            names = {s.param_name.lower() for alt in lo.op.security for s in alt if s.param_name}
+            names |= {"authorization"}
+            kept = {k: v for k, v in case.headers.items() if k.lower() not in names}
+            if role == "auth-invalid":
+                cred = credential_headers(self.spec, "contract-invalid-" + "0" * 24)
+                kept.update(cred)
+            case.headers = kept
+            self.send(lo, case, role, order=(2, index, j))
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> RunResult:
+        from contract.replay.sequences import discover, run_sequences
+
+        try:
+            self.progress.line(f"generating cases for {len(self.ops)} operations (seed {self.config.seed})")
+            cases = self.generate()
+            total = sum(len(c) for c in cases.values())
+            self.progress.phase(f"sending to {self.redactor.url(self.config.base_url)}", total + 1)
+            self.preflight(cases)
+            order = sorted(range(len(self.ops)), key=lambda i: (
+                self.ctx.resources.get(self.ops[i].key) is None
+                or self.ctx.resources[self.ops[i].key].create is not self.ops[i], i))
+            for i in order:
+                lo = self.ops[i]
+                self.flood(lo, i, cases[lo.key])
+                self.auth_probes(lo, i, cases[lo.key])
+            for lo in self.ops:
+                if lo.origin == "docs":
+                    self.record((0, lo.key), _inventory("docs_only_operation", lo,
+                                f"{lo.key} is documented on {lo.docs[0].where.file} but not in the spec"),
+                                Observation(lo, None, Exchange(lo.op.method, "", {})))
+            if self.answered == 0 and self.errors and set(self.errors) <= UNREACHABLE_KINDS:
+                raise TargetUnreachable(f"{self.redactor.url(self.config.base_url)}: no request was answered "
+                                        f"({', '.join(sorted(self.errors))})")
+            if self.config.stateful and not self.over_time():
+                for r_index, res in enumerate(self.resources):
+                    discover(self, res, r_index)
+                    run_sequences(self, res, r_index)
+            findings = self.finish()
+        finally:
+            self.pool.shutdown(wait=True)
+            self.client.close()
+            self.progress.close()
+        elapsed = time.monotonic() - self.started
+        meta = {
+            "base_url": self.redactor.url(self.config.base_url),
+            "seed": self.config.seed,
+            "max_examples": self.config.max_examples,
+            "workers": self.config.workers,
+            "requests": self.client.sent,
+            "answered": self.answered,
+            "transport_errors": dict(sorted(self.errors.items())),
+            "skipped_cases": self.skipped,
+            "elapsed_s": round(elapsed, 3),
+            "requests_per_s": round(self.client.sent / elapsed, 1) if elapsed > 0 else None,
+            "first_finding_s": dict(sorted(self.first_finding.items())),
+            "operations": {lo.key: lo.origin for lo in self.ops},
+            "checks": sorted(self.config.checks or CHECKS),
+            "shard": f"{self.config.shard[0]}/{self.config.shard[1]}" if self.config.shard else None,
+        }
+        return RunResult(findings, meta, self.coverage)
+
+    # ------------------------------------------------------------------ findings
+
+    def finish(self) -> list[Finding]:
+        hits = sorted(self.hits, key=lambda h: _order_key(h.order))
+        chosen: dict[tuple[str, str, str], _Hit] = {}
+        for h in hits:
+            key = (h.finding.check, h.finding.operation or "", h.finding.signature())
+            chosen.setdefault(key, h)
+        budget = self.config.shrink_total
+        out: list[Finding] = []
+        for h in chosen.values():
+            if budget > 0 and h.obs.role == "flood" and h.obs.case is not None and h.finding.check in _SHRINKABLE:
+                used = self._shrink(h, min(self.config.shrink_budget, budget))
+                budget -= used
+            out.append(self._finalise(h.finding))
+        out.sort(key=lambda f: (f.check, f.operation or "", f.signature()))
+        return out
+
+    def _shrink(self, hit: _Hit, budget: int) -> int:
+        obs, finding = hit.obs, hit.finding
+        assert obs.case is not None
+        lo = obs.op
+        res = self.ctx.resources.get(lo.key)
+        signature = finding.signature()
+
+        def still_fails(candidate: Case) -> tuple[bool, Exchange]:
+            expected = None
+            if obs.expected is not None and res is not None:
+                expected = self.expected_for(res, candidate)
+            exchange = self.client.send(candidate)
+            again = Observation(lo, candidate, exchange, obs.role, expected, obs.writer)
+            hits = run_checks(self.ctx, again, only=finding.check)
+            match = next((f for f in hits if f.signature() == signature), None)
+            if match is not None:
+                fails_with[0] = match
+            return match is not None, exchange
+
+        fails_with: list[Finding | None] = [None]
+        result = shrink(obs.case, lo.op, self.validators.request(lo.op), self.extras.get(lo.key, []),
+                        still_fails, budget)
+        if result.removed and fails_with[0] is not None:
+            shrunk = fails_with[0]
+            hit.finding.message = shrunk.message
+            hit.finding.exchange = shrunk.exchange
+            hit.finding.details = {**shrunk.details, "shrunk": {"removed": result.removed,
+                                                                "requests": result.requests}}
+        return result.requests
+
+    def _finalise(self, finding: Finding) -> Finding:
+        if finding.exchange is not None and finding.exchange.url:
+            finding.curl = to_curl(finding.exchange, self.redactor)
+            finding.exchange = self.redactor.exchange(finding.exchange)
+        else:
+            finding.exchange = None
+        finding.message = self.redactor.text(finding.message)
+        finding.details = json.loads(self.redactor.text(json.dumps(finding.details, default=str,
+                                                                     ensure_ascii=False)))
+        return finding
+
+
+def _inventory(check: str, lo: LiveOperation, message: str) -> Finding:
+    return Finding(check, CHECKS[check].severity, message, operation=lo.key,
+                   docs=lo.docs[0].where if lo.docs else None, source="docs" if lo.origin == "docs" else None,
+                   details={"subject": lo.key, "origin": lo.origin})
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+def _order_key(order: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(f"{x:012d}" if isinstance(x, int) else str(x) for x in order)
+
+
+def env_credentials(spec: Spec, environ: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """`CONTRACT_API_KEY` → the spec's credential header (and the key as a secret to redact)."""
+    env = os.environ if environ is None else environ
+    key = env.get("CONTRACT_API_KEY", "").strip()
+    if not key:
+        return {}, []
+    return credential_headers(spec, key), [key]
+
+
+def merge_headers(*groups: Iterable[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for group in groups:
+        for name, value in group:
+            for existing in [k for k in out if k.lower() == name.lower()]:
+                del out[existing]
+            out[name] = value
+    return out
+
+
+__all__ += ["env_credentials", "merge_headers"]

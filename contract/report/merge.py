@@ -1,0 +1,110 @@
+"""Combining reports (CI shards) into one: `merge_reports`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from contract.report.json import REPORT_VERSION, summarize, tool_version
+
+_COVERAGE_ROW_KEY = ("part", "pointer", "keyword", "source")
+
+
+def identity(finding: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two findings the same one: fingerprint and exact places, not live timings.
+
+    The fingerprint alone is not enough: two findings may share one (two ragged rows of one
+    docs table), and a merge must keep both.
+    """
+    def place(side: str) -> tuple[Any, ...]:
+        loc = finding.get(side) or {}
+        return loc.get("file"), loc.get("line"), loc.get("pointer")
+
+    return finding["fingerprint"], place("spec"), place("docs"), finding["message"]
+
+
+def merge_reports(reports: Sequence[Mapping[str, Any]], *, files: Sequence[str | None] | None = None
+                  ) -> dict[str, Any]:
+    """The union of the reports' findings (duplicates dropped), summaries recomputed, coverage merged."""
+    if not reports:
+        raise ValueError("nothing to merge")
+    findings: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for report in reports:
+        for f in report["findings"]:
+            key = identity(f)
+            if key not in seen:
+                seen.add(key)
+                findings.append(dict(f))
+    commands = sorted({str(r.get("command", "")) for r in reports})
+    merged: dict[str, Any] = {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "contract", "version": tool_version()},
+        "command": commands[0] if len(commands) == 1 else "+".join(commands),
+        "inputs": _merge_inputs([r.get("inputs") or {} for r in reports]),
+        "summary": summarize(findings),
+        "findings": findings,
+        "merged_from": [{"file": (files[i] if files else None), "command": str(r.get("command", "")),
+                         "findings": len(r["findings"]), "inputs": r.get("inputs") or {}}
+                        for i, r in enumerate(reports)],
+    }
+    checks = sorted({c for r in reports for c in r.get("checks_run") or []})
+    if checks:
+        merged["checks_run"] = checks
+    seeds = {json.dumps(r.get("seed")) for r in reports if r.get("seed") is not None}
+    if len(seeds) == 1:
+        merged["seed"] = json.loads(seeds.pop())
+    timings = [r["timings"] for r in reports if r.get("timings")]
+    if timings:
+        merged["timings"] = {k: round(sum(t.get(k, 0) for t in timings), 6) for t in timings for k in t}
+    coverage = [r["coverage"] for r in reports if r.get("coverage")]
+    if coverage:
+        merged["coverage"] = merge_coverage(coverage)
+    return merged
+
+
+def _merge_inputs(inputs: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Equal values kept once; differing ones become the list of distinct values."""
+    out: dict[str, Any] = {}
+    for key in sorted({k for i in inputs for k in i}):
+        values: list[Any] = []
+        for i in inputs:
+            if key in i and i[key] not in values:
+                values.append(i[key])
+        out[key] = values[0] if len(values) == 1 else values
+    return out
+
+
+def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Per operation, constraints matched by identity; a constraint's cases is the highest any shard saw.
+
+    The maximum (not the sum) because shards that repeat an operation generate the same cases:
+    a merge never claims more coverage than one run showed.
+    """
+    operations: dict[str, dict[str, Any]] = {}
+    for coverage in coverages:
+        for operation, entry in (coverage.get("operations") or {}).items():
+            current = operations.get(operation)
+            if current is None:
+                operations[operation] = json.loads(json.dumps(entry))
+                continue
+            if not current.get("rows") or not entry.get("rows"):
+                if entry.get("covered", 0) > current.get("covered", 0):
+                    operations[operation] = json.loads(json.dumps(entry))
+                continue
+            rows = {_row_key(r): r for r in current["rows"]}
+            for row in entry["rows"]:
+                key = _row_key(row)
+                if key not in rows:
+                    rows[key] = dict(row)
+                    current["rows"].append(rows[key])
+                elif row.get("cases", 0) > rows[key].get("cases", 0):
+                    rows[key].update(cases=row["cases"], note=row.get("note", ""))
+            current["constraints"] = len(current["rows"])
+            current["covered"] = sum(1 for r in current["rows"] if r.get("cases"))
+    return {"operations": dict(sorted(operations.items()))}
+
+
+def _row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (*(row.get(k) for k in _COVERAGE_ROW_KEY), json.dumps(row.get("value"), sort_keys=True, default=str))

@@ -1,0 +1,116 @@
+"""What every human-facing format shares: ordering, verdict groups, locations, check descriptions.
+
+Kept in one place so the Markdown summary, the HTML page and JUnit agree on what
+"top findings" and "fix the spec" mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from contract.report.json import SEVERITIES
+
+Finding = Mapping[str, Any]  # a finding as it is in report.json
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+# (verdict, heading, advice): which document the live API follows, and so which one to fix.
+VERDICT_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("docs", "Live follows docs: fix the spec", "the server behaves as the docs say; the spec is the odd one out"),
+    ("spec", "Live follows spec: fix the docs", "the server behaves as the spec says; the docs page is wrong"),
+    ("neither", "Live follows neither", "the server matches neither document: fix the server, or both documents"),
+    ("both", "Live accepts both", "the server tolerates both readings; pick one and align the other document"),
+    ("inconclusive", "Inconclusive", "the probes could not tell which document the server follows"),
+)
+UNPROBED = ("unprobed", "Spec ↔ docs drift, not probed live",
+            "no live run decided these; run `contract check` against a target to triangulate")
+
+
+def severity_rank(severity: str) -> int:
+    return _SEVERITY_RANK.get(severity, len(SEVERITIES))
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Most important first: severity, then new before known, then check and operation."""
+    return sorted(findings, key=lambda f: (severity_rank(f["severity"]), f.get("baseline") == "known",
+                                           f["check"], f.get("operation") or "", where(f)))
+
+
+def is_drift(finding: Finding) -> bool:
+    """A disagreement between documents: it has a verdict, or (offline) it points at both spec and docs."""
+    if finding.get("verdict"):
+        return True
+    return finding.get("spec") is not None and finding.get("docs") is not None and not finding.get("live")
+
+
+def verdict_groups(findings: Iterable[Finding]) -> list[tuple[str, str, str, list[Finding]]]:
+    """Drift findings per verdict group (empty groups left out), in VERDICT_GROUPS order."""
+    buckets: dict[str, list[Finding]] = {}
+    for f in findings:
+        if is_drift(f):
+            buckets.setdefault(f.get("verdict") or UNPROBED[0], []).append(f)
+    return [(key, title, advice, ordered(buckets[key])) for key, title, advice in (*VERDICT_GROUPS, UNPROBED)
+            if key in buckets]
+
+
+def location_text(loc: Mapping[str, Any] | None, *, pointer: bool = True) -> str:
+    if not loc:
+        return ""
+    text = loc["file"] if loc.get("line") is None else f"{loc['file']}:{loc['line']}"
+    return f"{text}#{loc['pointer']}" if pointer and loc.get("pointer") else text
+
+
+def where(finding: Finding) -> str:
+    """The one place to look first: the spec line, else the docs line, else the operation."""
+    return (location_text(finding.get("spec"), pointer=False) or location_text(finding.get("docs"))
+            or finding.get("operation") or "")
+
+
+def case_class(finding: Finding) -> str:
+    """What a finding is about, for grouping (JUnit classname): the operation, else its file."""
+    if finding.get("operation"):
+        return str(finding["operation"])
+    for side in ("spec", "docs"):
+        loc = finding.get(side)
+        if loc:
+            return str(loc["file"])
+    return "spec"
+
+
+@cache
+def check_descriptions() -> dict[str, str]:
+    """One line per known check id, from the registries of the stages that define them."""
+    out: dict[str, str] = {}
+    try:
+        from contract.lint import CHECKS as LINT_CHECKS
+
+        for name, fn in LINT_CHECKS.items():
+            doc = (fn.__doc__ or "").strip().splitlines()
+            out[name] = doc[0].rstrip(".") if doc else name
+    except ImportError:  # pragma: no cover - stage missing from a partial install
+        pass
+    try:  # the live checks (contract.replay), when that stage is installed
+        from contract.replay.checks import CHECKS as LIVE_CHECKS
+
+        for name, info in LIVE_CHECKS.items():
+            out[name] = str(getattr(info, "description", "") or name)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from contract.compare.drift import CHECKS as DRIFT_CHECKS
+
+        for name, (_severity, text) in DRIFT_CHECKS.items():
+            out[name] = text
+    except ImportError:  # pragma: no cover
+        pass
+    return out
+
+
+def describe(check: str) -> str:
+    return check_descriptions().get(check) or f"contract check {check}"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

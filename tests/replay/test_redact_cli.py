@@ -1,0 +1,101 @@
+"""Secrets never leave the process; the CLI wires the live run; the small pure pieces behave."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from contract.model import Exchange
+from contract.redact import Redactor
+from contract.replay.curl import to_curl
+from contract.replay.operations import link_field, name_candidates
+from contract.replay.roundtrip import Rules, State, compare_state
+from contract.sandbox import Sandbox
+from tests.conftest import ROOT, SEED_SPEC
+
+from .conftest import DOCS
+from .hostile import free_port
+
+CONTRACT = [sys.executable, "-m", "contract"]
+
+
+def test_redactor_keeps_the_scheme_word_and_masks_by_value():
+    r = Redactor(["s3cr3t-value"])
+    headers = r.headers({"Authorization": "Api-Key abcdef123", "X-Session-Token": "zzzz1234", "Accept": "x"})
+    assert headers == {"Authorization": "Api-Key ***", "X-Session-Token": "***", "Accept": "x"}
+    assert r.url("http://u:pw@h/p?api_key=abc&q=1") == "http://***@h/p?api_key=***&q=1"
+    r.learn_headers({"Authorization": "Bearer tok-9876"})
+    assert r.text("echo tok-9876 and s3cr3t-value") == "echo *** and ***"
+
+
+def test_curl_line_is_quoted_and_masked():
+    ex = Exchange("POST", "http://127.0.0.1:1/p", {"Authorization": "Api-Key k-12345", "X": "it's"}, b'{"a":"b c"}')
+    line = to_curl(ex, Redactor())
+    assert "k-12345" not in line and "'Authorization: Api-Key ***'" in line
+    assert "'X: it'\"'\"'s'" in line and "--data-binary '{\"a\":\"b c\"}'" in line
+
+
+def test_identifier_names_link_to_response_fields():
+    assert name_candidates("adapty-profile-id")[:2] == ["adapty_profile_id", "profile_id"]
+    assert link_field("{petId}", ["id", "name"]) == "id"
+    assert link_field("{petId}", ["pet_id", "id"]) == "pet_id"
+    assert link_field("adapty-customer-user-id", ["customer_user_id"]) == "customer_user_id"
+    assert link_field("adapty-platform", ["customer_user_id"]) is None
+
+
+def test_round_trip_treats_key_value_lists_as_maps_with_documented_rules():
+    rules = Rules(converts={"attrs": {("boolean", "number")}}, deletes={"attrs": {"empty", "null"}})
+    state = State()
+    declared = {"attrs": {}, "name": {}}
+    state.apply({"attrs": [{"key": "a", "value": True}, {"key": "b", "value": "long value"}], "name": "x",
+                 "not_in_response": 1}, declared, rules)
+    state.apply({"attrs": [{"key": "b", "value": ""}]}, declared, rules)  # PATCH merge: documented deletion
+    ok = {"attrs": [{"key": "a", "value": 1.0}], "name": "x"}
+    assert compare_state(state, ok) == []
+    bad = {"attrs": [{"key": "a", "value": 1.0}, {"key": "b", "value": "long"}], "name": "x"}
+    assert [(d.field, d.kind) for d in compare_state(state, bad)] == [("attrs[b]", "not-deleted")]
+    state.apply({"name": "abcdef"}, declared, rules)
+    assert [(d.field, d.kind) for d in compare_state(state, {"attrs": [{"key": "a", "value": 1}], "name": "abc"})] \
+        == [("name", "truncated")]
+
+
+def _run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CI": "1", **env_extra}
+    return subprocess.run([*CONTRACT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_no_report_or_log_line_contains_the_key(tmp_path: Path):
+    key_a, key_b = f"planted-{uuid.uuid4().hex}", f"planted-{uuid.uuid4().hex}"
+    keys = {key_a: str(uuid.uuid4()), key_b: str(uuid.uuid4())}
+    docs = [a for d in DOCS for a in ("--docs", str(d))]
+    with Sandbox(keys=keys) as sandbox:
+        run = _run(["run", "--spec", str(SEED_SPEC), "--base-url", sandbox.url, *docs, "--max-examples", "3",
+                    "--alt-header", f"Authorization: Api-Key {key_b}", "--progress", "plain",
+                    "--report-dir", str(tmp_path / "run")], {"CONTRACT_API_KEY": key_a})
+        check = _run(["check", "--base-url", sandbox.url, "--max-examples", "3", "--header",
+                      f"Authorization: Api-Key {key_a}", "--alt-header", f"Authorization: Api-Key {key_b}",
+                      "--report-dir", str(tmp_path / "check")], {})
+    for proc in (run, check):
+        assert proc.returncode == 1, proc.stderr  # the seeds really disagree with the live API
+        for key in (key_a, key_b):
+            assert key not in proc.stdout and key not in proc.stderr
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.name for p in files} == {"report.json", "junit.xml", "report.md", "report.html", "report.sarif"}
+    for p in files:  # every format, not just JSON
+        text = p.read_text(encoding="utf-8")
+        assert key_a not in text and key_b not in text, p.name
+    for p in [f for f in files if f.name == "report.json"]:
+        report = json.loads(p.read_text(encoding="utf-8"))
+        assert report["run"]["requests"] > 0 and report["run"]["seed"] == 0
+        assert any(f["curl"] and "Api-Key ***" in f["curl"] for f in report["findings"])
+
+
+def test_run_exits_3_when_nothing_answers(tmp_path: Path):
+    proc = _run(["run", "--spec", str(SEED_SPEC), "--base-url", f"http://127.0.0.1:{free_port()}",
+                 "--max-examples", "2", "--timeout", "1", "--report-dir", str(tmp_path)], {})
+    assert proc.returncode == 3, proc.stderr
+    assert "connection_refused" in proc.stderr

@@ -17,6 +17,7 @@ from typing import Any
 from contract.errors import EXIT_FINDINGS, EXIT_OK, InputError
 from contract.model import Severity
 from contract.report.json import tool_version, write_text_atomic
+from contract.textio import read_json
 
 BASELINE_VERSION = "1"
 DEFAULT_BASELINE = "contract-baseline.json"
@@ -43,14 +44,7 @@ def write_baseline(path: str | Path, baseline: Baseline) -> Path:
 
 def load_baseline(path: str | Path) -> dict[str, Any]:
     """Read a baseline file; one-line InputError for anything unusable."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such baseline file (create one with `contract baseline`)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    data = read_json(path, missing="no such baseline file (create one with `contract baseline`)")
     if not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION:
         raise InputError(str(path), f"not a contract baseline (baseline_version {BASELINE_VERSION!r} expected)")
     entries = data.get("findings")

@@ -18,7 +18,7 @@ from contract.replay.curl import to_curl
 __all__ = ["CHECKS", "compare_live"]
 
 CHECKS: dict[str, tuple[Severity, str]] = {
-    "docs_live.status_undocumented": (Severity.WARNING, "a docs example answered with a status the page lists not"),
+    "docs_live.status_undocumented": (Severity.WARNING, "a docs example request answered with a status the page does not list"),
     "docs_live.field_missing": (Severity.WARNING, "a field of the documented response the live response lacks"),
     "docs_live.type_mismatch": (Severity.WARNING, "a field whose live type differs from the documented example"),
     "docs_live.field_undocumented": (Severity.INFO, "a live response field the documented example does not show"),

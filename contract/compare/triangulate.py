@@ -38,14 +38,21 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _base_case(spec: Spec, op: Operation, drift: list[Finding], headers: Mapping[str, str], seed: int) -> Case | None:
-    """The smallest request both the spec and the docs accept (the docs' own limits honoured)."""
-    result = generate_cases(spec, op, mode="conforming", count=4, seed=seed, headers=dict(headers),
-                            extra=[*prose_constraints(spec, op), *docs_constraints(spec, op, drift)])
+def _base_case(spec: Spec, op: Operation, drift: list[Finding], headers: Mapping[str, str],
+               seed: int) -> tuple[Case | None, str]:
+    """The smallest request both the spec and the docs accept (the docs' own limits honoured).
+
+    Returns (case, why not) — the reason names what the generator reported.
+    """
+    extra = [*prose_constraints(spec, op), *docs_constraints(spec, op, drift)]
+    # A generous budget: four cases, but on a loaded machine the first strategies take a while to build.
+    result = generate_cases(spec, op, mode="conforming", count=4, seed=seed, headers=dict(headers), extra=extra,
+                            budget=120.0)
     cases = [c for c in result.cases if c.mode == "conforming"]
     if not cases:
-        return None
-    return min(cases, key=lambda c: (len(c.body) if isinstance(c.body, dict) else 0, len(c.headers)))
+        said = "; ".join(f.message for f in result.findings) or "no findings"
+        return None, f"{said}; discarded: {dict(result.discard_reasons) or result.discarded}"
+    return min(cases, key=lambda c: (len(c.body) if isinstance(c.body, dict) else 0, len(c.headers))), ""
 
 
 def _docs_example_cases(pages: Sequence[DocsPage], base: Case, control: Exchange | None,
@@ -121,10 +128,10 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
                                       and f.operation.split(" ", 1)[-1] == op.path))]
         if not mine:
             continue
-        base = _base_case(spec, op, mine, headers, seed)
+        base, why = _base_case(spec, op, mine, headers, seed)
         if base is None:
             for f in mine:
-                _inconclusive(f, "no request both the spec and the docs accept could be generated")
+                _inconclusive(f, f"no request both the spec and the docs accept could be generated ({why})")
             continue
         control = send(base)
         result.sent += 1

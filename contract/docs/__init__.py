@@ -11,7 +11,6 @@ anything wrong *inside* a readable page is an anomaly on the page instead.
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 from contract.docs.build import build_page
@@ -30,26 +29,9 @@ from contract.docs.model import (
 )
 from contract.docs.readers import detect_format, read_document
 from contract.errors import InputError
+from contract.textio import decode_text
 
 _FORMATS = ("markdown", "mdx", "html", "text")
-
-
-def _decode(data: bytes, file: str) -> str:
-    # A page saved as UTF-16/32 with a BOM is text (the NUL check below would call it binary).
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                raise InputError(file, f"not valid {codec.upper()} despite its byte-order mark") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(file, "not a text file (binary content)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(file, f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from None
-    return text
 
 
 def read_docs_text(text: str, file: str = "<docs>", format: DocsFormat | None = None, *,
@@ -80,7 +62,7 @@ def read_docs(path: str | Path, *, components_dir: str | Path | None = None,
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-    return read_docs_text(_decode(data, file), file, format, components_dir=components_dir)
+    return read_docs_text(decode_text(data, file, kind="a docs page"), file, format, components_dir=components_dir)
 
 
 __all__ = [

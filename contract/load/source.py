@@ -8,7 +8,6 @@ is much faster than composing).
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from contract.errors import InputError
+from contract.textio import decode_text
 
 try:  # libyaml is 2-4x faster than the pure-Python loader on multi-MB specs
     _Loader: type = yaml.CSafeLoader
@@ -103,22 +103,7 @@ def read_text(path: Path, shown: str) -> str:
         raise InputError(shown, f"cannot read file ({exc.strerror})") from None
     if not raw.strip():
         raise InputError(shown, "file is empty")
-    # Editors on Windows save UTF-16 with a BOM; it is text, not binary (the NUL check would say binary).
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return raw.decode(codec)
-            except UnicodeDecodeError:
-                raise InputError(shown, f"not valid {codec.upper()} despite its byte-order mark") from None
-    if b"\x00" in raw[:8192]:
-        raise InputError(shown, "binary file (contains NUL bytes), not a YAML/JSON/Markdown document")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(shown, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line=line) from None
-    return text
+    return decode_text(raw, shown, kind="a YAML/JSON/Markdown document")
 
 
 def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Document:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contract.report.json import SEVERITIES
-from contract.report.view import Finding, describe, location_text, ordered, verdict_groups
+from contract.report.view import Finding, describe, location_text, ordered, short_message, verdict_groups
 
 
 def esc(value: Any) -> str:
@@ -217,7 +217,7 @@ def _drift(findings: list[Finding]) -> str:
         out.append(f'<details{is_open} id="verdict-{esc(key)}"><summary><h3>{esc(title)} ({len(members)})</h3>'
                    f'</summary><p class="meta">{esc(advice)}</p><ul class="verdict">')
         out += [f"<li><a href=\"#f{anchor[id(f)]}\"><code>{esc(f['check'])}</code></a> "
-                f"{esc(f.get('operation') or '')}: {esc(f['message'])}</li>" for f in members]
+                f"{esc(f.get('operation') or '')}: {esc(short_message(f))}</li>" for f in members]
         out.append("</ul></details>")
     out.append("</section>")
     return "".join(out)

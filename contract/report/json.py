@@ -20,6 +20,7 @@ from typing import Any
 
 from contract.errors import InputError
 from contract.model import Finding
+from contract.textio import read_json
 
 REPORT_VERSION = "1"
 SEVERITIES = ("error", "warning", "info")  # most severe first
@@ -109,14 +110,7 @@ def validation_errors(report: Mapping[str, Any]) -> list[str]:
 
 def load_report(path: str | Path) -> dict[str, Any]:
     """Read a saved report.json; refuse (one line) anything that is not a valid report."""
-    try:
-        report = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    report = read_json(path, missing="no such file")
     if not isinstance(report, dict) or "report_version" not in report:
         raise InputError(str(path), "not a contract report (no report_version)")
     if report["report_version"] != REPORT_VERSION:

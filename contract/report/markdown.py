@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contract.report.json import SEVERITIES
-from contract.report.view import Finding, location_text, ordered, truncate, verdict_groups
+from contract.report.view import Finding, location_text, ordered, short_message, truncate, verdict_groups
 
 DEFAULT_LIMIT = 200
 DEFAULT_MAX_BYTES = 512 * 1024
@@ -72,7 +72,7 @@ def _finding_row(f: Finding) -> str:
               f"docs {code(location_text(f['docs'], pointer=False))}" if f.get("docs") else ""]
     status = " 🆕" if f.get("baseline") == "new" else ""
     return (f"| {_ICON.get(f['severity'], '')} {f['severity']}{status} | {code(f['check'])} "
-            f"| {cell(f.get('operation') or '')} | {cell(truncate(f['message'], 300))} "
+            f"| {cell(f.get('operation') or '')} | {cell(truncate(short_message(f), 300))} "
             f"| {'<br>'.join(p for p in places if p)} |")
 
 
@@ -93,7 +93,7 @@ def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
         for _key, title, advice, members in groups:
             out += [f"#### {title} ({len(members)})", "", f"_{advice}_", ""]
             shown = members[: max(1, limit // 4)]
-            out += [f"- {code(f['check'])} {cell(f.get('operation') or '')}: {cell(truncate(f['message'], 200))}"
+            out += [f"- {code(f['check'])} {cell(f.get('operation') or '')}: {cell(truncate(short_message(f), 200))}"
                     for f in shown]
             if len(members) > len(shown):
                 out.append(f"- … and {len(members) - len(shown)} more")
@@ -101,7 +101,7 @@ def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
     if report.get("fixed"):
         fixed = report["fixed"]
         out += [f"### Fixed since the baseline ({len(fixed)})", ""]
-        out += [f"- {code(e['check'])} {cell(e.get('operation') or '')}: {cell(truncate(e.get('message', ''), 200))}"
+        out += [f"- {code(e['check'])} {cell(e.get('operation') or '')}: {cell(truncate(short_message(e), 200))}"
                 for e in fixed[:limit]]
         if len(fixed) > limit:
             out.append(f"- … and {len(fixed) - limit} more")

@@ -68,6 +68,13 @@ def where(finding: Finding) -> str:
             or finding.get("operation") or "")
 
 
+def short_message(finding: Finding) -> str:
+    """The message without a leading "METHOD /path: " when the operation is shown beside it anyway."""
+    message = str(finding.get("message", ""))
+    op = finding.get("operation")
+    return message[len(op) + 2:] if op and message.startswith(f"{op}: ") else message
+
+
 def case_class(finding: Finding) -> str:
     """What a finding is about, for grouping (JUnit classname): the operation, else its file."""
     if finding.get("operation"):
@@ -82,29 +89,21 @@ def case_class(finding: Finding) -> str:
 @cache
 def check_descriptions() -> dict[str, str]:
     """One line per known check id, from the registries of the stages that define them."""
+    from contract.compare.docs_live import CHECKS as DOCS_LIVE_CHECKS
+    from contract.compare.drift import CHECKS as DRIFT_CHECKS
+    from contract.docs.findings import ANOMALY_CHECKS
+    from contract.lint import CHECKS as LINT_CHECKS
+    from contract.replay.checks import CHECKS as LIVE_CHECKS
+
     out: dict[str, str] = {}
-    try:
-        from contract.lint import CHECKS as LINT_CHECKS
-
-        for name, fn in LINT_CHECKS.items():
-            doc = (fn.__doc__ or "").strip().splitlines()
-            out[name] = doc[0].rstrip(".") if doc else name
-    except ImportError:  # pragma: no cover - stage missing from a partial install
-        pass
-    try:  # the live checks (contract.replay), when that stage is installed
-        from contract.replay.checks import CHECKS as LIVE_CHECKS
-
-        for name, info in LIVE_CHECKS.items():
-            out[name] = str(getattr(info, "description", "") or name)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from contract.compare.drift import CHECKS as DRIFT_CHECKS
-
-        for name, (_severity, text) in DRIFT_CHECKS.items():
-            out[name] = text
-    except ImportError:  # pragma: no cover
-        pass
+    for name, fn in LINT_CHECKS.items():
+        doc = (fn.__doc__ or "").strip().splitlines()
+        out[name] = doc[0].rstrip(".") if doc else name
+    for name, info in LIVE_CHECKS.items():
+        out[name] = str(getattr(info, "description", "") or name)
+    for registry, prefix in ((DRIFT_CHECKS, ""), (DOCS_LIVE_CHECKS, ""), (ANOMALY_CHECKS, "docs.")):
+        for name, (_severity, text) in registry.items():
+            out[prefix + name] = text
     return out
 
 

@@ -16,9 +16,9 @@ from contract.replay.operations import link_field, name_candidates
 from contract.replay.roundtrip import Rules, State, compare_state
 from contract.sandbox import Sandbox
 from tests.conftest import ROOT, SEED_SPEC
+from tests.hardening.targets import free_port
 
 from .conftest import DOCS
-from .hostile import free_port
 
 CONTRACT = [sys.executable, "-m", "contract"]
 

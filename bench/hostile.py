@@ -8,16 +8,13 @@ child process with a 1.5 GB address-space limit; the table shows exit code,
 seconds, peak RSS and the error line (or the findings summary). A traceback,
 a timeout or a crash is marked `!!` and makes the exit code 1.
 
-Hostile *targets* (misbehaving servers for `contract check`) belong to the
-replay runner; their section below runs once `contract.replay` exists and
-exposes `HOSTILE_TARGETS`, and is skipped otherwise.
+Hostile *targets* (misbehaving servers, tests/hardening/targets.py: `HOSTILE_TARGETS`)
+follow: `contract run` against each (`--targets-only [NAME ...]` runs just those).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -64,27 +61,42 @@ def inputs_section(names: list[str], timeout: float) -> bool:
     return ok
 
 
-def targets_section() -> bool:
-    """Misbehaving servers (slow, truncated, endless bodies...): owned by the replay runner's engineer."""
-    if importlib.util.find_spec("contract.replay") is None:
-        print("\nhostile targets: skipped (contract.replay does not exist yet)")
-        return True
-    replay = importlib.import_module("contract.replay")
-    targets = getattr(replay, "HOSTILE_TARGETS", None)
-    if targets is None:
-        print("\nhostile targets: skipped (contract.replay has no HOSTILE_TARGETS yet)")
-        return True
-    print(f"\nhostile targets: {len(targets)} defined; run them with the replay bench")
-    return True
+def targets_section(names: list[str] | None = None, timeout: float = 90.0) -> bool:
+    """Misbehaving servers (tests/hardening/targets.py): `contract run` against each, through the CLI.
+
+    Per target: exit code, wall time, peak RSS, findings and the transport error kinds of report.json.
+    A traceback, a timeout, RSS over 300 MB or an exit code other than 1 (3 for nothing_listening) is `!!`.
+    """
+    from tests.hardening.targets import HOSTILE_TARGETS, run_target
+
+    chosen = [n for n in HOSTILE_TARGETS if not names or n in names]
+    ok = True
+    print(f"\nhostile targets: contract run --max-examples 3 --timeout 2 --total-timeout 3 --no-stateful "
+          f"--workers 16 ({len(chosen)} targets)")
+    print(f"{'target':18} {'exit':>4} {'seconds':>8} {'RSS MB':>7} {'findings':>8}  transport errors")
+    with tempfile.TemporaryDirectory(prefix="hostile-targets-") as tmp:
+        for name in chosen:
+            run = run_target(name, Path(tmp) / name, timeout=timeout)
+            expected = 3 if name == "nothing_listening" else 1
+            bad = (run.timed_out or run.code != expected or run.peak_rss_mb > 300
+                   or "Traceback" in run.stdout + run.stderr)
+            ok = ok and not bad
+            kinds = ", ".join(f"{k}×{n}" for k, n in sorted((run.run.get("transport_errors") or {}).items()))
+            if run.report is None:
+                kinds = (run.stderr.strip().splitlines() or ["(no report)"])[-1][:80]
+            print(f"{name:18} {run.code:>4} {run.seconds:>8.2f} {run.peak_rss_mb:>7.0f} {len(run.findings):>8}"
+                  f"{'!!' if bad else '  '}{kinds or '-'}", flush=True)
+    return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="only these inputs (default: all)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT * 4, help="seconds per input")
+    parser.add_argument("--targets-only", action="store_true", help="only the hostile-targets section")
     args = parser.parse_args()
-    ok = inputs_section(args.names, args.timeout)
-    ok = targets_section() and ok
+    ok = True if args.targets_only else inputs_section(args.names, args.timeout)
+    ok = targets_section(args.names if args.targets_only else None) and ok
     return 0 if ok else 1
 
 

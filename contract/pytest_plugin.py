@@ -157,7 +157,9 @@ def _case_section(item: pytest.Item) -> str | None:
     lines = []
     if case is not None:
         redactor.learn_headers(case.headers)
-        lines.append("case: " + json.dumps(case.to_dict(), ensure_ascii=False, default=str))
+        shown = case.to_dict()
+        shown["headers"] = redactor.headers(case.headers)  # by name too: short secrets are not masked by value
+        lines.append("case: " + json.dumps(shown, ensure_ascii=False, default=str))
     for response in responses[-3:]:
         exchange = exchange_of(response)
         redactor.learn_headers(exchange.request_headers)

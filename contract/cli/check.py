@@ -108,7 +108,9 @@ def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], ur
     started = time.monotonic()
     drift = [f for f in offline_findings if f.check.startswith("drift.")]
     with ReplayClient(ClientConfig(url, config.connect_timeout, config.read_timeout,
-                                   max_response_bytes=config.max_response_bytes)) as client:
+                                   config.total_timeout or config.read_timeout * 3,
+                                   max_response_bytes=config.max_response_bytes,
+                                   read_only=config.read_only)) as client:
         tri = triangulate(spec, pages, drift, client.send, headers=config.headers, redactor=runner.redactor,
                           seed=config.seed)
     extra["timings"] = {"live": result.meta.get("elapsed_s"), "triangulation": round(time.monotonic() - started, 3)}

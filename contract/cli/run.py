@@ -45,6 +45,12 @@ def live_options(fn: F) -> F:
                      help="Turns on max_response_time: answers slower than this many seconds are findings."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
                      help="Connect/read timeout per request, seconds."),
+        click.option("--total-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Whole-request deadline, body included, seconds (a target trickling bytes never "
+                          "trips --timeout). Default: 3 × --timeout."),
+        click.option("--read-only", is_flag=True,
+                     help="Send only GET, HEAD and OPTIONS: operations with other methods, discovery and the "
+                          "stateful sequences are skipped (listed in the report's run metadata)."),
         click.option("--max-response-size", type=click.IntRange(1024), default=1 << 20, show_default=True,
                      help="Bytes read of a response body; the rest is not read (a finding)."),
         click.option("--probe-value", "probe_values", multiple=True, metavar="TEXT",
@@ -105,7 +111,8 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         connect_timeout=options["timeout"], read_timeout=options["timeout"],
         max_response_bytes=options["max_response_size"], secrets=[*env_secrets, *options["secrets"]],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
-        progress=options["progress"], shard=_shard(options.get("shard")))
+        progress=options["progress"], shard=_shard(options.get("shard")),
+        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")))
     return config
 
 

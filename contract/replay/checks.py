@@ -153,6 +153,7 @@ def transport(ctx: CheckContext, obs: Observation) -> list[Finding]:
         "too_large": "the response body exceeds the size cap (reading stopped there)",
         "redirect_loop": "redirects loop (or exceed the limit)",
         "redirect_off_host": "a redirect points to another host (not followed)",
+        "read_only": "not sent: the method is not GET/HEAD/OPTIONS and the run is read-only",
     }.get(ex.error, ex.error)
     return [finding("transport", obs, f"{obs.op.key}: {what}", ex.error, error=ex.error)]
 

@@ -2,7 +2,8 @@
 
 A target under test may be broken or hostile, so every request is bounded:
 connect/read timeouts plus a whole-request deadline (a server trickling one byte
-a second evades a read timeout), a response-size cap enforced while streaming
+a second evades a read timeout — in the status line and headers too, so the deadline
+is enforced on every socket read and write, see :class:`_DeadlineBackend`), a response-size cap enforced while streaming
 (the body is never buffered past the cap), and redirects followed by hand, only
 on the base URL's host, a fixed number of times. Whatever goes wrong becomes
 ``Exchange.error`` (a short stable kind) instead of an exception, so one broken
@@ -17,15 +18,19 @@ from __future__ import annotations
 
 import errno
 import socket
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from contract.model import Case, Exchange
 
-__all__ = ["ClientConfig", "ReplayClient", "classify"]
+__all__ = ["SAFE_METHODS", "ClientConfig", "ReplayClient", "classify"]
 
 # Exchange.error kinds
 TIMEOUT = "timeout"
@@ -39,6 +44,8 @@ TOO_LARGE = "too_large"
 REDIRECT_LOOP = "redirect_loop"
 REDIRECT_OFF_HOST = "redirect_off_host"
 OFF_HOST = "off_host"
+READ_ONLY = "read_only"  # refused before sending: not a safe method and the run is read-only
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNREACHABLE_KINDS = frozenset({REFUSED, CONNECT, DNS})
 
 
@@ -51,6 +58,7 @@ class ClientConfig:
     max_response_bytes: int = 1 << 20
     max_redirects: int = 5
     workers: int = 8
+    read_only: bool = False  # refuse (never send) anything but SAFE_METHODS
 
 
 def classify(exc: BaseException) -> str:
@@ -83,6 +91,65 @@ def classify(exc: BaseException) -> str:
     return PROTOCOL
 
 
+_deadline = threading.local()  # .at: the monotonic deadline of the request this thread is sending
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """`timeout` shortened to what is left of this thread's request deadline; ReadTimeout when none is left."""
+    at = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.perf_counter()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the whole-request deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read/write waits at most until the request's deadline.
+
+    httpx has no whole-request timeout, and its read timeout restarts on every byte, so
+    a target answering one byte per second would hold a worker forever while the
+    status line and headers are parsed (before any of our code runs).
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _remaining(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _remaining(timeout), local_address,
+                                                         socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _remaining(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -100,7 +167,11 @@ class ReplayClient:
         limits = httpx.Limits(max_connections=max(config.workers, 1) * 2,
                               max_keepalive_connections=max(config.workers, 1) * 2)
         # trust_env=False: never route through a proxy from the environment (the target is the only peer).
-        self._http = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False)
+        transport = httpx.HTTPTransport(limits=limits, trust_env=False)
+        pool = transport._pool  # httpx exposes no network_backend option; the pool's backend is the one hook
+        pool._network_backend = _DeadlineBackend(pool._network_backend)  # type: ignore[union-attr]
+        self._http = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False,
+                                  transport=transport)
         self.sent = 0
 
     def close(self) -> None:
@@ -128,7 +199,12 @@ class ReplayClient:
     def request(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Exchange:
         exchange = Exchange(method, url, dict(headers), body)
         started = time.perf_counter()
+        if self.config.read_only and method.upper() not in SAFE_METHODS:
+            exchange.error = READ_ONLY
+            exchange.elapsed = 0.0
+            return exchange
         seen = {url}
+        _deadline.at = started + self.config.total_timeout
         try:
             for _ in range(self.config.max_redirects + 1):
                 if _origin(url) != self._origin:
@@ -152,17 +228,18 @@ class ReplayClient:
             exchange.error = REDIRECT_LOOP  # too many redirects
             return exchange
         finally:
+            _deadline.at = None
             exchange.elapsed = time.perf_counter() - started
 
     def _once(self, exchange: Exchange, method: str, url: str, headers: dict[str, str], body: bytes | None,
               started: float) -> str | None:
         """One hop; fills `exchange`; returns the Location to follow, if any."""
         cap = self.config.max_response_bytes
+        chunks: list[bytes] = []
         try:
             with self._http.stream(method, url, headers=headers, content=body) as response:
                 exchange.status = response.status_code
                 exchange.response_headers = dict(response.headers)
-                chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
@@ -173,7 +250,7 @@ class ReplayClient:
                         exchange.error = TOO_LARGE
                         break
                     chunks.append(chunk)
-                    if time.perf_counter() - started > self.config.total_timeout:
+                    if time.perf_counter() - started >= self.config.total_timeout:
                         exchange.body_truncated = True
                         exchange.error = TIMEOUT
                         break
@@ -182,6 +259,9 @@ class ReplayClient:
                         and exchange.error is None:
                     return response.headers["location"]
         except httpx.HTTPError as exc:
+            if exchange.status is not None and not exchange.response_body and chunks:
+                exchange.response_body = b"".join(chunks)  # what arrived before the failure, for the report
+                exchange.body_truncated = True
             exchange.error = classify(exc)
         except OSError as exc:  # pragma: no cover - httpx normally wraps these
             exchange.error = classify(exc)

@@ -6,9 +6,15 @@ prose/docs group) → preflight (one request; nothing answers → exit 3) → cr
 probes → live discovery and stateful sequences → de-duplicate, shrink, redact.
 
 Determinism: cases come from the seed; each case gets identifiers of its own
-(unique per run, never shown in a finding's identity), so no two cases interfere
-whatever order the workers run them in; findings are de-duplicated in case order
-and sorted, and carry no timestamps.
+(derived from the seed and the case's place in the run, never shown in a finding's
+identity), so no two cases interfere whatever order the workers run them in, and the
+same seed against the same behaviour gives the same report (timings aside); findings
+are de-duplicated in case order and sorted, and carry no timestamps. Against a target
+that keeps state between runs, vary `run_token` (or the seed) so identifiers differ.
+
+Read-only (`read_only`): only GET/HEAD/OPTIONS are sent — operations with other
+methods are skipped (listed in the run metadata), and so are discovery and the
+stateful sequences, which need creates; the client refuses any other method too.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ import copy
 import hashlib
 import json
 import os
-import secrets
 import threading
 import time
 import uuid
@@ -33,7 +38,7 @@ from contract.load import Spec
 from contract.model import Case, Exchange, Finding
 from contract.redact import Redactor, is_secret_name
 from contract.replay.checks import CHECKS, CheckContext, Observation, run_checks
-from contract.replay.client import UNREACHABLE_KINDS, ClientConfig, ReplayClient
+from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS, ClientConfig, ReplayClient
 from contract.replay.curl import to_curl
 from contract.replay.operations import (
     Link,
@@ -106,6 +111,9 @@ class RunConfig:
     stateful: bool = True
     progress: str = "auto"  # auto | plain | off
     shard: tuple[int, int] | None = None  # (k, n): only paths whose stable hash falls in shard k of n
+    total_timeout: float | None = None  # whole request, body included; default 3 × read_timeout
+    read_only: bool = False  # only GET/HEAD/OPTIONS; everything else (and the sequences) skipped
+    run_token: str | None = None  # salt of generated identifiers; default: derived from the seed
 
 
 def shard_of(path: str, count: int) -> int:
@@ -157,11 +165,16 @@ class Runner:
         self.redactor.learn_headers(config.headers)
         self.redactor.learn_headers(config.alt_headers)
         self.progress = progress or make_progress(self.redactor, config.progress)
-        self.token = secrets.token_hex(4)  # run-unique identifiers; never part of a finding's identity
+        # Identifiers of this run's resources: from the seed, so a rerun sends (and reports) the same ones.
+        self.token = config.run_token or hashlib.sha256(f"contract-run/{config.seed}".encode()).hexdigest()[:8]
         self.ops: list[LiveOperation] = [LiveOperation(o) for o in spec.operations] + docs_operations(spec, pages)
         if config.shard is not None:
             k, n = config.shard
             self.ops = [lo for lo in self.ops if shard_of(lo.op.path, n) == k - 1]
+        self.read_only_skipped: list[str] = []
+        if config.read_only:
+            self.read_only_skipped = sorted(lo.key for lo in self.ops if lo.op.method not in SAFE_METHODS)
+            self.ops = [lo for lo in self.ops if lo.op.method in SAFE_METHODS]
         self.coverage: dict[str, list[Any]] = {}
         self.validators = Validators(spec, [o.op for o in self.ops])
         self.resources: list[Resource] = build_resources(spec, self.ops)
@@ -170,15 +183,19 @@ class Runner:
         self.rules: dict[str, Rules] = {}
         self._index_resources()
         self.client = ReplayClient(ClientConfig(config.base_url, config.connect_timeout, config.read_timeout,
-                                                max(config.read_timeout * 3, 30.0), config.max_response_bytes,
-                                                workers=config.workers))
+                                                config.total_timeout or config.read_timeout * 3,
+                                                config.max_response_bytes, workers=config.workers,
+                                                read_only=config.read_only))
         self.pool = ThreadPoolExecutor(max_workers=max(config.workers, 1), thread_name_prefix="contract-run")
         self.rate = _RateLimit(config.rate)
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
-        self.hits: list[_Hit] = []
+        # (check, operation, signature) → its first hit in case order: one exchange kept per distinct
+        # finding, so memory does not grow with the number of cases (a 1 MB body each, against a hostile target).
+        self.hits: dict[tuple[str, str, str], _Hit] = {}
         self._lock = threading.Lock()
         self.answered = 0
+        self.exchanges = 0  # requests the runner judged (not counting redirect hops or shrinking)
         self.errors: dict[str, int] = {}
         self.skipped = 0
         self.first_finding: dict[str, float] = {}
@@ -206,12 +223,13 @@ class Runner:
         obs = Observation(lo, case, exchange, role, expected, writer)
         found = run_checks(self.ctx, obs)
         with self._lock:
+            self.exchanges += 1
             if exchange.status is not None:
                 self.answered += 1
             if exchange.error:
                 self.errors[exchange.error] = self.errors.get(exchange.error, 0) + 1
             for f in found:
-                self.hits.append(_Hit(order, f, obs))
+                self._keep(_Hit(order, f, obs))
                 self.first_finding.setdefault(f.check, round(time.monotonic() - self.started, 4))
         self.progress.advance()
         return exchange, found
@@ -221,8 +239,15 @@ class Runner:
         if not self.ctx.on(finding.check):
             return
         with self._lock:
-            self.hits.append(_Hit(order, finding, obs))
+            self._keep(_Hit(order, finding, obs))
             self.first_finding.setdefault(finding.check, round(time.monotonic() - self.started, 4))
+
+    def _keep(self, hit: _Hit) -> None:
+        """Keep `hit` if it is the first of its finding in case order (caller holds the lock)."""
+        key = (hit.finding.check, hit.finding.operation or "", hit.finding.signature())
+        kept = self.hits.get(key)
+        if kept is None or _order_key(hit.order) < _order_key(kept.order):
+            self.hits[key] = hit
 
     # ------------------------------------------------------------------ identifiers
 
@@ -370,53 +395,72 @@ class Runner:
             if probe.status is None and probe.error in UNREACHABLE_KINDS:
                 raise TargetUnreachable(f"{self.redactor.url(self.config.base_url)}: {probe.error} "
                                         f"(no answer to {lo.key})")
+            self.exchanges += 1
             if probe.status is not None:
                 self.answered += 1
+            if probe.error:  # counted like any other: every exchange is answered or a recorded error
+                self.errors[probe.error] = self.errors.get(probe.error, 0) + 1
             return
 
-    def flood(self, lo: LiveOperation, index: int, cases: list[Case]) -> None:
-        """All cases of one operation, concurrently; each on identifiers / a resource of its own."""
+    def flood(self, lo: LiveOperation, index: int, cases: list[Case]) -> bool:
+        """All cases of one operation, concurrently; each on identifiers / a resource of its own.
+
+        False when it gave up: nothing answered `limit` cases in a row (the target hangs, resets...).
+        """
         res = self.ctx.resources.get(lo.key)
         is_create = res is not None and res.create is lo
         needs_resource = res is not None and not is_create
-        failures = {"streak": 0, "answered": 0}
+        failures = {"streak": 0, "answered": 0, "inflight": 0}
         limit = max(4, self.config.workers * 2)
 
         def one(i: int, case: Case) -> None:
-            if self.over_time() or (failures["answered"] == 0 and failures["streak"] >= limit):
-                with self._lock:
-                    self.skipped += 1
-                return
-            order = (1, index, i)
-            expected = None
-            if is_create and res is not None:
-                case = self.with_fresh_ids(res, case, f"{index}-{i}")
-                expected = self.expected_for(res, case) if case.mode == "conforming" else None
-            elif needs_resource and res is not None:
-                made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
-                if made is not None:
-                    case = self.with_ids(res, case, made[0])
-                if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
-                    expected = self.expected_for(res, case)
-            elif self.config.ids:
-                case = self.with_ids(None, case, self.config.ids)
-            exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
-                                    writer=lo.key if expected else None)
+            # Until something answers, at most `limit` cases are tried (in flight ones included: counting
+            # only finished failures lets every free worker start one more against a target that hangs).
             with self._lock:
-                if exchange.status is not None:
-                    failures["answered"] += 1
-                    failures["streak"] = 0
-                elif exchange.error:
-                    failures["streak"] += 1
-            if is_create and res is not None and case.mode == "conforming" and exchange.error is None \
-                    and 200 <= (exchange.status or 0) < 300:
+                give_up = failures["answered"] == 0 and failures["streak"] + failures["inflight"] >= limit
+                if self.over_time() or give_up:
+                    self.skipped += 1
+                    return
+                failures["inflight"] += 1
+            try:
+                self._flood_one(lo, index, i, case, res, is_create, needs_resource, failures)
+            finally:
                 with self._lock:
-                    best = self.template_index.get(res.path)
-                    if best is None or best > i:  # the lowest accepted index: the same whatever the timing
-                        self.template_index[res.path] = i
-                        self.templates[res.path] = replace(copy.deepcopy(case), label=None)
+                    failures["inflight"] -= 1
 
         list(self.pool.map(lambda ic: one(*ic), enumerate(cases)))
+        return not (failures["answered"] == 0 and failures["streak"] >= limit)
+
+    def _flood_one(self, lo: LiveOperation, index: int, i: int, case: Case, res: Resource | None,
+                   is_create: bool, needs_resource: bool, failures: dict[str, int]) -> None:
+        order = (1, index, i)
+        expected = None
+        if is_create and res is not None:
+            case = self.with_fresh_ids(res, case, f"{index}-{i}")
+            expected = self.expected_for(res, case) if case.mode == "conforming" else None
+        elif needs_resource and res is not None:
+            made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
+            if made is not None:
+                case = self.with_ids(res, case, made[0])
+            if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
+                expected = self.expected_for(res, case)
+        elif self.config.ids:
+            case = self.with_ids(None, case, self.config.ids)
+        exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
+                                writer=lo.key if expected else None)
+        with self._lock:
+            if exchange.status is not None:
+                failures["answered"] += 1
+                failures["streak"] = 0
+            elif exchange.error:
+                failures["streak"] += 1
+        if is_create and res is not None and case.mode == "conforming" and exchange.error is None \
+                and 200 <= (exchange.status or 0) < 300:
+            with self._lock:
+                best = self.template_index.get(res.path)
+                if best is None or best > i:  # the lowest accepted index: the same whatever the timing
+                    self.template_index[res.path] = i
+                    self.templates[res.path] = replace(copy.deepcopy(case), label=None)
 
     def auth_probes(self, lo: LiveOperation, index: int, cases: list[Case]) -> None:
         if not lo.op.security or all(not alt for alt in lo.op.security):
@@ -444,6 +488,9 @@ class Runner:
         from contract.replay.sequences import discover, run_sequences
 
         try:
+            if self.read_only_skipped:
+                self.progress.line(f"read-only: not sending {', '.join(self.read_only_skipped)} "
+                                   f"(only {'/'.join(sorted(SAFE_METHODS))}; no stateful sequences)")
             self.progress.line(f"generating cases for {len(self.ops)} operations (seed {self.config.seed})")
             cases = self.generate()
             total = sum(len(c) for c in cases.values())
@@ -454,8 +501,8 @@ class Runner:
                 or self.ctx.resources[self.ops[i].key].create is not self.ops[i], i))
             for i in order:
                 lo = self.ops[i]
-                self.flood(lo, i, cases[lo.key])
-                self.auth_probes(lo, i, cases[lo.key])
+                if self.flood(lo, i, cases[lo.key]):  # credential probes mean nothing where nothing answers
+                    self.auth_probes(lo, i, cases[lo.key])
             for lo in self.ops:
                 if lo.origin == "docs":
                     self.record((0, lo.key), _inventory("docs_only_operation", lo,
@@ -464,7 +511,7 @@ class Runner:
             if self.answered == 0 and self.errors and set(self.errors) <= UNREACHABLE_KINDS:
                 raise TargetUnreachable(f"{self.redactor.url(self.config.base_url)}: no request was answered "
                                         f"({', '.join(sorted(self.errors))})")
-            if self.config.stateful and not self.over_time():
+            if self.config.stateful and not self.config.read_only and not self.over_time():
                 for r_index, res in enumerate(self.resources):
                     discover(self, res, r_index)
                     run_sequences(self, res, r_index)
@@ -480,6 +527,7 @@ class Runner:
             "max_examples": self.config.max_examples,
             "workers": self.config.workers,
             "requests": self.client.sent,
+            "exchanges": self.exchanges,
             "answered": self.answered,
             "transport_errors": dict(sorted(self.errors.items())),
             "skipped_cases": self.skipped,
@@ -489,13 +537,21 @@ class Runner:
             "operations": {lo.key: lo.origin for lo in self.ops},
             "checks": sorted(self.config.checks or CHECKS),
             "shard": f"{self.config.shard[0]}/{self.config.shard[1]}" if self.config.shard else None,
+            "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
+                          "stateful": "skipped"} if self.config.read_only else None,
         }
-        return RunResult(findings, meta, self.coverage)
+        return RunResult(findings, meta, self._redacted_coverage())
+
+    def _redacted_coverage(self) -> dict[str, list[Any]]:
+        """Coverage rows as dicts, secrets masked: a row quotes constraint values (an enum may hold a token)."""
+        return {key: [json.loads(self.redactor.text(json.dumps(r.to_dict() if hasattr(r, "to_dict") else r,
+                                                              default=str, ensure_ascii=False))) for r in rows]
+                for key, rows in self.coverage.items()}
 
     # ------------------------------------------------------------------ findings
 
     def finish(self) -> list[Finding]:
-        hits = sorted(self.hits, key=lambda h: _order_key(h.order))
+        hits = sorted(self.hits.values(), key=lambda h: _order_key(h.order))
         chosen: dict[tuple[str, str, str], _Hit] = {}
         for h in hits:
             key = (h.finding.check, h.finding.operation or "", h.finding.signature())

@@ -10,9 +10,9 @@ import pytest
 from contract.errors import TargetUnreachable
 from contract.model import Case
 from contract.replay.client import ClientConfig, ReplayClient
+from tests.hardening.targets import free_port, hostile
 
 from .conftest import run_against
-from .hostile import free_port, hostile
 
 
 def _transport(result) -> set[str]:

@@ -291,9 +291,19 @@ class SandboxApp:
         request_id = uuid.uuid4().hex
         status = 500
         started = time.perf_counter()
+        logged = False
+
+        def log() -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                access_log.info("%s %s %d %.1fms request_id=%s", scope["method"], scope["path"], status,
+                                (time.perf_counter() - started) * 1000, request_id)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                log()  # before the last byte leaves: a client that has its answer finds the line written
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
@@ -307,8 +317,7 @@ class SandboxApp:
         try:
             await self.starlette(scope, receive, send_with_headers)
         finally:
-            access_log.info("%s %s %d %.1fms request_id=%s", scope["method"], scope["path"], status,
-                            (time.perf_counter() - started) * 1000, request_id)
+            log()  # requests that ended without a complete response
 
 
 def create_app(db_path: str | Path, keys: Mapping[str, str], faults: Iterable[str] = ()) -> SandboxApp:

@@ -81,7 +81,9 @@ def test_hostile_target_is_findings_not_a_crash(name: str, tmp_path: Path) -> No
         # A byte every STEP (0.1 s) never trips `--timeout 2`; only `--total-timeout 3` ends each request,
         # while the status line itself is still trickling in (so nothing counts as answered).
         elapsed = next(f["live"]["elapsed"] for f in run.findings if f["check"] == "transport")
-        assert STEP < 2 and 2.9 <= elapsed < 4.5, elapsed
+        # The trickle never ends, so any finite elapsed time proves the cut; the upper bound leaves room
+        # for a loaded 2-core CI machine, the lower one shows the 2 s read timeout did not fire first.
+        assert STEP < 2 and 2.9 <= elapsed < 10, elapsed
         assert meta["answered"] == 0
 
 

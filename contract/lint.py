@@ -105,10 +105,6 @@ def _deref(spec: Spec, schema: Any, hops: int = 16) -> Any:
     return schema
 
 
-def _ops_with_pointers(spec: Spec) -> Iterator[Operation]:
-    yield from spec.operations
-
-
 # --------------------------------------------------------------------------- checks
 
 

@@ -201,9 +201,6 @@ class Constraint:
         }
 
 
-_NO_BODY: Any = object()
-
-
 @dataclass(slots=True)
 class Case:
     """One request to send: everything needed to reproduce it, nothing target-specific."""

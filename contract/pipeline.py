@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from contract.compare import compare
 from contract.docs import DocsPage, read_docs
@@ -13,7 +12,6 @@ from contract.load import Spec, load_spec
 from contract.model import Finding
 from contract.schema import NullablePolicy
 
-ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_SPEC = "specs/adapty-api.yaml"
 BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.txt")
 

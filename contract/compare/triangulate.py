@@ -118,10 +118,6 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
     `details["probe"]`.
     """
     result = TriangulationResult()
-    by_op: dict[str, list[Finding]] = {}
-    for f in drift:
-        if f.check.startswith("drift."):
-            by_op.setdefault(f.operation or "", []).append(f)
     for op in spec.operations:
         mine = [f for f in drift if f.check.startswith("drift.") and (
             f.operation == op.key or (f.check == "drift.operation_missing_in_spec" and f.operation
@@ -177,12 +173,6 @@ def _inconclusive(f: Finding, why: str, *, exchange: Exchange | None = None, cur
         f.exchange, f.curl = exchange, curl
 
 
-def with_verdict_summary(findings: Sequence[Finding]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in findings:
-        if f.verdict:
-            counts[f.verdict] = counts.get(f.verdict, 0) + 1
-    return dict(sorted(counts.items()))
 
 
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from typing import Any
 
 from hypothesis import provisional as prov
 from hypothesis import strategies as st
 
-from contract.validate import FORMAT_CHECKER, KNOWN_FORMATS
+from contract.validate import KNOWN_FORMATS
 
 __all__ = [
     "FORMAT_STRATEGIES",
@@ -178,10 +177,6 @@ def custom_formats(formats: set[str]) -> tuple[dict[str, st.SearchStrategy[str]]
                 unknown.append(name)
             out[name] = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=24)
     return out, unknown
-
-
-def format_ok(value: Any, name: str) -> bool:
-    return FORMAT_CHECKER.conforms(value, name)
 
 
 _HEADER_OK = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")

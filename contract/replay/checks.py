@@ -327,10 +327,6 @@ def blamed(body: bytes | None) -> dict[str, list[str]]:
     return out
 
 
-def error_fields(body: bytes | None) -> list[str]:
-    return list(blamed(body))
-
-
 @register("positive_acceptance", Severity.ERROR,
           "a conforming request (spec + prose) was refused with 4xx; one finding per field the server blamed "
           "(warning when a docs page documents that field: live follows the docs)")

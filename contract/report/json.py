@@ -24,7 +24,6 @@ from contract.textio import read_json
 
 REPORT_VERSION = "1"
 SEVERITIES = ("error", "warning", "info")  # most severe first
-VERDICTS = ("docs", "spec", "neither", "both", "inconclusive")
 NO_OPERATION = "(spec)"
 
 

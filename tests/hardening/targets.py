@@ -288,54 +288,16 @@ class TargetRun:
         return sorted(self.run.get("transport_errors") or {})
 
 
-# The child reports its own peak RSS (VmHWM of its own address space) on exit: wait4's ru_maxrss starts
-# from the forking parent's high-water mark, so a pytest worker that grew to 345 MB would make every
-# child "peak" at 345 MB whatever it did.
-_PEAK = "contract-peak-rss-kb"
-_WRAPPER = f"""
-import atexit, os, runpy, sys
-def _peak():
-    with open('/proc/self/status') as f:
-        kb = next((ln.split()[1] for ln in f if ln.startswith('VmHWM:')), '')
-    os.write(2, ('\\n{_PEAK} ' + kb + '\\n').encode())
-atexit.register(_peak)
-sys.argv = ['contract', *sys.argv[1:]]
-runpy.run_module('contract', run_name='__main__', alter_sys=True)
-"""
-
-
 def run_target(name: str, report_dir: Path, *, timeout: float = 90.0) -> TargetRun:
-    """`contract run --spec specs/adapty-api.yaml --base-url <target> …` in a child, as tests/hardening/runner.py
-    runs one (same address-space limit, pipes read without reaping), its own peak RSS read back."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from tests.hardening.runner import _communicate, _limit_memory
+    """`contract run --spec specs/adapty-api.yaml --base-url <target> …` in a child (`run_cli`: the same
+    address-space limit, timeout and self-reported peak RSS as every hostile input)."""
+    from tests.hardening.runner import run_cli
 
     args = ["run", "--spec", str(SPEC), "--base-url", "", *RUN_ARGS, "--report-dir", str(report_dir)]
     with HOSTILE_TARGETS[name]() as url:
         args[4] = url
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, preexec_fn=_limit_memory,
-                                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-        timed_out = False
-        try:
-            out, err = _communicate(proc, timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = _communicate(proc, None)
-            timed_out = True
-        code = proc.wait()
-        seconds = time.perf_counter() - start
-    for stream in (proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
-    peak_kb = [ln.split()[1] for ln in err.splitlines() if ln.startswith(_PEAK) and len(ln.split()) == 2]
-    err = "\n".join(ln for ln in err.splitlines() if not ln.startswith(_PEAK))
-    peak_mb = int(peak_kb[-1]) / 1024 if peak_kb else float("inf")  # no report: fail the memory check
+        outcome = run_cli(args, timeout=timeout)
     path = report_dir / "report.json"
     report = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-    return TargetRun(name, code, seconds, peak_mb, timed_out, out, err, report)
+    return TargetRun(name, outcome.code, outcome.seconds, outcome.peak_rss_mb, outcome.timed_out, outcome.stdout,
+                     outcome.stderr, report)

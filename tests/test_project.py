@@ -22,3 +22,25 @@ def test_readme_opens_with_exactly_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _commands()[1] in ci.splitlines()
+
+
+def test_both_commands_install_the_lock():
+    for command in _commands():
+        assert " -c constraints.txt " in command, command
+
+
+def test_the_lock_pins_every_dependency_exactly():
+    """Every runtime and dev dependency of pyproject.toml is pinned with ==, and nothing is left unpinned."""
+    import tomllib
+
+    from tools.canary import REFRESH, pins
+
+    lock = (ROOT / "constraints.txt").read_text(encoding="utf-8")
+    pinned = pins(lock)
+    requirement_lines = [ln for ln in lock.splitlines() if ln and not ln.startswith((" ", "#"))]
+    assert len(requirement_lines) == len(pinned)  # no line without ==
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+        name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, requirement
+    assert REFRESH in lock and REFRESH in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -26,6 +26,9 @@ except AttributeError:  # pragma: no cover - libyaml missing from this build of 
     _Loader = yaml.SafeLoader
 
 MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
+# Both parsers stop near 1,000 levels (json: the recursion limit; libyaml >= 0.2.5 as bundled by PyYAML
+# 6.0.4: MAX_NESTING_LEVEL). Real specs nest a few dozen levels, so deeper input is refused, not worked round.
+_TOO_DEEP = "document is nested more than about 1,000 levels deep (the parser's limit; real specs nest a few dozen)"
 _SPEC_KEY = re.compile(r"^(openapi|swagger)\s*:", re.MULTILINE)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
 
@@ -118,7 +121,7 @@ def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Docum
         try:
             return Document(shown, json.loads(text), text, kind="json")
         except RecursionError:
-            pass  # deeper than json's recursion limit; JSON is YAML flow style, and libyaml is not recursive
+            raise _too_deep(text, shown) from None
         except json.JSONDecodeError as exc:
             if suffix == ".json":
                 raise InputError(shown, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
@@ -142,6 +145,9 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "nesting depth" in problem:
+            raise InputError(shown, _TOO_DEEP, line=mark.line + 1 + line_offset if mark else None,
+                             column=mark.column + 1 if mark else None) from None
         if mark is not None:
             raise InputError(shown, f"invalid YAML: {problem}", line=mark.line + 1 + line_offset,
                              column=mark.column + 1) from None
@@ -151,11 +157,24 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         line = text.count("\n", 0, position) + 1 + line_offset if isinstance(position, int) else None
         raise InputError(shown, f"invalid YAML: {str(exc).splitlines()[0]}", line=line) from None
     except RecursionError:
-        raise InputError(shown, "document is nested too deeply to parse") from None
+        raise InputError(shown, _TOO_DEEP) from None
     finally:
         loader.dispose()
     return Document(shown, data, text, line_offset, kind="yaml" if not line_offset else "markdown",
                     _root=root, _composed=True)
+
+
+def _too_deep(text: str, shown: str) -> InputError:
+    """The error for JSON deeper than `json` recurses, placed where libyaml (which does not recurse) stops."""
+    try:
+        yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is not None and "nesting depth" in (exc.problem or ""):
+            return InputError(shown, _TOO_DEEP, line=mark.line + 1, column=mark.column + 1)
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return InputError(shown, _TOO_DEEP)
 
 
 def _check_aliases(root: yaml.Node, shown: str, line_offset: int) -> None:
@@ -212,8 +231,7 @@ def _parse_markdown(text: str, shown: str) -> Document:
                     raise InputError(shown, f"invalid JSON in fenced block: {exc.msg}",
                                      line=start_line + exc.lineno, column=exc.colno) from None
                 except RecursionError:
-                    raise InputError(shown, "JSON in fenced block is nested too deeply to parse",
-                                     line=start_line + 1) from None
+                    raise InputError(shown, _TOO_DEEP, line=start_line + 1) from None
             continue
         skipped = content[: match.start()].count("\n")
         body = content[match.start():]

@@ -1,4 +1,4 @@
-"""Normalisation, formats, budgets, unsatisfiable schemas, and the hypothesis-jsonschema canary."""
+"""Normalisation, formats, budgets and unsatisfiable schemas."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import find, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 
 from contract.generate import generate_cases
 from contract.generate.draw import Drawer
@@ -132,17 +130,6 @@ def test_drawer_is_deterministic() -> None:
     strategy = st.text(max_size=8) | st.integers()
     assert Drawer(5).draw_many(strategy, 30) == Drawer(5).draw_many(strategy, 30)
     assert Drawer(5).draw_many(strategy, 30) != Drawer(6).draw_many(strategy, 30)
-
-
-def test_hypothesis_jsonschema_objects_with_optional_properties() -> None:
-    """Canary for hypothesis >= 6.170.10, where this raises "'many' object has no attribute 'more'"."""
-    schema = {"type": "object", "required": ["id"], "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}
-    strategy = from_schema(schema)
-    found = find(strategy, lambda v: "name" in v, settings=settings(database=None, max_examples=100))
-    assert set(found) == {"id", "name"}
-    drawn = Drawer(1).draw_many(strategy, 20)
-    assert len(drawn) == 20 and all("id" in v for v in drawn)
 
 
 def test_credentials_follow_the_security_scheme(tmp_path: Path) -> None:

@@ -23,7 +23,15 @@ from contract.errors import InputError
 from contract.lint import CHECKS, lint
 from contract.load import load_spec
 from contract.pipeline import offline_findings
-from tests.hardening.corpus import BY_NAME, HOSTILE, SEED_SPEC, Hostile, _many_operations, build_corpus
+from tests.hardening.corpus import (
+    BY_NAME,
+    HOSTILE,
+    SEED_SPEC,
+    Hostile,
+    _deep_json,
+    _many_operations,
+    build_corpus,
+)
 from tests.hardening.runner import MEMORY_LIMIT, TIMEOUT, command_for, run_cli
 
 IN_PROCESS = [h.name for h in HOSTILE if not h.big]
@@ -145,16 +153,29 @@ def test_remote_ref_is_refused_without_touching_the_network(tmp_path: Path, no_n
     assert no_network == []
 
 
-def test_json_deeper_than_the_json_module_allows_still_loads(tmp_path: Path) -> None:
-    """json.loads raised RecursionError (a traceback); the YAML parser reads JSON without recursing."""
-    spec = load_spec(BY_NAME["deep-items-5000-json"].write(tmp_path))
-    assert [op.key for op in spec.operations] == ["GET /a"]
+@pytest.mark.parametrize("name", ["deep-items-5000-json", "deep-items-5000-yaml"])
+def test_documents_deeper_than_the_parsers_allow_are_one_input_error(tmp_path: Path, name: str) -> None:
+    """json and libyaml both stop near 1,000 levels: one line with where the limit was crossed, never a traceback.
+
+    PyYAML 6.0.4 bundles a libyaml with a nesting limit; before it, 5,000-deep JSON went through the
+    YAML parser and loaded. A real spec nests a few dozen levels, so refusing is the honest answer.
+    """
+    with pytest.raises(InputError, match="nested more than about 1,000 levels") as info:
+        load_spec(BY_NAME[name].write(tmp_path))
+    assert "\n" not in str(info.value) and "YAML" not in info.value.problem
+    assert info.value.line is not None and info.value.column is not None and info.value.column > 1000
+
+
+def test_a_document_just_inside_the_depth_limit_loads(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text(_deep_json(900)().decode())
+    assert [op.key for op in load_spec(path).operations] == ["GET /a"]
 
 
 def test_deep_json_in_a_markdown_fence_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "deep.md"
     path.write_text('# API\n\n```json\n{"openapi": "3.0.3", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n```\n")
-    with pytest.raises(InputError, match="nested too deeply") as info:
+    with pytest.raises(InputError, match="nested more than") as info:
         load_spec(path)
     assert info.value.line == 4
 

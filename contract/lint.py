@@ -16,8 +16,9 @@ from typing import Any
 
 from contract.load import Spec
 from contract.load.refs import join
-from contract.model import Finding, Operation, Severity
+from contract.model import Finding, MediaType, Operation, Severity
 from contract.prose import ProseConstraint, extract
+from contract.schema import Direction
 from contract.validate import KNOWN_FORMATS, CompiledSchema, is_json_media
 
 LintCheck = Callable[[Spec], Iterator[Finding]]
@@ -352,7 +353,7 @@ def either_required(spec: Spec) -> Iterator[Finding]:
 def example_invalid(spec: Spec) -> Iterator[Finding]:
     """Examples that violate their own schema mislead every reader and every generated client."""
     for op in spec.operations:
-        sources = []
+        sources: list[tuple[str, str, MediaType, Direction]] = []
         if op.request_body:
             for media, mt in op.request_body.content.items():
                 sources.append(("request", media, mt, "request"))

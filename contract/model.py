@@ -61,7 +61,7 @@ class Parameter:
     name: str
     location: ParamIn
     required: bool = False
-    schema: dict[str, Any] | None = None  # the OpenAPI Schema Object as written ($refs kept)
+    schema: dict[str, Any] | bool | None = None  # the OpenAPI Schema Object as written ($refs kept; 3.1 allows true/false)
     description: str = ""
     where: Location | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -17,7 +18,7 @@ from contract.load import load_spec
 def command(spec: str, nullable: str, as_json: bool) -> int:
     """Load SPEC and list its operations (method, path, operationId, parameters, body, responses)."""
     loaded = load_spec(spec, nullable=nullable)  # type: ignore[arg-type]
-    ops = []
+    ops: list[dict[str, Any]] = []  # JSON rows
     for op in loaded.operations:
         ops.append({
             "operation": op.key,

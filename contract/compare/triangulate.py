@@ -143,6 +143,7 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
             if probe.reason:
                 _inconclusive(probe.finding, probe.reason)
                 continue
+            status: int | None
             if probe.case is None:
                 status, got_headers, exchange = control.status, control.response_headers, result.control
             else:
@@ -157,9 +158,9 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
             f.curl = to_curl(exchange, redactor) if exchange is not None else None
             f.details["probe"] = {"sent": probe.description, "spec_expects": probe.spec_expects,
                                   "docs_expects": probe.docs_expects, "status": status, "decided": how}
-        live, sent = compare_live(pages, examples, send, redactor)
+        live, live_sent = compare_live(pages, examples, send, redactor)
         result.docs_live.extend(live)
-        result.sent += sent
+        result.sent += live_sent
     for f in drift:
         if f.check.startswith("drift.") and f.verdict is None:
             _inconclusive(f, "not observable on the wire (page structure, response examples or docs-only text)")

@@ -67,7 +67,7 @@ class _ManyWithMore(_cu.many):  # type: ignore[misc,name-defined]  # untyped pri
 MANY_ADAPTED = not hasattr(_cu.many, "more")  # True on hypothesis >= 6.170.10
 if MANY_ADAPTED and _hjs_from_schema.cu is _cu:
     # Only hypothesis-jsonschema's view of the module changes; hypothesis itself keeps its own `many`.
-    _hjs_from_schema.cu = types.SimpleNamespace(**{**vars(_cu), "many": _ManyWithMore})
+    _hjs_from_schema.cu = types.SimpleNamespace(**{**vars(_cu), "many": _ManyWithMore})  # type: ignore[assignment]
 
 
 class _Provider(HypothesisProvider):

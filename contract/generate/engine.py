@@ -685,7 +685,7 @@ def _same_name(a: str, b: str, part: str) -> bool:
 
 def _supplied(scheme: SecurityScheme, user: Mapping[str, str]) -> bool:
     if scheme.type == "apiKey":
-        return scheme.location == "header" and bool(scheme.param_name) and scheme.param_name.lower() in user
+        return scheme.location == "header" and scheme.param_name is not None and scheme.param_name.lower() in user
     if scheme.type == "http":
         auth = user.get("authorization", "")
         return auth.lower().startswith(f"{scheme.scheme} ") if scheme.scheme else bool(auth)

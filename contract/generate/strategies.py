@@ -522,20 +522,20 @@ def edge_values(schema: dict[str, Any]) -> list[Any]:
         if isinstance(hi, int) and hi < 5000:
             out += ["a" * hi, "字" * hi, "😀" * hi]
     if types & {"integer", "number"}:
-        lo, hi = _bounds(schema)
+        bounds = _bounds(schema)
         nums: list[Any] = [0, 1, -1, 2**31 - 1, 2**31, -(2**31) - 1, 2**53 + 1, 10**15]
-        for b in (lo, hi):
+        for b in bounds:
             if isinstance(b, int | float):
                 nums += [b, b + 1, b - 1]
         if "number" in types:
             nums += [0.5, -1.5, 1e-7, 1.5e300]
-            for b in (lo, hi):
+            for b in bounds:
                 if isinstance(b, int | float):
                     nums += [b + 0.5, b - 0.5]
         m = schema.get("multipleOf")
         if isinstance(m, int | float) and m > 0:
             nums += [m, 3 * m]
-            for b in (lo, hi):
+            for b in bounds:
                 if isinstance(b, int | float):
                     k = int(b // m)
                     nums += [k * m, (k + 1) * m]

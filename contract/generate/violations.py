@@ -80,7 +80,7 @@ def _type(node: Any, value: Any, base: Any, rnd: Random, mk: ItemMaker, site: Si
     allowed = _types(node)
     if "number" in allowed:
         allowed = allowed | {"integer"}
-    near = {"string": [123, True], "integer": ["123", 1.5], "number": ["1.5", True], "boolean": ["true", 1],
+    near: dict[str, list[Any]] = {"string": [123, True], "integer": ["123", 1.5], "number": ["1.5", True], "boolean": ["true", 1],
             "object": [[], "{}"], "array": [{}, "[]"], "null": ["null", 0]}
     out: list[Any] = [None]
     for t in sorted(allowed):

@@ -9,6 +9,7 @@ expands references, it only follows them on demand.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -139,7 +140,7 @@ def _walk(data: Any, fragment: str) -> Any:
     return node
 
 
-def _iter_refs(data: Any):
+def _iter_refs(data: Any) -> Iterator[tuple[dict[str, Any], str]]:
     """Yield (dict holding a string `$ref`, its JSON pointer), skipping literal data."""
     stack: list[tuple[Any, str, bool]] = [(data, "", False)]
     seen: set[int] = set()

@@ -217,14 +217,14 @@ def _parse_markdown(text: str, shown: str) -> Document:
     line) are not YAML and are skipped; line numbers stay those of the page.
     """
     tokens = MarkdownIt("commonmark").parse(text)
-    candidates = [t for t in tokens if t.type == "fence" and t.map]
-    for token in candidates:
+    candidates = [(t, t.map) for t in tokens if t.type == "fence" and t.map]
+    for token, span in candidates:
         content = token.content
         match = _SPEC_KEY.search(content)
         if match is None:
             stripped = content.lstrip()
             if stripped.startswith("{") and re.search(r'"(openapi|swagger)"\s*:', content):
-                start_line = token.map[0] + 1 + content[: len(content) - len(stripped)].count("\n")
+                start_line = span[0] + 1 + content[: len(content) - len(stripped)].count("\n")
                 try:
                     return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown")
                 except json.JSONDecodeError as exc:
@@ -235,6 +235,6 @@ def _parse_markdown(text: str, shown: str) -> Document:
             continue
         skipped = content[: match.start()].count("\n")
         body = content[match.start():]
-        start_line = token.map[0] + 1 + skipped  # the fence line itself, then skipped lines
+        start_line = span[0] + 1 + skipped  # the fence line itself, then skipped lines
         return _parse_yaml(body, shown, start_line)
     raise InputError(shown, "no fenced code block with an `openapi:` or `swagger:` document found")

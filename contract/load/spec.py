@@ -41,7 +41,8 @@ class Spec:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.document.data
+        data: dict[str, Any] = self.document.data  # the loader refuses a document that is not a mapping
+        return data
 
     @property
     def title(self) -> str:

@@ -203,7 +203,7 @@ def content_type(ctx: CheckContext, obs: Observation) -> list[Finding]:
 
 @register("response_schema", Severity.ERROR, "the response body breaks its documented schema")
 def response_schema(ctx: CheckContext, obs: Observation) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     if obs.exchange.body_truncated:
         return out
     for v in _violations(ctx, obs):

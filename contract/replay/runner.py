@@ -283,7 +283,8 @@ class Runner:
         case = copy.deepcopy(case)
         protected = case.label.pointer.lower() if case.label else ""
         links = res.links if res else []
-        op_params = {(p.location, p.name) for p in self._op_of(case).op.parameters} if self._op_of(case) else set()
+        live_op = self._op_of(case)
+        op_params = {(p.location, p.name) for p in live_op.op.parameters} if live_op else set()
         if not links:  # no create operation: link by name against configured ids
             links = [Link(loc, name, f) for loc, name in op_params
                      if loc in ("path", "query", "header") and (f := link_field(name, ids))]

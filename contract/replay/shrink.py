@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from contract.generate.extra import ExtraCheck, ExtraConstraint
-from contract.model import Case, Exchange, Operation
+from contract.model import Case, Exchange, Operation, ParamIn
 from contract.redact import is_secret_name
 from contract.validate import RequestValidator
 
@@ -86,8 +86,7 @@ def _header_candidates(case: Case, op: Operation) -> Iterator[tuple[str, dict[st
 def shrink(case: Case, op: Operation, validator: RequestValidator, extras: Sequence[ExtraConstraint],
            still_fails: Callable[[Case], tuple[bool, Exchange]], budget: int) -> ShrinkResult:
     """The smallest case (by greedy removal) for which `still_fails` holds; at most `budget` requests."""
-    checks = [ExtraCheck(e, (op.parameter(e.part, e.location).schema or {})  # type: ignore[arg-type]
-                         if e.part != "body" and op.parameter(e.part, e.location) else None)  # type: ignore[arg-type]
+    checks = [ExtraCheck(e, _param_schema(op, e.part, e.location) if e.part != "body" else None)
               for e in extras if e.operation == op.key]
     baseline = {(v.part, v.pointer, v.keyword) for v in validator.validate_case(case)}
     honoured = [c.holds(case) for c in checks]
@@ -121,3 +120,11 @@ def shrink(case: Case, op: Operation, validator: RequestValidator, extras: Seque
                 progress = True
                 break
     return ShrinkResult(current, last, removed, used)
+
+
+def _param_schema(op: Operation, part: str, name: str) -> dict[str, Any] | None:
+    """The schema of the parameter an extra constraint is about ({} when it has none); None when absent."""
+    param = op.parameter(cast(ParamIn, part), name)
+    if param is None:
+        return None
+    return param.schema if isinstance(param.schema, dict) else {}

@@ -55,10 +55,10 @@ class _Engine:
 
     def is_valid(self, instance: Any) -> bool:
         if self._rs is not None:
-            return self._rs.is_valid(instance)
+            return bool(self._rs.is_valid(instance))
         if self.broken:
             return True  # nothing can be checked; the owner reports `broken` once
-        return self.reference().is_valid(instance)
+        return bool(self.reference().is_valid(instance))
 
     def raw_errors(self, instance: Any) -> list[tuple[list[Any], list[Any], str, str]]:
         """(instance path, schema path, keyword, message) of every error."""

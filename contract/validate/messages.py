@@ -67,7 +67,8 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
         elif t == "null" and value in ("", "null"):
             return None
         elif t == "array":
-            items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+            raw_items = schema.get("items")
+            items: dict[str, Any] = raw_items if isinstance(raw_items, dict) else {}
             return [coerce(v, items) for v in value.split(",")] if value else []
     return value
 
@@ -122,19 +123,17 @@ class _ParamCheck:
         self.param = param
         self.name = param.name.lower() if param.location == "header" else param.name
         self.part = param.location
+        self.compiled: BundledSchema | CompiledSchema | None = None
+        self.schema: dict[str, Any] | None = None
         if param.schema is not None:
             self.compiled = schemas.get("request", f"{op.key} param {param.location} {param.name}")
             self.schema = _root_of(self.compiled)
-        else:
-            self.compiled = None
-            self.schema = None
 
 
 def _root_of(compiled: BundledSchema | CompiledSchema) -> dict[str, Any]:
     """The schema's own top level (for coercing wire strings by its `type`)."""
-    if isinstance(compiled, BundledSchema):
-        return compiled.schema["properties"][compiled.key]
-    return compiled.schema
+    root = compiled.schema["properties"][compiled.key] if isinstance(compiled, BundledSchema) else compiled.schema
+    return root if isinstance(root, dict) else {}
 
 
 class RequestValidator:
@@ -362,8 +361,9 @@ class Validators:
 
     def broken_schemas(self) -> list[str]:
         """Why some schemas could not be compiled (they are then not checked)."""
-        out = []
-        for direction in ("request", "response"):
-            bundle = self._schemas.bundle(direction)  # type: ignore[arg-type]
+        out: list[str] = []
+        directions: tuple[Direction, ...] = ("request", "response")
+        for direction in directions:
+            bundle = self._schemas.bundle(direction)
             out.extend(bundle.broken())
         return out

@@ -39,7 +39,9 @@ Behaviour = Callable[[socket.socket, threading.Event, int], None]  # (socket, st
 def _read_request(sock: socket.socket) -> bytes:
     """Head and `Content-Length` body: unread request bytes would turn our close into a RST."""
     data = b""
-    sock.settimeout(5)
+    # Generous: on a loaded machine a client can stall for seconds between head and body, and a request
+    # cut short here would make our close a RST, seen by the client as `connection_reset` (a false error).
+    sock.settimeout(30)
     try:
         while b"\r\n\r\n" not in data and len(data) < 1 << 20:
             chunk = sock.recv(65536)

@@ -8,14 +8,14 @@ reproduces the request, with credentials masked.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from contract.core.curl import to_curl
+from contract.core.paths import match_operation, server_urls
 from contract.load import Spec, load_spec
 from contract.model import Exchange, Operation, Violation
 from contract.redact import Redactor
-from contract.replay.curl import to_curl
 from contract.validate import Validators
 
 __all__ = ["ContractAssertionError", "assert_conforms", "exchange_of", "find_operation", "use_spec"]
@@ -64,19 +64,9 @@ def exchange_of(response: Any) -> Exchange:
 
 
 def find_operation(spec: Spec, method: str, url: str) -> Operation | None:
-    """The spec operation a request went to, matching templated paths (`/pets/{id}`)."""
-    from urllib.parse import urlsplit
-
-    path = urlsplit(url).path or url
-    candidates = [op for op in spec.operations if op.method == method.upper()]
-    for op in candidates:
-        if op.path == path:
-            return op
-    for op in candidates:
-        pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(op.path)) + "$"
-        if re.match(pattern, path) or path.endswith(op.path):
-            return op
-    return None
+    """The spec operation a request went to: templated paths (`/pets/{id}`), the spec's `servers` base paths,
+    the most specific path first (see :mod:`contract.core.paths` for the rules)."""
+    return match_operation(spec.operations, method, url, servers=server_urls(spec.data))
 
 
 def assert_conforms(response: Any, operation: Operation | str | None = None, *, spec: Spec | None = None) -> None:

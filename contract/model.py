@@ -165,7 +165,7 @@ class Violation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"part": self.part, "pointer": self.pointer, "keyword": self.keyword, "message": self.message,
-                "expected": _jsonable(self.expected), "actual": _jsonable(self.actual)}
+                "expected": jsonable(self.expected), "actual": jsonable(self.actual)}
 
 
 # --------------------------------------------------------------------------- cases
@@ -194,7 +194,7 @@ class Constraint:
         return {
             "pointer": self.pointer,
             "keyword": self.keyword,
-            "value": _jsonable(self.value),
+            "value": jsonable(self.value),
             "description": self.description,
             "source": self.source,
             "where": self.where.to_dict() if self.where else None,
@@ -337,20 +337,20 @@ class Finding:
             "constraint": self.constraint.to_dict() if self.constraint else None,
             "source": self.source,
             "verdict": self.verdict,
-            "details": _jsonable(self.details),
+            "details": jsonable(self.details),
         }
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Make a value JSON-safe without losing what it says (bytes, sets, dataclasses)."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     if isinstance(value, enum.Enum):
         return str(value)
     if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(asdict(value))
+        return jsonable(asdict(value))
     return value

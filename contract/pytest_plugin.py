@@ -150,8 +150,8 @@ def _case_section(item: pytest.Item) -> str | None:
     if case is None and not responses:
         return None
     from contract.assertions import exchange_of
+    from contract.core.curl import to_curl
     from contract.redact import Redactor
-    from contract.replay.curl import to_curl
 
     redactor = Redactor()
     lines = []

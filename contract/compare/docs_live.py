@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from contract.core.curl import to_curl
 from contract.docs.model import DocsPage, Example
 from contract.model import Case, Exchange, Finding, Location, Severity
 from contract.redact import Redactor
-from contract.replay.curl import to_curl
 
 __all__ = ["CHECKS", "compare_live"]
 

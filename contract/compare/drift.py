@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
+from contract.core import paths
 from contract.docs.model import DocsPage, Endpoint, Example, Field, TableKind
 from contract.load import Spec
 from contract.load.refs import join
@@ -52,18 +53,10 @@ def _finding(check: str, message: str, *, op: str | None, spec: Location | None,
                    details={"subject": subject, **details})
 
 
-def _paths_match(documented: str, spec_path: str) -> bool:
-    a, b = documented.strip("/").split("/"), spec_path.strip("/").split("/")
-    if len(a) != len(b) or documented.endswith("/") != spec_path.endswith("/"):
-        return False
-    templated = re.compile(r"^(?:\{[^/]*\}|<[^/]*>|:\w+)$")
-    return all(x == y or (templated.match(x) and templated.match(y)) for x, y in zip(a, b, strict=True))
-
-
 def match_operation(spec: Spec, endpoint: Endpoint) -> Operation | None:
-    """The spec operation a documented endpoint is: same method, same path (templates by position)."""
-    return next((op for op in spec.operations
-                 if op.method == endpoint.method and _paths_match(endpoint.path, op.path)), None)
+    """The spec operation a documented endpoint is (see :mod:`contract.core.paths` for the rules)."""
+    return paths.match_operation(spec.operations, endpoint.method, endpoint.path, servers=paths.server_urls(spec.data),
+                                 templated=True)
 
 
 def _json_media(content: dict[str, MediaType]) -> MediaType | None:
@@ -125,7 +118,8 @@ class _Comparer:
         for endpoint in page.endpoints:
             op = match_operation(self.spec, endpoint)
             if op is None:
-                same_path = [o.method for o in self.spec.operations if _paths_match(endpoint.path, o.path)]
+                same_path = [o.method for o in paths.operations_on_path(
+                    self.spec.operations, endpoint.path, servers=paths.server_urls(self.spec.data), templated=True)]
                 hint = f" (the spec has {', '.join(same_path)} on this path)" if same_path else ""
                 self.add("drift.operation_missing_in_spec",
                          f"the docs document {endpoint.key} but the spec has no such operation{hint}",

@@ -12,12 +12,12 @@ from typing import Any
 
 from contract.compare.docs_live import compare_live
 from contract.compare.probes import Probe, build_probes, docs_constraints, verdict_for
+from contract.core.curl import to_curl
 from contract.docs.model import DocsPage
 from contract.generate import generate_cases, prose_constraints
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, Location, Operation
 from contract.redact import Redactor
-from contract.replay.curl import to_curl
 
 Send = Callable[[Case], Exchange]
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from contract.core.paths import PathTemplate, match_operation
 from contract.docs import embed
 from contract.docs.blocks import (
     Admonition,
@@ -105,15 +106,6 @@ def classify(text: str, level: int) -> _Context:
 
 def _clean(text: str) -> str:
     return " ".join(re.sub(r"[`*]", "", text).split())
-
-
-def _paths_match(documented: str, example: str) -> bool:
-    """Equal paths, a `{param}`, `<PARAM>` or `:param` segment matching any one segment."""
-    a, b = documented.split("/"), example.split("/")
-    if len(a) != len(b):
-        return False
-    templated = re.compile(r"^(?:\{[^/]*\}|<[^/]*>|:\w+)$")
-    return all(x == y or templated.match(x) or templated.match(y) for x, y in zip(a, b, strict=True))
 
 
 class _Builder:
@@ -257,13 +249,12 @@ class _Builder:
         """Associate with the declared endpoint it names, else the current one; report disagreements."""
         target = None
         if example.method and example.path:
-            target = next((e for e in self.page.endpoints if e.method == example.method
-                           and _paths_match(e.path, example.path)), None)
+            target = match_operation(self.page.endpoints, example.method, example.path)
         if target is None:
             target = self.endpoint
         example.endpoint = target.key if target else None
         if target is not None and example.method and example.path and (
-                target.method != example.method or not _paths_match(target.path, example.path)):
+                target.method != example.method or PathTemplate.parse(target.path).matches(example.path) is None):
             self.anomaly("example.endpoint_mismatch",
                          f"{example.language} example calls {example.method} {example.path} "
                          f"but the page documents {target.key}", example.where,

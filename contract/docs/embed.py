@@ -20,7 +20,7 @@ from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import Endpoint, Example, Field, Header, Status, TableKind
 from contract.docs.vocab import normalise_type
 from contract.errors import InputError
-from contract.load.source import _check_aliases
+from contract.load.source import check_aliases
 from contract.model import Location
 from contract.prose import ProseConstraint, extract
 
@@ -236,7 +236,7 @@ def read_embedded(text: str, file: str, first_line: int) -> EmbeddedSpec:
     try:
         node = yaml.compose(body, Loader=yaml.SafeLoader)
         if node is not None:
-            _check_aliases(node, file, body_line - 1)  # an anchor bomb would make every walk below explode
+            check_aliases(node, file, body_line - 1)  # an anchor bomb would make every walk below explode
         doc = yaml.safe_load(body)
     except InputError as exc:
         out.problems.append((exc.line or body_line, f"embedded spec refused: {exc.problem}"))

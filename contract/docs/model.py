@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contract.model import Location, _jsonable
+from contract.model import Location, jsonable
 from contract.prose import ProseConstraint
 
 DocsFormat = Literal["markdown", "mdx", "html", "text"]
@@ -234,5 +234,5 @@ class DocsPage:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form for reports and `--format json`."""
-        out: dict[str, Any] = _jsonable(self)
+        out: dict[str, Any] = jsonable(self)
         return out

@@ -140,7 +140,7 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         if root is None:
             raise InputError(shown, "document is empty", line=line_offset + 1)
         if _ANCHOR.search(text):  # no anchor, no alias: skip the walk over every node
-            _check_aliases(root, shown, line_offset)
+            check_aliases(root, shown, line_offset)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -177,7 +177,7 @@ def _too_deep(text: str, shown: str) -> InputError:
     return InputError(shown, _TOO_DEEP)
 
 
-def _check_aliases(root: yaml.Node, shown: str, line_offset: int) -> None:
+def check_aliases(root: yaml.Node, shown: str, line_offset: int) -> None:
     """Refuse documents whose aliases expand into a 'billion laughs' tree.
 
     PyYAML shares aliased objects, so parsing is cheap, but every later walk of the

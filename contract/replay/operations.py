@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from contract.core import paths
 from contract.docs import DocsPage, Endpoint
 from contract.load import Spec
 from contract.model import MediaType, Operation, Parameter, RequestBody, Response
@@ -174,11 +175,6 @@ def resource_view(spec: Spec, op: Operation) -> tuple[list[str], dict[str, Any],
 # --------------------------------------------------------------------------- docs-only operations
 
 
-def _same_path(spec: Spec, path: str) -> list[Operation]:
-    norm = path.rstrip("/")
-    return [op for op in spec.operations if op.path.rstrip("/") == norm]
-
-
 def _docs_body(page: DocsPage, endpoint: Endpoint, sibling: Operation | None, spec: Spec) -> RequestBody | None:
     rows = page.fields_of("request", endpoint=endpoint.key)
     if sibling is not None and sibling.request_body is not None:
@@ -221,14 +217,14 @@ def _docs_responses(page: DocsPage, endpoint: Endpoint, sibling: Operation | Non
 
 def docs_operations(spec: Spec, pages: Sequence[DocsPage]) -> list[LiveOperation]:
     """Operations documented on a page but absent from the spec, modelled from the spec's same-path siblings."""
-    from contract.compare.drift import match_operation
-
+    servers = paths.server_urls(spec.data)
     out: dict[str, LiveOperation] = {}
     for page in pages:
         for endpoint in page.endpoints:
-            if match_operation(spec, endpoint) is not None:
+            if paths.match_operation(spec.operations, endpoint.method, endpoint.path, servers=servers,
+                                     templated=True) is not None:
                 continue
-            siblings = _same_path(spec, endpoint.path)
+            siblings = paths.operations_on_path(spec.operations, endpoint.path, servers=servers, templated=True)
             sibling = next((s for s in siblings if s.request_body is not None), siblings[0] if siblings else None)
             key = f"{endpoint.method.upper()} {sibling.path if sibling else endpoint.path}"
             if key in out:

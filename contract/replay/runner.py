@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from contract.core.curl import to_curl
 from contract.docs import DocsPage
 from contract.errors import TargetUnreachable
 from contract.generate import ExtraConstraint, generate_cases, prose_constraints
@@ -39,7 +40,6 @@ from contract.model import Case, Exchange, Finding
 from contract.redact import Redactor, is_secret_name
 from contract.replay.checks import CHECKS, CheckContext, Observation, run_checks
 from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS, ClientConfig, ReplayClient
-from contract.replay.curl import to_curl
 from contract.replay.operations import (
     Link,
     LiveOperation,

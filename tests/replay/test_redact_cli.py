@@ -9,9 +9,9 @@ import sys
 import uuid
 from pathlib import Path
 
+from contract.core.curl import to_curl
 from contract.model import Exchange
 from contract.redact import Redactor
-from contract.replay.curl import to_curl
 from contract.replay.operations import link_field, name_candidates
 from contract.replay.roundtrip import Rules, State, compare_state
 from contract.sandbox import Sandbox

@@ -1,18 +1,35 @@
-"""Copy-paste reproductions: one exchange as a shell-quoted `curl` command (secrets masked)."""
+"""Copy-paste reproductions: one exchange as a shell-quoted `curl` command (secrets masked).
+
+Used by replay (failing checks), compare (triangulation probes, docs examples
+replayed live) and the consumer-facing assertions. The masking is whatever the
+caller passes: anything with the three methods of :class:`Masker`, in practice
+:class:`contract.redact.Redactor` (not imported here, so the shared layer stays
+below every other module).
+"""
 
 from __future__ import annotations
 
 import shlex
+from typing import Protocol
 
 from contract.model import Exchange
-from contract.redact import Redactor
 
-__all__ = ["to_curl"]
+__all__ = ["Masker", "to_curl"]
+
+
+class Masker(Protocol):
+    """What :func:`to_curl` needs to hide secrets: the URL, each header value and the body, masked."""
+
+    def url(self, url: str) -> str: ...
+
+    def header_value(self, name: str, value: str) -> str: ...
+
+    def data(self, body: bytes | None) -> bytes | None: ...
 
 _SKIP = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 
 
-def to_curl(exchange: Exchange, redactor: Redactor) -> str:
+def to_curl(exchange: Exchange, redactor: Masker) -> str:
     """`curl -sS -X METHOD 'URL' -H '...' --data-binary '...'`; the credential shown as `Api-Key ***`.
 
     A body that is not printable UTF-8 is piped through `printf` with escapes, so

@@ -128,6 +128,15 @@ class RunResult:
     coverage: dict[str, list[Any]] = field(default_factory=dict)  # operation → generate.CoverageRow list
 
 
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A resource made for a case or a sequence: its identifiers, what it should now hold, the create exchange."""
+
+    ids: dict[str, Any]  # response field → value, for the identifier links
+    expected: State
+    exchange: Exchange
+
+
 @dataclass(slots=True)
 class _Hit:
     order: tuple[Any, ...]
@@ -252,7 +261,7 @@ class Runner:
     # ------------------------------------------------------------------ identifiers
 
     def fresh_value(self, res: Resource, link: Link, tag: str) -> str:
-        schema = res.view[1].get(link.field) or {}
+        schema = res.view.properties.get(link.field) or {}
         if isinstance(schema, dict) and schema.get("format") == "uuid":
             return str(uuid.uuid5(_NAMESPACE, f"{self.token}/{tag}/{link.field}"))
         return f"ct-{self.token}-{tag}"
@@ -309,7 +318,7 @@ class Runner:
             body = json.loads(exchange.response_body or b"")
         except (ValueError, UnicodeDecodeError):
             return {}
-        obj = unwrap(body, res.view[0])
+        obj = unwrap(body, res.view.path)
         if not isinstance(obj, dict):
             return {}
         return {link.field: obj.get(link.field) for link in res.links if obj.get(link.field) is not None}
@@ -318,12 +327,12 @@ class Runner:
         """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
         expected = copy.deepcopy(state) if state is not None else State()
         body = case.body if case.has_body and case.raw_body is None else None
-        expected.apply(body, res.view[1], self.rules.get(res.path, Rules()))
+        expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()))
         lowered = {k.lower(): v for k, v in case.headers.items()}
         for link in res.links:
             value = lowered.get(link.name.lower()) if link.location == "header" else (
                 case.query.get(link.name) if link.location == "query" else case.path_params.get(link.name))
-            schema = res.view[1].get(link.field) or {}
+            schema = res.view.properties.get(link.field) or {}
             if value is None or (isinstance(schema, dict) and schema.get("format") == "uuid"
                                  and not _is_uuid(str(value))):
                 continue
@@ -331,7 +340,7 @@ class Runner:
         return expected
 
     def create_resource(self, res: Resource, tag: str, order: tuple[Any, ...],
-                        headers: dict[str, str] | None = None) -> tuple[dict[str, Any], State, Exchange] | None:
+                        headers: dict[str, str] | None = None) -> Created | None:
         """A new resource from the accepted create template, with identifiers unique to `tag`."""
         template = self.templates.get(res.path)
         if template is None or res.create is None:
@@ -344,7 +353,7 @@ class Runner:
                                 writer=res.create.key)
         if exchange.error or not 200 <= (exchange.status or 0) < 300:
             return None
-        return self.identifiers(res, exchange), expected, exchange
+        return Created(self.identifiers(res, exchange), expected, exchange)
 
     # ------------------------------------------------------------------ phases
 
@@ -441,7 +450,7 @@ class Runner:
         elif needs_resource and res is not None:
             made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
             if made is not None:
-                case = self.with_ids(res, case, made[0])
+                case = self.with_ids(res, case, made.ids)
             if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
                 expected = self.expected_for(res, case)
         elif self.config.ids:

@@ -3,7 +3,8 @@
 Phases, in order: generate (per operation, conforming + violating incl. the
 prose/docs group) → preflight (one request; nothing answers → exit 3) → creates
 → the other operations, each case on a fresh resource of its own → credential
-probes → live discovery and stateful sequences → de-duplicate, shrink, redact.
+probes → live discovery and stateful sequences → de-duplicate, shrink, redact the
+exchanges (the report as a whole is redacted when it is written, with `Runner.redactor`).
 
 Determinism: cases come from the seed; each case gets identifiers of its own
 (derived from the seed and the case's place in the run, never shown in a finding's
@@ -33,7 +34,7 @@ from typing import Any
 
 from contract.docs import DocsPage
 from contract.errors import TargetUnreachable
-from contract.generate import ExtraConstraint, generate_cases, prose_constraints
+from contract.generate import CoverageRow, ExtraConstraint, generate_cases, prose_constraints
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding
 from contract.redact import Redactor, is_secret_name
@@ -125,7 +126,7 @@ def shard_of(path: str, count: int) -> int:
 class RunResult:
     findings: list[Finding]
     meta: dict[str, Any]
-    coverage: dict[str, list[Any]] = field(default_factory=dict)  # operation → generate.CoverageRow list
+    coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ class Runner:
         if config.read_only:
             self.read_only_skipped = sorted(lo.key for lo in self.ops if lo.op.method not in SAFE_METHODS)
             self.ops = [lo for lo in self.ops if lo.op.method in SAFE_METHODS]
-        self.coverage: dict[str, list[Any]] = {}
+        self.coverage: dict[str, list[CoverageRow]] = {}
         self.validators = Validators(spec, [o.op for o in self.ops])
         self.resources: list[Resource] = build_resources(spec, self.ops)
         self.ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
@@ -549,13 +550,7 @@ class Runner:
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
         }
-        return RunResult(findings, meta, self._redacted_coverage())
-
-    def _redacted_coverage(self) -> dict[str, list[Any]]:
-        """Coverage rows as dicts, secrets masked: a row quotes constraint values (an enum may hold a token)."""
-        return {key: [json.loads(self.redactor.text(json.dumps(r.to_dict() if hasattr(r, "to_dict") else r,
-                                                              default=str, ensure_ascii=False))) for r in rows]
-                for key, rows in self.coverage.items()}
+        return RunResult(findings, meta, dict(self.coverage))
 
     # ------------------------------------------------------------------ findings
 
@@ -606,14 +601,12 @@ class Runner:
         return result.requests
 
     def _finalise(self, finding: Finding) -> Finding:
+        """The exchange redacted (by name and value, before the report cuts its body) and its curl line."""
         if finding.exchange is not None and finding.exchange.url:
             finding.curl = to_curl(finding.exchange, self.redactor)
             finding.exchange = self.redactor.exchange(finding.exchange)
         else:
             finding.exchange = None
-        finding.message = self.redactor.text(finding.message)
-        finding.details = json.loads(self.redactor.text(json.dumps(finding.details, default=str,
-                                                                     ensure_ascii=False)))
         return finding
 
 

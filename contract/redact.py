@@ -11,13 +11,20 @@ a :class:`Redactor` before it leaves the process. Two rules, applied together:
   marks secret, is replaced wherever it appears (URLs, bodies echoed by the
   server, error messages), so a secret that leaks into an unexpected place is
   still caught.
+
+Exchanges (and the curl lines made from them) are redacted where they are recorded,
+before a body is cut to the report's size limit; the finished report is redacted by
+value once more, as a whole, just before it is written (:meth:`Redactor.report`), and
+every format and the findings printed on the terminal are made from that one copy.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from contract.model import Exchange
@@ -65,10 +72,20 @@ class Redactor:
 
     def text(self, text: str) -> str:
         """`text` with every known secret value masked (longest first, so no partial leaks)."""
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
+        return _masked(text, self._ordered())
+
+    def _ordered(self) -> list[str]:
+        return sorted(self._secrets, key=len, reverse=True)
+
+    def report(self, report: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of a finished report with every secret masked in every string, keys included.
+
+        The copy is plain JSON data (what writing and reading it back gives: tuples become lists,
+        keys strings, any other value its `str`), so every format renders the same thing.
+        """
+        out = _json_copy(report, self._ordered())
+        assert isinstance(out, dict)
+        return out
 
     def data(self, body: bytes | None) -> bytes | None:
         if body is None:
@@ -116,3 +133,36 @@ class Redactor:
             response_body=self.data(exchange.response_body),
             error=self.text(exchange.error) if exchange.error else None,
         )
+
+
+def _masked(text: str, ordered: Sequence[str]) -> str:
+    for secret in ordered:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def _json_key(key: Any) -> str:
+    """A mapping key as JSON writes it (`1` → "1", `None` → "null")."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is None or isinstance(key, int | float):
+        return json.dumps(key)
+    return str(key)
+
+
+def _json_copy(value: Any, ordered: Sequence[str]) -> Any:
+    """`value` as plain JSON data, every string masked."""
+    if isinstance(value, str):
+        return _masked(str.__str__(value), ordered)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {_masked(_json_key(k), ordered): _json_copy(v, ordered) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_copy(v, ordered) for v in value]
+    return _masked(str(value), ordered)

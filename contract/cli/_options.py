@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
 
 from contract.errors import EXIT_FINDINGS, EXIT_OK
-from contract.model import Finding, Severity
+from contract.model import Finding, Location, Severity
+from contract.redact import Redactor
 from contract.schema import NULLABLE_POLICIES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,11 +40,19 @@ def baseline_option(fn: F) -> F:
 
 
 def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, fail_on: str,
-           baseline: str | None) -> int:
-    """Apply the baseline, write every report format, print the summary line; the exit code."""
+           baseline: str | None, redactor: Redactor | None = None, notes: Sequence[str] = ()) -> int:
+    """Redact the report, print its findings (then `notes` on stderr), apply the baseline, write every
+    report format, print the summary line; the exit code.
+
+    The one place a report is redacted: what is printed and every format are made from this copy.
+    """
     from contract.baseline import apply_baseline, baseline_exit_code
     from contract.report import write_reports
 
+    report = (redactor or Redactor()).report(report)
+    print_findings(report["findings"])
+    for line in notes:
+        click.echo(line, err=True)
     code = exit_code(findings, fail_on)
     note = ""
     if baseline:
@@ -58,11 +67,13 @@ def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, 
     return code
 
 
-def print_findings(findings: Iterable[Finding]) -> None:
+def print_findings(findings: Iterable[Mapping[str, Any]]) -> None:
+    """One line per finding of a (redacted) report: `file:line: severity [check] message`."""
     for f in findings:
-        where = str(f.spec) if f.spec else (str(f.docs) if f.docs else (f.operation or "-"))
+        place = f.get("spec") or f.get("docs")
+        where = str(Location(**place)) if place else (f.get("operation") or "-")
         where = where.split("#", 1)[0]
-        click.echo(f"{where}: {f.severity} [{f.check}] {f.message}")
+        click.echo(f"{where}: {f['severity']} [{f['check']}] {f['message']}")
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:

@@ -11,6 +11,7 @@ and always stopped).
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,6 @@ from contract.cli._options import (
     fail_on_option,
     finish,
     nullable_option,
-    print_findings,
     report_dir_option,
 )
 from contract.cli.run import live_options, report_extra, run_config
@@ -31,6 +31,7 @@ from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Finding
 from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, load_inputs, offline
+from contract.redact import Redactor
 from contract.report import build_report
 
 
@@ -66,17 +67,17 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
     findings = offline(spec, pages)
     timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
     extra: dict[str, Any] = {}
+    redactor = Redactor([os.environ.get("CONTRACT_API_KEY", ""), *options["secrets"]])  # replaced when live
     if not offline_only:
         with _target(base_url, options) as (url, options_for_target, default_alt, target):
-            live, extra = _live(spec, pages, findings, url, options_for_target, default_alt)
+            live, extra, redactor = _live(spec, pages, findings, url, options_for_target, default_alt)
         extra["run"]["target"] = target
         timings.update(extra.pop("timings", {}))
         findings += live
     timings["total"] = round(time.monotonic() - started, 3)
-    print_findings(findings)
     report = build_report(findings, command="check", inputs={"spec": spec_path, "docs": list(docs)},
                           extra={**extra, "timings": timings})
-    return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)
+    return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline, redactor=redactor)
 
 
 @contextlib.contextmanager
@@ -95,7 +96,8 @@ def _target(base_url: str | None, options: dict[str, Any]) -> Iterator[tuple[str
 
 
 def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], url: str, options: dict[str, Any],
-          default_alt: Any) -> tuple[list[Finding], dict[str, Any]]:
+          default_alt: Any) -> tuple[list[Finding], dict[str, Any], Redactor]:
+    """The live run and triangulation: findings, report extras, and the redactor that saw every exchange."""
     from contract.compare.triangulate import triangulate
     from contract.replay.client import ClientConfig, ReplayClient
     from contract.replay.runner import Runner
@@ -114,4 +116,4 @@ def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], ur
                           seed=config.seed)
     extra["timings"] = {"live": result.meta.get("elapsed_s"), "triangulation": round(time.monotonic() - started, 3)}
     extra["run"]["triangulation_requests"] = tri.sent
-    return result.findings + tri.docs_live, extra  # verdict counts: the report's summary.by_verdict
+    return result.findings + tri.docs_live, extra, runner.redactor  # verdict counts: summary.by_verdict

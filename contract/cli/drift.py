@@ -9,7 +9,6 @@ from contract.cli._options import (
     fail_on_option,
     finish,
     nullable_option,
-    print_findings,
     report_dir_option,
 )
 from contract.pipeline import offline_findings
@@ -31,6 +30,5 @@ def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, n
     """Compare SPEC with its docs pages (no network) and write the reports."""
     findings = offline_findings(spec_path, list(docs), nullable=nullable, components_dir=components_dir,
                                 lint_spec=False)
-    print_findings(findings)
     report = build_report(findings, command="drift", inputs={"spec": spec_path, "docs": list(docs)})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

@@ -9,7 +9,6 @@ from contract.cli._options import (
     fail_on_option,
     finish,
     nullable_option,
-    print_findings,
     report_dir_option,
 )
 from contract.lint import lint
@@ -30,6 +29,5 @@ def command(spec: str, nullable: str, report_dir: str, fail_on: str, baseline: s
     """
     loaded = load_spec(spec, nullable=nullable)  # type: ignore[arg-type]
     findings = lint(loaded)
-    print_findings(findings)
     report = build_report(findings, command="lint", inputs={"spec": spec, "nullable": nullable})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

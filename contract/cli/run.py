@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import click
@@ -13,7 +13,6 @@ from contract.cli._options import (
     fail_on_option,
     finish,
     nullable_option,
-    print_findings,
     report_dir_option,
 )
 from contract.errors import InputError
@@ -116,7 +115,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
     return config
 
 
-def report_extra(meta: dict[str, Any], coverage: dict[str, list[Any]]) -> dict[str, Any]:
+def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
     """What the report renderers read from a live run: seed, timings, checks run, coverage."""
     from contract.report.json import coverage_section
 
@@ -144,9 +143,10 @@ def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir
     if not base_url.startswith(("http://", "https://")):
         raise InputError(None, f"--base-url must start with http:// or https://, got {base_url.split('/')[0]!r}")
     spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    result = Runner(spec, run_config(spec, base_url, options), pages).run()
-    print_findings(result.findings)
+    runner = Runner(spec, run_config(spec, base_url, options), pages)
+    result = runner.run()
     report = build_report(result.findings, command="run", inputs={"spec": spec_path, "docs": list(docs)},
                           extra=report_extra(result.meta, result.coverage))
-    click.echo(f"{result.meta['requests']} requests in {result.meta['elapsed_s']}s", err=True)
-    return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)
+    return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
+                  redactor=runner.redactor,
+                  notes=[f"{result.meta['requests']} requests in {result.meta['elapsed_s']}s"])

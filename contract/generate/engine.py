@@ -19,9 +19,17 @@ from typing import Any
 from contract.generate.draw import derive_seed
 from contract.generate.extra import ExtraCheck, ExtraConstraint, merge_into, merged_node, split_location
 from contract.generate.formats import custom_formats, is_header_value
-from contract.generate.gate import Expect, Gate
+from contract.generate.gate import Branch, Expect, Gate
 from contract.generate.normalise import Unsatisfiable, formats_in, inline
-from contract.generate.sites import EXTRA_PROPERTY, Site, body_sites, escape, instance_pointer, param_sites
+from contract.generate.sites import (
+    EXTRA_PROPERTY,
+    Site,
+    Step,
+    body_sites,
+    escape,
+    instance_pointer,
+    param_sites,
+)
 from contract.generate.strategies import RANDOM, BudgetExceeded, Compiler, Gen, Plan, canonical, wire
 from contract.generate.violations import MISSING, candidates, describe, without
 from contract.load import Spec
@@ -46,6 +54,15 @@ class _NoCandidate(Exception):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """What a security scheme puts on a request: `value` in header/query/cookie `name`."""
+
+    where: str  # header | query | cookie
+    name: str
+    value: str
+
+
 @dataclass(slots=True)
 class _Draft:
     params: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -53,6 +70,7 @@ class _Draft:
     media_type: str | None = None
     raw_body: bytes | None = None
     drop_security: bool = False
+    dropped_headers: set[str] = field(default_factory=set)  # lower-cased: user headers the case must not carry
 
 
 @dataclass(slots=True)
@@ -123,7 +141,7 @@ class OperationGenerator:
         self.extra_checks = checks
         self.gate = Gate(self.validator, checks,
                          cookies=any(p.param.location == "cookie" for p in self.params)
-                         or any(loc == "cookie" for loc, _, _ in self.credentials))
+                         or any(c.where == "cookie" for c in self.credentials))
         self.sites = self._sites()
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)
@@ -245,13 +263,13 @@ class OperationGenerator:
             else:
                 cookies.append(f"{name}={text}")
         if not draft.drop_security:
-            for loc, name, value in self.credentials:
-                if loc == "header":
-                    headers.setdefault(name, value)
-                elif loc == "query":
-                    query.setdefault(name, value)
+            for cred in self.credentials:
+                if cred.where == "header":
+                    headers.setdefault(cred.name, cred.value)
+                elif cred.where == "query":
+                    query.setdefault(cred.name, cred.value)
                 else:
-                    cookies.append(f"{name}={value}")
+                    cookies.append(f"{cred.name}={cred.value}")
         has_body = draft.body is not MISSING or draft.raw_body is not None
         if has_body and draft.media_type:
             headers["Content-Type"] = draft.media_type
@@ -297,7 +315,7 @@ class OperationGenerator:
                 for key in [k for k in draft.params if k[0] == site.extra.part and _same_name(k[1], name, k[0])]:
                     del draft.params[key]
                 if site.extra.part == "header" and name.lower() in self._user_lower:
-                    draft.params[("header", "\0dropped:" + name.lower())] = True
+                    draft.dropped_headers.add(name.lower())
             check = next(c for c in self.extra_checks if c.extra is site.extra)
             label = self._label(site, None, f"neither {' nor '.join(site.extra.value)}")
             return self._finish_clean(draft, label), lambda c: self.gate.extra_violating(c, check)
@@ -314,7 +332,7 @@ class OperationGenerator:
             if site.location is None:  # a missing required parameter
                 draft.params.pop(key, None)
                 if prm.param.location == "header" and prm.param.name.lower() in self._user_lower:
-                    draft.params[("header", "\0dropped:" + prm.param.name.lower())] = True
+                    draft.dropped_headers.add(prm.param.name.lower())
                 label = self._label(site, None, f"missing required {site.part} {site.param!r}")
                 case = self._finish_clean(draft, label)
                 return case, lambda c: self.gate.violating(c, Expect(site.part, site.param or "", "required"))
@@ -333,10 +351,8 @@ class OperationGenerator:
         return case, lambda c: self.gate.violating(c, expect)
 
     def _finish_clean(self, draft: _Draft, label: Constraint) -> Case:
-        dropped = {k[1][len("\0dropped:"):] for k in draft.params if k[1].startswith("\0")}
-        draft.params = {k: v for k, v in draft.params.items() if not k[1].startswith("\0")}
         case = self._finish(draft, "violating", label)
-        for name in dropped:
+        for name in draft.dropped_headers:
             for k in [k for k in case.headers if k.lower() == name]:
                 del case.headers[k]
         return case
@@ -364,10 +380,10 @@ class OperationGenerator:
             return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("body", "", "parse"))
         # security
         draft.drop_security = True
-        for loc, name, _ in self._all_credentials():
-            draft.params.pop((loc, name), None)
-            if loc == "header" and name.lower() in self._user_lower:
-                draft.params[("header", "\0dropped:" + name.lower())] = True
+        for cred in self._all_credentials():
+            draft.params.pop((cred.where, cred.name), None)
+            if cred.where == "header" and cred.name.lower() in self._user_lower:
+                draft.dropped_headers.add(cred.name.lower())
         label = self._label(site, None, "no credentials")
         return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("security", "", "security"))
 
@@ -419,11 +435,11 @@ class OperationGenerator:
             def check(v: Any) -> bool:
                 return rest_ok(v) and not full_ok(v) and (strict_ok is None or strict_ok(v))
 
-        if site.steps and site.steps[-1][0] == "branch":
+        if site.steps and site.steps[-1].kind == "branch":
             # The value itself sits in a branch: every other branch must reject it too.
             holder_node = _node_at(self.body_tree if site.part == "body" else self._param_root(site),
                                    site.steps[:-1])
-            comb, index = site.steps[-1][1], site.steps[-1][2]
+            comb, index = site.steps[-1].combinator, site.steps[-1].index
             siblings = [CompiledSchema(b).is_valid for i, b in enumerate(holder_node.get(comb) or [])
                         if i != index and isinstance(b, dict | bool)]
             branch_check = check
@@ -475,26 +491,26 @@ class OperationGenerator:
             out.append(v)
         return out if len(out) >= n else None
 
-    def _place(self, value: Any, schema: Any, steps: tuple[Any, ...], make: Any, rnd: Random) -> Any:
+    def _place(self, value: Any, schema: Any, steps: tuple[Step, ...], make: Any, rnd: Random) -> Any:
         """`value` with the location at the end of `steps` replaced by `make(base, node)`."""
         if not steps:
             base = value
             if base is MISSING or base is None:
                 base = self._fresh(schema, rnd)
             return make(base, schema)
-        step, child_schema = steps[0], steps[0][-1]
-        if step[0] == "branch":
+        step, child_schema = steps[0], steps[0].node
+        if step.kind == "branch":
             if value is MISSING or not self.compiler.compiled(child_schema).is_valid(value):
                 value = self._fresh(child_schema, rnd)
             return self._place(value, child_schema, steps[1:], make, rnd)
-        if step[0] == "key":
+        if step.kind == "key":
             if not isinstance(value, dict):
                 value = self._fresh(schema, rnd)
                 if not isinstance(value, dict):
                     value = {}
-            new = self._place(value.get(step[1], MISSING), child_schema, steps[1:], make, rnd)
-            return {**value, step[1]: new}
-        i = step[1]
+            new = self._place(value.get(step.name, MISSING), child_schema, steps[1:], make, rnd)
+            return {**value, step.name: new}
+        i = step.index
         if not isinstance(value, list):
             value = self._fresh(schema, rnd)
             if not isinstance(value, list):
@@ -517,16 +533,16 @@ class OperationGenerator:
         if site.part != "body":
             inner = instance_pointer(site.steps)
             return Expect(site.part, f"{site.param}{inner}", site.keyword, site.name)
-        chain = []
+        chain: list[Branch] = []
         for i, step in enumerate(site.steps):
-            if step[0] == "branch":
-                node = _node_at(self.body_tree, site.steps[:i + 1])
-                chain.append((instance_pointer(site.steps[:i]), step[1], self.compiler.compiled(node)))
+            if step.kind == "branch":
+                compiled = self.compiler.compiled(_node_at(self.body_tree, site.steps[:i + 1]))
+                chain.append(Branch(instance_pointer(site.steps[:i]), step.combinator, compiled))
         pointer = instance_pointer(site.steps)
         return Expect("body", pointer, site.keyword, site.name, tuple(chain))
 
     def _label_name(self, site: Site) -> str:
-        keys = [s[1] for s in site.steps if s[0] == "key"]
+        keys = [s.name for s in site.steps if s.kind == "key"]
         if keys:
             return str(keys[-1])
         if site.extra is not None and site.extra.part == "body":
@@ -567,7 +583,7 @@ class OperationGenerator:
                 sites.append(Site(part=p.location, keyword="required", value=True, param=p.name, where=where))
             for s in param_sites(prm.tree, p.location, p.name):
                 s.where = where
-                if any(step[0] == "branch" for step in s.steps):
+                if any(step.kind == "branch" for step in s.steps):
                     s.note = "inside anyOf/oneOf of a parameter (not generated)"
                 elif p.location in ("header", "cookie", "path") and s.steps:
                     s.note = "inside a structured parameter (not generated)"
@@ -614,31 +630,31 @@ class OperationGenerator:
 
     # -- security -------------------------------------------------------------------------
 
-    def _all_credentials(self) -> list[tuple[str, str, str]]:
+    def _all_credentials(self) -> list[Credential]:
         out = []
         for req in self.op.security:
             for scheme in req:
                 out.append(_credential(scheme, self._user_lower))
         return out
 
-    def _credentials(self) -> list[tuple[str, str, str]]:
+    def _credentials(self) -> list[Credential]:
         security = self.op.security
         if not security or any(not req for req in security):
             return []
         chosen = next((req for req in security if all(_supplied(s, self._user_lower) for s in req)), security[0])
         creds = [_credential(s, self._user_lower) for s in chosen]
         if not all(_supplied(s, self._user_lower) for s in chosen):
-            names = ", ".join(f"{loc} {name}" for loc, name, _ in creds)
+            names = ", ".join(f"{c.where} {c.name}" for c in creds)
             self._finding("generate.placeholder-credential", Severity.INFO,
                           f"{self.op.key}: no credential given for {names}: cases carry a placeholder "
                           "(pass it with --header)")
-        return [c for c in creds if c[1]]
+        return [c for c in creds if c.name]
 
     def _security_pointer(self) -> str:
         if not self.credentials:
             return "request/security"
-        loc, name, _ = self.credentials[0]
-        return f"{loc}/{name}"
+        first = self.credentials[0]
+        return f"{first.where}/{first.name}"
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -694,18 +710,18 @@ def _supplied(scheme: SecurityScheme, user: Mapping[str, str]) -> bool:
     return True
 
 
-def _credential(scheme: SecurityScheme, user: Mapping[str, str]) -> tuple[str, str, str]:
+def _credential(scheme: SecurityScheme, user: Mapping[str, str]) -> Credential:
     if scheme.type == "apiKey":
         name = scheme.param_name or ""
         loc = scheme.location or "header"
-        return loc, name, user.get(name.lower(), f"<{name}>") if loc == "header" else f"<{name}>"
+        return Credential(loc, name, user.get(name.lower(), f"<{name}>") if loc == "header" else f"<{name}>")
     if scheme.type == "http":
         placeholder = {"bearer": "Bearer <token>", "basic": "Basic PHVzZXI+OjxwYXNzd29yZD4="}.get(
             scheme.scheme or "", f"{(scheme.scheme or 'Bearer').capitalize()} <credentials>")
-        return "header", "Authorization", user["authorization"] if _supplied(scheme, user) else placeholder
+        return Credential("header", "Authorization", user["authorization"] if _supplied(scheme, user) else placeholder)
     if scheme.type in ("oauth2", "openIdConnect"):
-        return "header", "Authorization", user.get("authorization", "Bearer <token>")
-    return "header", "", ""  # mutualTLS: below HTTP
+        return Credential("header", "Authorization", user.get("authorization", "Bearer <token>"))
+    return Credential("header", "", "")  # mutualTLS: below HTTP
 
 
 def _child(schema: Any, name: str) -> Any:
@@ -723,13 +739,13 @@ def _child(schema: Any, name: str) -> Any:
     return extra if isinstance(extra, dict) else {}
 
 
-def _node_at(tree: Any, steps: tuple[Any, ...]) -> Any:
-    return steps[-1][-1] if steps else tree
+def _node_at(tree: Any, steps: tuple[Step, ...]) -> Any:
+    return steps[-1].node if steps else tree
 
 
-def _steps_for(tree: Any, tokens: list[str]) -> tuple[Any, ...] | None:
+def _steps_for(tree: Any, tokens: list[str]) -> tuple[Step, ...] | None:
     """Steps reaching a schema-level location (`*` = array items), through anyOf/oneOf where needed."""
-    def rec(node: Any, rest: list[str]) -> tuple[Any, ...] | None:
+    def rec(node: Any, rest: list[str]) -> tuple[Step, ...] | None:
         if not rest:
             return ()
         if not isinstance(node, dict):
@@ -738,18 +754,18 @@ def _steps_for(tree: Any, tokens: list[str]) -> tuple[Any, ...] | None:
         if token == "*" and isinstance(node.get("items"), dict):
             tail = rec(node["items"], rest[1:])
             if tail is not None:
-                return (("index", 0, node["items"]), *tail)
+                return (Step.item(0, node["items"]), *tail)
         if token != "*":
             child = _child(node, token)
             if isinstance(child, dict) and (child != {} or token in (node.get("properties") or {})):
                 tail = rec(child, rest[1:])
                 if tail is not None:
-                    return (("key", token, child), *tail)
+                    return (Step.key(token, child), *tail)
         for comb in ("anyOf", "oneOf"):
             for i, branch in enumerate(node.get(comb) or []):
                 tail = rec(branch, rest)
                 if tail is not None:
-                    return (("branch", comb, i, branch), *tail)
+                    return (Step.branch(comb, i, branch), *tail)
         return None
 
     return rec(tree, tokens)

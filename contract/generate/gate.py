@@ -21,7 +21,17 @@ from contract.model import Case, Violation
 from contract.validate import CompiledSchema, RequestValidator
 from contract.validate.messages import MISSING as VALIDATE_MISSING
 
-__all__ = ["Expect", "Gate", "roundtrip"]
+__all__ = ["Branch", "Expect", "Gate", "roundtrip"]
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A combinator a violating value sits under: the validator reports `combinator` failing at `pointer`,
+    and `schema` (the branch the value was made for) must report the labelled keyword."""
+
+    pointer: str
+    combinator: str  # anyOf | oneOf
+    schema: CompiledSchema
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +42,7 @@ class Expect:
     pointer: str
     keyword: str
     name: str | None = None  # the property a `required` violation names
-    # (pointer, anyOf|oneOf, branch schema) for each combinator the value sits under, outermost first
-    chain: tuple[tuple[str, str, CompiledSchema], ...] = ()
+    chain: tuple[Branch, ...] = ()  # each combinator the value sits under, outermost first
 
 
 def roundtrip(case: Case) -> Case:
@@ -133,10 +142,11 @@ def _value_at(instance: Any, pointer: str) -> Any:
 
 def _matches(found: list[Violation], expect: Expect, body: Any) -> bool:
     if expect.chain:
-        pointer, comb, branch = expect.chain[0]
-        if not found or any((v.part, v.pointer, v.keyword) != ("body", pointer, comb) for v in found):
+        branch = expect.chain[0]
+        pointer = branch.pointer
+        if not found or any((v.part, v.pointer, v.keyword) != ("body", pointer, branch.combinator) for v in found):
             return False
-        inner = [replace(v, pointer=pointer + v.pointer) for v in branch.errors(_value_at(body, pointer))]
+        inner = [replace(v, pointer=pointer + v.pointer) for v in branch.schema.errors(_value_at(body, pointer))]
         return _matches(inner, replace(expect, chain=expect.chain[1:]), body)
     quoted = json.dumps(expect.name) if expect.name is not None else None
     hits = [v for v in found if v.part == expect.part and v.pointer == expect.pointer and

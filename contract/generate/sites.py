@@ -11,7 +11,7 @@ the combinator failing, so the gate checks it through the branch).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from contract.generate.formats import NO_OP_FORMATS
 from contract.model import Location
@@ -19,7 +19,6 @@ from contract.validate import KNOWN_FORMATS
 
 __all__ = ["EXTRA_PROPERTY", "Site", "Step", "body_sites", "escape", "instance_pointer", "param_sites"]
 
-Step = tuple[Any, ...]  # ("key", name, node) | ("index", i, node) | ("branch", "anyOf"|"oneOf", i, node)
 EXTRA_PROPERTY = "unexpected_property"  # the name used where a value under additionalProperties is needed
 
 # Checked in this order at each schema node (the order of coverage rows).
@@ -27,6 +26,33 @@ _KEYWORDS = ("type", "required", "enum", "const", "format", "minLength", "maxLen
              "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
              "uniqueItems", "minProperties", "maxProperties", "additionalProperties", "anyOf", "oneOf")
 _ALL_TYPES = {"string", "number", "integer", "boolean", "null", "array", "object"}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One move from a schema node down to `node`: into a property, an array item, or an anyOf/oneOf branch.
+
+    kind "key": property `name`; kind "index": array position `index`; kind "branch": branch `index` of
+    `combinator` (the instance location stays the same).
+    """
+
+    kind: Literal["key", "index", "branch"]
+    node: Any  # the schema reached
+    name: str = ""
+    index: int = 0
+    combinator: str = ""
+
+    @classmethod
+    def key(cls, name: str, node: Any) -> Step:
+        return cls("key", node, name=name)
+
+    @classmethod
+    def item(cls, index: int, node: Any) -> Step:
+        return cls("index", node, index=index)
+
+    @classmethod
+    def branch(cls, combinator: str, index: int, node: Any) -> Step:
+        return cls("branch", node, index=index, combinator=combinator)
 
 
 @dataclass(slots=True)
@@ -76,10 +102,10 @@ def escape(token: object) -> str:
 def instance_pointer(steps: tuple[Step, ...], *, star: bool = False) -> str:
     out = []
     for step in steps:
-        if step[0] == "key":
-            out.append("/" + escape(step[1]))
-        elif step[0] == "index":
-            out.append("/*" if star else f"/{step[1]}")
+        if step.kind == "key":
+            out.append("/" + escape(step.name))
+        elif step.kind == "index":
+            out.append("/*" if star else f"/{step.index}")
     return "".join(out)
 
 
@@ -122,22 +148,23 @@ def _walk(node: Any, part: str, param: str | None, steps: tuple[Step, ...], loca
     if isinstance(props, dict):
         for name, sub in props.items():
             if isinstance(sub, dict):
-                _walk(sub, part, param, (*steps, ("key", name, sub)), sub, (), out, depth + 1)
+                _walk(sub, part, param, (*steps, Step.key(name, sub)), sub, (), out, depth + 1)
     extra = node.get("additionalProperties")
     if isinstance(extra, dict) and extra and EXTRA_PROPERTY not in (props or {}) and not node.get(
             "patternProperties") and not node.get("propertyNames"):
-        _walk(extra, part, param, (*steps, ("key", EXTRA_PROPERTY, extra)), extra, (), out, depth + 1)
-    prefix = node.get("prefixItems") if isinstance(node.get("prefixItems"), list) else []
+        _walk(extra, part, param, (*steps, Step.key(EXTRA_PROPERTY, extra)), extra, (), out, depth + 1)
+    raw_prefix = node.get("prefixItems")
+    prefix: list[Any] = raw_prefix if isinstance(raw_prefix, list) else []
     for i, sub in enumerate(prefix):
-        _walk(sub, part, param, (*steps, ("index", i, sub)), sub, (), out, depth + 1)
+        _walk(sub, part, param, (*steps, Step.item(i, sub)), sub, (), out, depth + 1)
     items = node.get("items")
     if isinstance(items, dict):
-        _walk(items, part, param, (*steps, ("index", len(prefix), items)), items, (), out, depth + 1)
+        _walk(items, part, param, (*steps, Step.item(len(prefix), items)), items, (), out, depth + 1)
     for i, sub in enumerate(node.get("allOf") or []):
         _walk(sub, part, param, steps, location, (*holder, ("allOf", i)), out, depth + 1)
     for comb in ("anyOf", "oneOf"):
         for i, sub in enumerate(node.get(comb) or []):
-            _walk(sub, part, param, (*steps, ("branch", comb, i, sub)), sub, (), out, depth + 1)
+            _walk(sub, part, param, (*steps, Step.branch(comb, i, sub)), sub, (), out, depth + 1)
 
 
 def body_sites(tree: Any) -> list[Site]:

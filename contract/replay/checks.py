@@ -419,7 +419,7 @@ def round_trip(ctx: CheckContext, obs: Observation) -> list[Finding]:
         return []
     out = []
     shown_by = "its response" if (obs.writer in (None, obs.op.key)) else f"a following {obs.op.key}"
-    for diff in compare_state(obs.expected, unwrap(body, resource.view[0])):
+    for diff in compare_state(obs.expected, unwrap(body, resource.view.path)):
         out.append(finding("round_trip", obs,
                            f"{obs.writer or obs.op.key}: {diff.field} {diff.kind} in {shown_by} "
                            f"(sent {_short(diff.sent)}, got {_short(diff.got)})",

@@ -26,8 +26,8 @@ from contract.load import Spec
 from contract.model import MediaType, Operation, Parameter, RequestBody, Response
 from contract.validate import is_json_media
 
-__all__ = ["Link", "LiveOperation", "Origin", "Resource", "build_resources", "deref", "docs_operations",
-           "name_candidates", "resource_view"]
+__all__ = ["Link", "LiveOperation", "Origin", "Resource", "ResourceView", "build_resources", "deref",
+           "docs_operations", "name_candidates", "resource_view"]
 
 Origin = Literal["spec", "docs", "live"]
 Role = Literal["create", "read", "update", "delete", "other"]
@@ -55,6 +55,15 @@ class Link:
     field: str
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceView:
+    """The resource as the create operation's success response shows it."""
+
+    path: tuple[str, ...] = ()  # envelope keys to unwrap, outermost first: ("data",) for {data: {...}}
+    properties: dict[str, Any] = field(default_factory=dict)  # the resource's declared fields
+    root: dict[str, Any] = field(default_factory=dict)  # the response JSON Schema their $refs point into
+
+
 @dataclass(slots=True)
 class Resource:
     """Operations on one resource, by role, and the identifier links between them."""
@@ -65,8 +74,7 @@ class Resource:
     update: LiveOperation | None = None
     delete: LiveOperation | None = None
     links: list[Link] = field(default_factory=list)
-    view: tuple[list[str], dict[str, Any]] = field(default_factory=lambda: ([], {}))  # unwrap path, properties
-    root: dict[str, Any] = field(default_factory=dict)  # the response JSON Schema the view's $refs point into
+    view: ResourceView = field(default_factory=ResourceView)
 
     def members(self) -> list[LiveOperation]:
         return [o for o in (self.create, self.read, self.update, self.delete) if o is not None]
@@ -149,7 +157,7 @@ def request_properties(spec: Spec, op: Operation) -> dict[str, Any]:
 _WRAPPERS = ("data", "result", "item", "resource", "object", "record")
 
 
-def resource_view(spec: Spec, op: Operation) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+def resource_view(spec: Spec, op: Operation) -> ResourceView:
     """Where the resource sits in the response (``["data"]``), its declared properties, and the schema root.
 
     A response that wraps the resource in one envelope property (``{data: {...}}``)
@@ -157,19 +165,19 @@ def resource_view(spec: Spec, op: Operation) -> tuple[list[str], dict[str, Any],
     """
     js = success_schema(spec, op)
     if js is None:
-        return [], {}, {}
+        return ResourceView()
     node = deref(js, js)
     props = dict(node.get("properties") or {}) if isinstance(node, dict) else {}
     sent = set(request_properties(spec, op))
-    path: list[str] = []
+    path: tuple[str, ...] = ()
     if props and not (sent & set(props)):
         wrappers = [k for k in props if k in _WRAPPERS] or (list(props) if len(props) == 1 else [])
         for key in wrappers:
             inner = deref(js, props[key])
             if isinstance(inner, dict) and isinstance(inner.get("properties"), dict):
-                path, props = [key], dict(inner["properties"])
+                path, props = (key,), dict(inner["properties"])
                 break
-    return path, props, js
+    return ResourceView(path, props, js)
 
 
 # --------------------------------------------------------------------------- docs-only operations
@@ -292,9 +300,8 @@ def build_resources(spec: Spec, ops: Sequence[LiveOperation]) -> list[Resource]:
                 setattr(res, role, lo)
         if res.create is None:
             continue
-        path, props, root = resource_view(spec, res.create.op)
-        res.view, res.root = (path, props), root
-        res.links = _links(spec, res, props)
+        res.view = resource_view(spec, res.create.op)
+        res.links = _links(spec, res, res.view.properties)
         resources.append(res)
     return resources
 

@@ -12,7 +12,7 @@ one is not judged.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,9 +83,9 @@ def _is_kv_list(value: Any) -> bool:
 def kv_fields(resource: Resource) -> list[str]:
     """Declared response fields that are lists of `{key, value}` objects (maps on the wire)."""
     out = []
-    for fname, schema in resource.view[1].items():
-        node = deref(resource.root, schema)
-        items = deref(resource.root, node.get("items")) if isinstance(node, dict) else None
+    for fname, schema in resource.view.properties.items():
+        node = deref(resource.view.root, schema)
+        items = deref(resource.view.root, node.get("items")) if isinstance(node, dict) else None
         if isinstance(items, dict) and {"key", "value"} <= set(items.get("properties") or {}):
             out.append(fname)
     return sorted(out)
@@ -193,7 +193,7 @@ def compare_state(expected: State, resource_obj: Any) -> list[Difference]:
     return out
 
 
-def unwrap(body: Any, path: list[str]) -> Any:
+def unwrap(body: Any, path: Sequence[str]) -> Any:
     for token in path:
         body = body.get(token) if isinstance(body, dict) else None
     return body

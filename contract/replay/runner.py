@@ -3,7 +3,8 @@
 Phases, in order: generate (per operation, conforming + violating incl. the
 prose/docs group) → preflight (one request; nothing answers → exit 3) → creates
 → the other operations, each case on a fresh resource of its own → credential
-probes → live discovery and stateful sequences → de-duplicate, shrink, redact.
+probes → live discovery and stateful sequences → de-duplicate, shrink, redact the
+exchanges (the report as a whole is redacted when it is written, with `Runner.redactor`).
 
 Determinism: cases come from the seed; each case gets identifiers of its own
 (derived from the seed and the case's place in the run, never shown in a finding's
@@ -34,7 +35,7 @@ from typing import Any
 from contract.core.curl import to_curl
 from contract.docs import DocsPage
 from contract.errors import TargetUnreachable
-from contract.generate import ExtraConstraint, generate_cases, prose_constraints
+from contract.generate import CoverageRow, ExtraConstraint, generate_cases, prose_constraints
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding
 from contract.redact import Redactor, is_secret_name
@@ -125,7 +126,16 @@ def shard_of(path: str, count: int) -> int:
 class RunResult:
     findings: list[Finding]
     meta: dict[str, Any]
-    coverage: dict[str, list[Any]] = field(default_factory=dict)  # operation → generate.CoverageRow list
+    coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A resource made for a case or a sequence: its identifiers, what it should now hold, the create exchange."""
+
+    ids: dict[str, Any]  # response field → value, for the identifier links
+    expected: State
+    exchange: Exchange
 
 
 @dataclass(slots=True)
@@ -175,7 +185,7 @@ class Runner:
         if config.read_only:
             self.read_only_skipped = sorted(lo.key for lo in self.ops if lo.op.method not in SAFE_METHODS)
             self.ops = [lo for lo in self.ops if lo.op.method in SAFE_METHODS]
-        self.coverage: dict[str, list[Any]] = {}
+        self.coverage: dict[str, list[CoverageRow]] = {}
         self.validators = Validators(spec, [o.op for o in self.ops])
         self.resources: list[Resource] = build_resources(spec, self.ops)
         self.ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
@@ -252,7 +262,7 @@ class Runner:
     # ------------------------------------------------------------------ identifiers
 
     def fresh_value(self, res: Resource, link: Link, tag: str) -> str:
-        schema = res.view[1].get(link.field) or {}
+        schema = res.view.properties.get(link.field) or {}
         if isinstance(schema, dict) and schema.get("format") == "uuid":
             return str(uuid.uuid5(_NAMESPACE, f"{self.token}/{tag}/{link.field}"))
         return f"ct-{self.token}-{tag}"
@@ -310,7 +320,7 @@ class Runner:
             body = json.loads(exchange.response_body or b"")
         except (ValueError, UnicodeDecodeError):
             return {}
-        obj = unwrap(body, res.view[0])
+        obj = unwrap(body, res.view.path)
         if not isinstance(obj, dict):
             return {}
         return {link.field: obj.get(link.field) for link in res.links if obj.get(link.field) is not None}
@@ -319,12 +329,12 @@ class Runner:
         """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
         expected = copy.deepcopy(state) if state is not None else State()
         body = case.body if case.has_body and case.raw_body is None else None
-        expected.apply(body, res.view[1], self.rules.get(res.path, Rules()))
+        expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()))
         lowered = {k.lower(): v for k, v in case.headers.items()}
         for link in res.links:
             value = lowered.get(link.name.lower()) if link.location == "header" else (
                 case.query.get(link.name) if link.location == "query" else case.path_params.get(link.name))
-            schema = res.view[1].get(link.field) or {}
+            schema = res.view.properties.get(link.field) or {}
             if value is None or (isinstance(schema, dict) and schema.get("format") == "uuid"
                                  and not _is_uuid(str(value))):
                 continue
@@ -332,7 +342,7 @@ class Runner:
         return expected
 
     def create_resource(self, res: Resource, tag: str, order: tuple[Any, ...],
-                        headers: dict[str, str] | None = None) -> tuple[dict[str, Any], State, Exchange] | None:
+                        headers: dict[str, str] | None = None) -> Created | None:
         """A new resource from the accepted create template, with identifiers unique to `tag`."""
         template = self.templates.get(res.path)
         if template is None or res.create is None:
@@ -345,7 +355,7 @@ class Runner:
                                 writer=res.create.key)
         if exchange.error or not 200 <= (exchange.status or 0) < 300:
             return None
-        return self.identifiers(res, exchange), expected, exchange
+        return Created(self.identifiers(res, exchange), expected, exchange)
 
     # ------------------------------------------------------------------ phases
 
@@ -442,7 +452,7 @@ class Runner:
         elif needs_resource and res is not None:
             made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
             if made is not None:
-                case = self.with_ids(res, case, made[0])
+                case = self.with_ids(res, case, made.ids)
             if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
                 expected = self.expected_for(res, case)
         elif self.config.ids:
@@ -541,13 +551,7 @@ class Runner:
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
         }
-        return RunResult(findings, meta, self._redacted_coverage())
-
-    def _redacted_coverage(self) -> dict[str, list[Any]]:
-        """Coverage rows as dicts, secrets masked: a row quotes constraint values (an enum may hold a token)."""
-        return {key: [json.loads(self.redactor.text(json.dumps(r.to_dict() if hasattr(r, "to_dict") else r,
-                                                              default=str, ensure_ascii=False))) for r in rows]
-                for key, rows in self.coverage.items()}
+        return RunResult(findings, meta, dict(self.coverage))
 
     # ------------------------------------------------------------------ findings
 
@@ -598,14 +602,12 @@ class Runner:
         return result.requests
 
     def _finalise(self, finding: Finding) -> Finding:
+        """The exchange redacted (by name and value, before the report cuts its body) and its curl line."""
         if finding.exchange is not None and finding.exchange.url:
             finding.curl = to_curl(finding.exchange, self.redactor)
             finding.exchange = self.redactor.exchange(finding.exchange)
         else:
             finding.exchange = None
-        finding.message = self.redactor.text(finding.message)
-        finding.details = json.loads(self.redactor.text(json.dumps(finding.details, default=str,
-                                                                     ensure_ascii=False)))
         return finding
 
 

@@ -78,7 +78,7 @@ def discover(runner: Runner, res: Resource, r_index: int) -> None:
     made = runner.create_resource(res, f"probe{r_index}", (3, r_index, 0))
     if made is None:
         return
-    ids = made[0]
+    ids = made.ids
     template = runner.templates[res.path]
     found: list[LiveOperation] = []
     for method in missing:
@@ -137,7 +137,7 @@ def run_sequences(runner: Runner, res: Resource, r_index: int) -> None:
     made = runner.create_resource(res, f"seq{r_index}", (3, r_index, 1))
     if made is None:
         return
-    ids, state, _ = made
+    ids, state = made.ids, made.expected
     headers = _base_headers(runner)
     step = [10]
 
@@ -171,11 +171,11 @@ def run_sequences(runner: Runner, res: Resource, r_index: int) -> None:
     if runner.config.alt_headers and res.delete is not None:
         other = runner.create_resource(res, f"seq{r_index}-iso", (3, r_index, 90))
         if other is not None:
-            _isolation(runner, res, other[0], r_index, destructive=True)
+            _isolation(runner, res, other.ids, r_index, destructive=True)
     if res.delete is not None:
         doomed = runner.create_resource(res, f"seq{r_index}-del", (3, r_index, 91))
         if doomed is not None:
-            _delete(runner, res, doomed[0], headers, r_index)
+            _delete(runner, res, doomed.ids, headers, r_index)
 
 
 def _delete(runner: Runner, res: Resource, ids: dict[str, Any], headers: dict[str, str], r_index: int) -> None:
@@ -249,7 +249,7 @@ def _lost_update(runner: Runner, res: Resource, ids: dict[str, Any], headers: di
                          else None, reader is update)
         after, _ = runner.send(reader, case, "sequence", order=(3, r_index, 70 + round_))
         try:
-            obj = unwrap(json.loads(after.response_body or b""), res.view[0])
+            obj = unwrap(json.loads(after.response_body or b""), res.view.path)
         except (ValueError, UnicodeDecodeError):
             return
         have = {i.get("key") for i in (obj or {}).get(fname) or [] if isinstance(i, dict)} \

@@ -75,7 +75,8 @@ def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str
     """Constraint coverage for ``extra["coverage"]``: per operation, the rows and their totals.
 
     Rows are `CoverageRow`s (or their dicts); a constraint counts as covered when at least
-    one violating case breaks it.
+    one violating case breaks it. Values are kept as they are: the report becomes plain JSON
+    (and is redacted) once, as a whole, when it is written.
     """
     operations: dict[str, Any] = {}
     for operation, rows in rows_by_operation.items():
@@ -83,13 +84,9 @@ def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str
         operations[operation] = {
             "constraints": len(dict_rows),
             "covered": sum(1 for r in dict_rows if r.get("cases")),
-            "rows": _jsonable_rows(dict_rows),
+            "rows": dict_rows,
         }
     return {"operations": operations}
-
-
-def _jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return json.loads(json.dumps(rows, default=str))
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -87,11 +88,11 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for operation, entry in (coverage.get("operations") or {}).items():
             current = operations.get(operation)
             if current is None:
-                operations[operation] = json.loads(json.dumps(entry))
+                operations[operation] = copy.deepcopy(dict(entry))
                 continue
             if not current.get("rows") or not entry.get("rows"):
                 if entry.get("covered", 0) > current.get("covered", 0):
-                    operations[operation] = json.loads(json.dumps(entry))
+                    operations[operation] = copy.deepcopy(dict(entry))
                 continue
             rows = {_row_key(r): r for r in current["rows"]}
             for row in entry["rows"]:

@@ -32,6 +32,36 @@ def test_redactor_keeps_the_scheme_word_and_masks_by_value():
     assert r.text("echo tok-9876 and s3cr3t-value") == "echo *** and ***"
 
 
+def test_a_report_is_redacted_as_plain_json():
+    quoted = 'tok"en-5678'  # JSON text writes it tok\"en-5678: masking the text missed it
+    r = Redactor(["s3cr3t-value", quoted])
+    report = {"findings": [{"message": f"echo {quoted} and s3cr3t-value", "details": {"s3cr3t-value": (1, 2)}}],
+              "coverage": {"operations": {"POST /p": {"rows": [{"value": ["s3cr3t-value"], "cases": 1}]}}},
+              "odd": {1: {"a"}, None: b"x"}}
+    out = r.report(report)
+    assert out == {"findings": [{"message": "echo *** and ***", "details": {"***": [1, 2]}}],
+                   "coverage": {"operations": {"POST /p": {"rows": [{"value": ["***"], "cases": 1}]}}},
+                   "odd": {"1": "{'a'}", "null": "b'x'"}}
+    assert report["findings"][0]["message"].startswith("echo tok")  # a copy: the input is left alone
+
+
+def test_findings_are_printed_from_the_redacted_report(tmp_path: Path, capsys):
+    from contract.cli._options import finish
+    from contract.model import Finding, Location, Severity
+    from contract.report import build_report
+
+    secret = f"planted-{uuid.uuid4().hex}"
+    found = [Finding("server_error", Severity.ERROR, f"the server said {secret}", operation="GET /p",
+                     spec=Location("spec.yaml", 3, "/paths/~1p"), details={"subject": "500", "echo": secret})]
+    report = build_report(found, command="run")
+    code = finish(found, report, report_dir=str(tmp_path), fail_on="error", baseline=None,
+                  redactor=Redactor([secret]), notes=["3 requests in 0.1s"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "spec.yaml:3: error [server_error] the server said ***\n"
+    assert err.startswith("3 requests in 0.1s\n1 findings (1 error)") and secret not in err
+    assert not [p.name for p in tmp_path.iterdir() if secret in p.read_text(encoding="utf-8")]
+
+
 def test_curl_line_is_quoted_and_masked():
     ex = Exchange("POST", "http://127.0.0.1:1/p", {"Authorization": "Api-Key k-12345", "X": "it's"}, b'{"a":"b c"}')
     line = to_curl(ex, Redactor())

@@ -1,0 +1,1 @@
+"""The shared layer under the stages: what every stage uses and no stage owns."""

@@ -162,7 +162,7 @@ def main() -> None:
         cr, cv, cn, cres = ours(cspec, cop, "conforming", args.corpus_count)
         vr, vv, vn, vres = ours(cspec, cop, "violating", args.corpus_count)
         cov = sum(1 for r in vres.coverage if r.cases)
-        notes = sorted({f.check for f in cres.findings + vres.findings} - {"generate.placeholder-credential"})
+        notes = sorted({f.check for f in cres.findings + vres.findings} - {"generate.placeholder_credential"})
         print(f"  {path.name:32} {cop.key[:44]:44} conforming {cr:7.1f}/s valid {cv:6.1%} ({cn})  "
               f"violating {vr:7.1f}/s confirmed {vv:6.1%} ({vn})  coverage {cov}/{len(vres.coverage)}"
               + (f"  [{', '.join(notes)}]" if notes else ""))

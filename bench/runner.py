@@ -41,9 +41,9 @@ DOCS = [ROOT / "specs" / "003_adc150077d28c6e1.txt", ROOT / "specs" / "000_f29c8
 KEY_A, KEY_B = list(DEFAULT_KEYS)
 # fault → (our check, the schemathesis check that can see it)
 FAULTS = {
-    "drop-field": ("response_schema", "response_schema_conformance"),
-    "undocumented-status": ("status_code_documented", "status_code_conformance"),
-    "wrong-content-type": ("content_type", "content_type_conformance"),
+    "drop-field": ("live.response_schema", "response_schema_conformance"),
+    "undocumented-status": ("live.status_code_documented", "status_code_conformance"),
+    "wrong-content-type": ("live.content_type", "content_type_conformance"),
 }
 
 

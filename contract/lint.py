@@ -1,8 +1,9 @@
 """The spec's own defects, as findings — never as a crash.
 
-Each check is a small named function in one registry (`CHECKS`), with a stable
-id, in the manner of Schemathesis's checks: `lint(spec)` runs them all and a
-failing check becomes a finding about the linter, not an exception.
+Each check is a small named function registered with its id in the one check
+registry (:mod:`contract.core.checks`), in the manner of Schemathesis's checks:
+`lint(spec)` runs every ``lint`` check and a failing check becomes a finding about
+the linter, not an exception.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from contract.core import checks
 from contract.load import Spec
 from contract.load.refs import join
 from contract.model import Finding, MediaType, Operation, Severity
@@ -22,26 +24,32 @@ from contract.schema import Direction
 from contract.validate import KNOWN_FORMATS, CompiledSchema, is_json_media
 
 LintCheck = Callable[[Spec], Iterator[Finding]]
-CHECKS: dict[str, LintCheck] = {}
+
+checks.declare("lint.internal_error", Severity.WARNING,
+               "a lint check failed on this spec (a bug in contract; the other checks still ran)")
 
 
-def check(name: str) -> Callable[[LintCheck], LintCheck]:
-    def register(fn: LintCheck) -> LintCheck:
-        CHECKS[name] = fn
-        return fn
+def check(check_id: str, severity: Severity) -> Callable[[LintCheck], LintCheck]:
+    """Register a lint check (its description is the first line of its docstring)."""
+    return checks.check(check_id, severity, kind="spec")
 
-    return register
+
+def lint_checks() -> dict[str, LintCheck]:
+    """The lint checks, id → function, in the order they run."""
+    return {info.id: info.fn for info in checks.by_stage("lint") if info.fn is not None}
 
 
 def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
+    """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line."""
+    wanted = {checks.canonical(name) for name in only} if only else None
     findings: list[Finding] = []
-    for name, fn in CHECKS.items():
-        if only and name not in only:
+    for name, fn in lint_checks().items():
+        if wanted and name not in wanted:
             continue
         try:
             findings.extend(fn(spec))
         except Exception as exc:  # a linter bug must not hide every other finding
-            findings.append(Finding("lint.internal-error", Severity.WARNING,
+            findings.append(Finding("lint.internal_error", Severity.WARNING,
                                     f"lint check {name} failed: {type(exc).__name__}: {exc}"))
     findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
     return findings
@@ -140,7 +148,7 @@ def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseExcept
     return errors, box.get("error")
 
 
-@check("lint.metaschema")
+@check("lint.metaschema", Severity.ERROR)
 def metaschema(spec: Spec) -> Iterator[Finding]:
     """The document against the OpenAPI metaschema (openapi-spec-validator)."""
     outcome = _metaschema_errors(spec, METASCHEMA_BUDGET)
@@ -148,7 +156,7 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
         yield Finding("lint.metaschema", Severity.INFO,
                       f"metaschema check skipped: it did not finish within {METASCHEMA_BUDGET:g} s "
                       f"({len(spec.operations)} operations); set CONTRACT_METASCHEMA_TIMEOUT to allow longer",
-                      spec=spec.location(""), details={"subject": "timeout"})
+                      spec=spec.location(""), subject="timeout")
         return
     errors, crash = outcome
     seen: set[tuple[str, str]] = set()
@@ -162,12 +170,12 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
             continue
         seen.add((pointer, message))
         yield Finding("lint.metaschema", Severity.ERROR, f"not valid OpenAPI {spec.version}: {message}",
-                      spec=spec.location(pointer), details={"subject": pointer})
+                      spec=spec.location(pointer), subject=pointer)
     if crash is not None:
-        raise crash  # lint() turns it into a lint.internal-error finding, after these
+        raise crash  # lint() turns it into a lint.internal_error finding, after these
 
 
-@check("lint.nullable-in-3.1")
+@check("lint.nullable_in_31", Severity.WARNING)
 def nullable_in_31(spec: Spec) -> Iterator[Finding]:
     """`nullable` has no effect under JSON Schema 2020-12 (OpenAPI 3.1): null must be in `type`."""
     if not spec.version.startswith("3.1"):
@@ -178,27 +186,27 @@ def nullable_in_31(spec: Spec) -> Iterator[Finding]:
         if "nullable" in schema:
             type_ = schema.get("type")
             fix = f'type: ["{type_}", "null"]' if isinstance(type_, str) else "add \"null\" to `type`"
-            yield Finding("lint.nullable-in-3.1", Severity.WARNING,
+            yield Finding("lint.nullable_in_31", Severity.WARNING,
                           f"`nullable` is not a keyword in OpenAPI 3.1 ({name or pointer.rsplit('/', 1)[-1]}); "
                           f"write {fix}. Here it is {effect}.",
-                          spec=spec.location(join(pointer, "nullable")), details={"subject": pointer})
+                          spec=spec.location(join(pointer, "nullable")), subject=pointer)
 
 
-@check("lint.unknown-format")
+@check("lint.unknown_format", Severity.INFO)
 def unknown_format(spec: Spec) -> Iterator[Finding]:
     """A format no validator knows is silently unchecked."""
     for pointer, _name, schema in iter_schemas(spec):
         fmt = schema.get("format")
         if isinstance(fmt, str) and fmt not in KNOWN_FORMATS:
-            yield Finding("lint.unknown-format", Severity.INFO,
+            yield Finding("lint.unknown_format", Severity.INFO,
                           f"format {fmt!r} is not checked by any validator (treated as a plain string)",
-                          spec=spec.location(join(pointer, "format")), details={"subject": pointer})
+                          spec=spec.location(join(pointer, "format")), subject=pointer)
 
 
 _PROSE_KEYWORDS = ("maxLength", "minLength", "maxItems", "minItems", "pattern", "type")
 
 
-@check("lint.prose-constraint")
+@check("lint.prose_constraint", Severity.WARNING)
 def prose_constraints(spec: Spec) -> Iterator[Finding]:
     """Limits stated in a description that the schema does not enforce (or states differently)."""
     for pointer, name, schema in iter_schemas(spec):
@@ -248,10 +256,10 @@ def _subject_name(name: str | None, pointer: str, pc: ProseConstraint) -> str:
 
 def _prose_finding(spec: Spec, pointer: str, subject: str, pc: ProseConstraint, what: str,
                    severity: Severity) -> Finding:
-    return Finding("lint.prose-constraint", severity, f"{subject}: {what} — “{pc.text}”",
+    return Finding("lint.prose_constraint", severity, f"{subject}: {what} — “{pc.text}”",
                    spec=spec.location(join(pointer, "description")),
-                   details={"subject": f"{pointer}:{pc.keyword}:{pc.subject}", "keyword": pc.keyword,
-                            "value": pc.value, "applies_to": pc.subject})
+                   subject=f"{pointer}:{pc.keyword}:{pc.subject}",
+                   details={"keyword": pc.keyword, "value": pc.value, "applies_to": pc.subject})
 
 
 def _target(spec: Spec, schema: dict[str, Any], pointer: str, name: str | None,
@@ -324,7 +332,7 @@ def _applies(spec: Spec, schema: Any, keyword: str) -> bool:
     return True
 
 
-@check("lint.prose-either-required")
+@check("lint.prose_either_required", Severity.WARNING)
 def either_required(spec: Spec) -> Iterator[Finding]:
     """'Either A or B is required': a rule OpenAPI parameters cannot express, so nothing enforces it."""
     for op in spec.operations:
@@ -341,15 +349,15 @@ def either_required(spec: Spec) -> Iterator[Finding]:
                 if len(params) == len(names) and all(not p.required for p in params):
                     where = param.where.pointer if param.where else None
                     yield Finding(
-                        "lint.prose-either-required", Severity.WARNING,
+                        "lint.prose_either_required", Severity.WARNING,
                         f"{op.key}: the description requires one of {' / '.join(sorted(pc.value))}, but both "
                         "are optional in the spec; nothing enforces the rule — “" + pc.text + "”",
                         operation=op.key, spec=spec.location(join(where, "description")) if where else None,
-                        details={"subject": ",".join(sorted(names)), "keyword": "either",
-                                 "value": sorted(pc.value)})
+                        subject=",".join(sorted(names)),
+                        details={"keyword": "either", "value": sorted(pc.value)})
 
 
-@check("lint.example-invalid")
+@check("lint.example_invalid", Severity.ERROR)
 def example_invalid(spec: Spec) -> Iterator[Finding]:
     """Examples that violate their own schema mislead every reader and every generated client."""
     for op in spec.operations:
@@ -366,26 +374,26 @@ def example_invalid(spec: Spec) -> Iterator[Finding]:
             compiled = CompiledSchema(spec.json_schema(mt.schema, direction))
             for v in compiled.errors(mt.example)[:20]:
                 pointer = join(mt.where.pointer, "example") if mt.where and mt.where.pointer else ""
-                yield Finding("lint.example-invalid", Severity.ERROR,
+                yield Finding("lint.example_invalid", Severity.ERROR,
                               f"{op.key} {label} example violates its schema at {v.pointer or '/'}: {v.message}",
                               operation=op.key, spec=spec.location(pointer + v.pointer if pointer else pointer),
-                              details={"subject": f"{label}:{v.pointer}:{v.keyword}", "keyword": v.keyword})
+                              subject=f"{label}:{v.pointer}:{v.keyword}", details={"keyword": v.keyword})
     for pointer, _name, schema in iter_schemas(spec):
         if "example" not in schema or not pointer.startswith("/components/schemas/"):
             continue
         compiled = CompiledSchema(spec.json_schema(schema, "request"))
         for v in compiled.errors(schema["example"])[:20]:
-            yield Finding("lint.example-invalid", Severity.ERROR,
+            yield Finding("lint.example_invalid", Severity.ERROR,
                           f"schema example violates its schema at {v.pointer or '/'}: {v.message}",
                           spec=spec.location(join(pointer, "example") + v.pointer),
-                          details={"subject": f"{pointer}:{v.pointer}:{v.keyword}", "keyword": v.keyword})
+                          subject=f"{pointer}:{v.pointer}:{v.keyword}", details={"keyword": v.keyword})
 
 
 # Any client-error answer but the credential ones (401/403/407) says how a wrong request is answered.
 _CLIENT_ERROR = re.compile(r"^(4(?!01|03|07)\d\d|4XX|4xx|default)$")
 
 
-@check("lint.no-4xx")
+@check("lint.no_client_error", Severity.WARNING)
 def no_client_error(spec: Spec) -> Iterator[Finding]:
     """A request with constraints can be wrong; the spec should say how the server answers that."""
     for op in spec.operations:
@@ -395,16 +403,16 @@ def no_client_error(spec: Spec) -> Iterator[Finding]:
             continue
         documented = ", ".join(sorted(op.responses)) or "none"
         pointer = join(op.where.pointer, "responses") if op.where and op.where.pointer else ""
-        yield Finding("lint.no-4xx", Severity.WARNING,
+        yield Finding("lint.no_client_error", Severity.WARNING,
                       f"{op.key}: the request has constraints but no client-error response (400, 422, 4XX, "
                       f"default, ...) is documented (documented: {documented})", operation=op.key, spec=spec.location(pointer),
-                      details={"subject": op.key})
+                      subject=op.key)
 
 
 _NO_BODY = re.compile(r"^(1\d\d|204|205|304|1XX)$")
 
 
-@check("lint.response-no-schema")
+@check("lint.response_no_schema", Severity.INFO)
 def response_no_schema(spec: Spec) -> Iterator[Finding]:
     """A response whose body is undocumented cannot be checked."""
     for op in spec.operations:
@@ -415,37 +423,37 @@ def response_no_schema(spec: Spec) -> Iterator[Finding]:
                 continue
             pointer = resp.where.pointer if resp.where and resp.where.pointer else ""
             if not resp.content:
-                yield Finding("lint.response-no-schema", Severity.INFO,
+                yield Finding("lint.response_no_schema", Severity.INFO,
                               f"{op.key} response {status} documents no content (no body schema to check)",
-                              operation=op.key, spec=spec.location(pointer), details={"subject": status})
+                              operation=op.key, spec=spec.location(pointer), subject=status)
                 continue
             for media, mt in resp.content.items():
                 if mt.schema is None:
-                    yield Finding("lint.response-no-schema", Severity.INFO,
+                    yield Finding("lint.response_no_schema", Severity.INFO,
                                   f"{op.key} response {status} {media} has no schema",
                                   operation=op.key, spec=spec.location(join(pointer, "content", media)),
-                                  details={"subject": f"{status}:{media}"})
+                                  subject=f"{status}:{media}")
 
 
-@check("lint.path-parameter")
+@check("lint.path_parameter", Severity.ERROR)
 def path_parameters(spec: Spec) -> Iterator[Finding]:
     """Every `{name}` in a path needs a path parameter, and every path parameter a `{name}`."""
     for op in spec.operations:
         template = set(re.findall(r"{([^}]+)}", op.path))
         declared = {p.name for p in op.parameters if p.location == "path"}
         for missing in sorted(template - declared):
-            yield Finding("lint.path-parameter", Severity.ERROR,
+            yield Finding("lint.path_parameter", Severity.ERROR,
                           f"{op.key}: path template names {{{missing}}} but no path parameter declares it",
                           operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
-                          details={"subject": missing})
+                          subject=missing)
         for extra in sorted(declared - template):
-            yield Finding("lint.path-parameter", Severity.ERROR,
+            yield Finding("lint.path_parameter", Severity.ERROR,
                           f"{op.key}: path parameter {extra!r} does not appear in the path template",
                           operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
-                          details={"subject": extra})
+                          subject=extra)
 
 
-@check("lint.duplicate-operation-id")
+@check("lint.duplicate_operation_id", Severity.ERROR)
 def duplicate_operation_id(spec: Spec) -> Iterator[Finding]:
     """operationIds name operations in generated clients and in reports: two with one id collide."""
     seen: dict[str, Operation] = {}
@@ -453,9 +461,9 @@ def duplicate_operation_id(spec: Spec) -> Iterator[Finding]:
         if not op.operation_id:
             continue
         if op.operation_id in seen:
-            yield Finding("lint.duplicate-operation-id", Severity.ERROR,
+            yield Finding("lint.duplicate_operation_id", Severity.ERROR,
                           f"operationId {op.operation_id!r} is used by {seen[op.operation_id].key} and {op.key}",
                           operation=op.key, spec=op.where and spec.location(op.where.pointer or ""),
-                          details={"subject": op.operation_id})
+                          subject=op.operation_id)
         else:
             seen[op.operation_id] = op

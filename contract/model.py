@@ -294,9 +294,51 @@ class Exchange:
 # --------------------------------------------------------------------------- findings
 
 
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """What the spec and a docs page say differently about one field, and where a request can test it.
+
+    Produced by the spec↔docs drift comparison, read by the triangulation probes (which
+    build the request that tells the two apart) and by generation (the docs' own limits).
+    `location` is where the field lives in a request body (``/name``; ``*`` = every item),
+    set only when a request can reach it. In report.json these keys sit in the finding's
+    ``details``, after ``subject``.
+    """
+
+    field: str | None = None  # the field in dispute, as the docs table names it
+    keyword: str | None = None  # the limit in dispute (maxLength, pattern, ...)
+    docs_value: Any = None  # what the docs say (types, a flag, an enum, a limit)
+    spec_value: Any = None  # what the spec says (None: the spec says nothing)
+    converts: tuple[str, str] | None = None  # (source type, target type): "booleans are converted to floats"
+    location: str | None = None  # instance location in the request body
+    header: str | None = None  # a documented header the spec does not declare
+
+    def to_details(self) -> dict[str, Any]:
+        """The keys as they appear in report.json ``details`` (unset ones left out)."""
+        values = {"field": self.field, "keyword": self.keyword, "docs_value": self.docs_value,
+                  "spec_value": self.spec_value, "converts": self.converts, "location": self.location,
+                  "header": self.header}
+        return {k: v for k, v in values.items() if v is not None}
+
+
+def fingerprint(check: str, operation: str | None, spec_pointer: str | None, docs_file: str | None,
+                constraint: str | None, subject: str | None) -> str:
+    """A finding's stable identity (see :meth:`Finding.signature`), from its parts.
+
+    Also computed from a report.json finding, e.g. to match a baseline recorded under an old check id.
+    """
+    parts = [check, operation or "", spec_pointer or "", docs_file or "", constraint or "",
+             subject if subject is not None else ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
 @dataclass(slots=True)
 class Finding:
-    """What every stage reports. `check` is a stable id from a registry."""
+    """What every stage reports. `check` is a stable id from the registry (:mod:`contract.core.checks`).
+
+    `subject` names what the finding is about, without line numbers or live data, so that
+    it and the other stable parts identify the finding across runs (:meth:`signature`).
+    """
 
     check: str
     severity: Severity
@@ -310,18 +352,22 @@ class Finding:
     source: ConstraintSource | None = None
     verdict: Verdict | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+    disagreement: Disagreement | None = None  # spec↔docs drift: what each side says, for probes
 
     def signature(self) -> str:
         """Stable identity across re-runs and line shifts: no line numbers, no live data."""
-        parts = [
-            self.check,
-            self.operation or "",
-            self.spec.pointer if self.spec and self.spec.pointer else "",
-            self.docs.file if self.docs else "",
-            str(self.constraint) if self.constraint else "",
-            str(self.details.get("subject", "")),
-        ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+        return fingerprint(self.check, self.operation, self.spec.pointer if self.spec else None,
+                           self.docs.file if self.docs else None,
+                           str(self.constraint) if self.constraint else None, self.subject)
+
+    def report_details(self) -> dict[str, Any]:
+        """``details`` as report.json shows them: the subject first, then the disagreement, then the rest."""
+        out: dict[str, Any] = {} if self.subject is None else {"subject": self.subject}
+        if self.disagreement is not None:
+            out.update(self.disagreement.to_details())
+        out.update(self.details)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -337,7 +383,7 @@ class Finding:
             "constraint": self.constraint.to_dict() if self.constraint else None,
             "source": self.source,
             "verdict": self.verdict,
-            "details": jsonable(self.details),
+            "details": jsonable(self.report_details()),
         }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 from contract.compare import compare
+from contract.core import checks
 from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
 from contract.lint import lint
@@ -36,3 +38,15 @@ def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "au
                      components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
     spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
     return offline(spec, pages, lint_spec=lint_spec)
+
+
+# Every module that registers check ids (contract.core.checks fills as these are imported).
+CHECK_MODULES = ("contract.lint", "contract.docs.findings", "contract.compare.drift", "contract.generate",
+                 "contract.replay.checks", "contract.compare.docs_live")
+
+
+def load_checks() -> tuple[checks.CheckInfo, ...]:
+    """Every check of every stage (the stage modules imported, so all of them are registered)."""
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
+    return checks.all_checks()

@@ -38,6 +38,6 @@ def test_baseline_passes_a_rerun_and_names_only_the_new_finding(tmp_path: Path):
     assert broken.returncode == 1
     report = json.loads((tmp_path / "broken/report.json").read_text())
     new = [f for f in report["findings"] if f["baseline"] == "new"]
-    assert new and {f["check"] for f in new} == {"response_schema"}
+    assert new and {f["check"] for f in new} == {"live.response_schema"}
     assert all("segment_hash" in f["message"] for f in new)
     assert "new" in broken.stderr and f"{len(new)} new" in broken.stderr

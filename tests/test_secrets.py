@@ -102,7 +102,7 @@ def test_a_planted_secret_appears_nowhere(tmp_path: Path, sandbox_log: io.String
     assert " 201 " in log or " 200 " in log, log[:2000]  # the secret was accepted as a key: the full flow ran
     assert "***" in outputs["run"][1] + outputs["plugin-reset"][1]  # masked values were printed
     reset_output = outputs["reset"][1] + outputs["reset"][2]
-    assert "[transport]" in reset_output and "sending to http://***@127.0.0.1" in reset_output, reset_output[-2000:]
+    assert "[live.transport]" in reset_output and "sending to http://***@127.0.0.1" in reset_output, reset_output[-2000:]
     assert "connection_refused" in outputs["unreachable"][2]
 
     leaks = [f"{name} {stream}" for name, (_, out, err) in outputs.items()

@@ -49,7 +49,7 @@ def command(spec_path: str, operation: str | None, mode: str, count: int, seed: 
         result = generate_cases(spec, op, mode=mode, count=count, seed=seed,  # type: ignore[arg-type]
                                 headers=extra_headers, extra=[] if no_prose else None, budget=budget)
         for finding in result.findings:
-            if finding.check != "generate.placeholder-credential" or coverage:
+            if finding.check != "generate.placeholder_credential" or coverage:
                 click.echo(f"contract: {finding.severity}: {finding.message}", err=True)
         if coverage:
             if tty:

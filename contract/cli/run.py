@@ -55,7 +55,9 @@ def live_options(fn: F) -> F:
         click.option("--probe-value", "probe_values", multiple=True, metavar="TEXT",
                      help="A string planted in each string field of extra conforming cases; repeatable."),
         click.option("--checks", "checks", default=None, metavar="ID,ID",
-                     help="Only these checks (ids as in the report); default all."),
+                     help="Only these live checks (ids as in the report, e.g. live.server_error; `contract checks "
+                          "--stage live` lists them); default all. For one release the old bare names "
+                          "(server_error, ...) are accepted as aliases."),
         click.option("--no-stateful", is_flag=True, help="Skip discovery and the stateful sequences."),
         click.option("--progress", type=click.Choice(["auto", "plain", "off"]), default="auto", show_default=True),
         click.option("--shard", default=None, metavar="K/N",
@@ -91,7 +93,7 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 def run_config(spec: Any, base_url: str, options: dict[str, Any],
                default_alt: list[tuple[str, str]] | None = None) -> Any:
     """The `RunConfig` the live options describe (credentials from options and the environment)."""
-    from contract.replay.checks import CHECKS
+    from contract.core import checks as registry
     from contract.replay.runner import DEFAULT_WORKERS, RunConfig, env_credentials, merge_headers
 
     env_headers, env_secrets = env_credentials(spec, dict(os.environ))
@@ -99,10 +101,10 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
     alt = merge_headers(_headers(options["alt_headers"], "--alt-header") or (default_alt or []))
     checks = None
     if options.get("checks"):
-        checks = frozenset(c.strip() for c in options["checks"].split(",") if c.strip())
-        unknown = sorted(checks - CHECKS.keys())
-        if unknown:
-            raise InputError(None, f"--checks: unknown check(s) {', '.join(unknown)} (known: {', '.join(CHECKS)})")
+        try:
+            checks = registry.resolve(options["checks"].split(","), stage="live")
+        except registry.UnknownCheckError as exc:
+            raise InputError(None, f"--checks: {exc}") from None
     config = RunConfig(
         base_url=base_url, headers=headers, alt_headers=alt, seed=options["seed"],
         max_examples=options["max_examples"], workers=options["workers"] or DEFAULT_WORKERS,

@@ -10,20 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from contract.core import checks
 from contract.core.curl import to_curl
 from contract.docs.model import DocsPage, Example
 from contract.model import Case, Exchange, Finding, Location, Severity
 from contract.redact import Redactor
 
-__all__ = ["CHECKS", "compare_live"]
+__all__ = ["compare_live"]
 
-CHECKS: dict[str, tuple[Severity, str]] = {
-    "docs_live.status_undocumented": (Severity.WARNING, "a docs example request answered with a status the page does not list"),
-    "docs_live.field_missing": (Severity.WARNING, "a field of the documented response the live response lacks"),
-    "docs_live.type_mismatch": (Severity.WARNING, "a field whose live type differs from the documented example"),
-    "docs_live.field_undocumented": (Severity.INFO, "a live response field the documented example does not show"),
-    "docs_live.header_missing": (Severity.WARNING, "a documented response header the live response lacks"),
-}
+checks.declare("docs_live.status_undocumented", Severity.WARNING,
+               "a docs example request answered with a status the page does not list")
+checks.declare("docs_live.field_missing", Severity.WARNING,
+               "a field of the documented response the live response lacks")
+checks.declare("docs_live.type_mismatch", Severity.WARNING,
+               "a field whose live type differs from the documented example")
+checks.declare("docs_live.field_undocumented", Severity.INFO,
+               "a live response field the documented example does not show")
+checks.declare("docs_live.header_missing", Severity.WARNING,
+               "a documented response header the live response lacks")
 
 
 def _json_type(value: Any) -> str:
@@ -78,9 +82,9 @@ def compare_live(pages: Sequence[DocsPage], examples: Mapping[str, tuple[Case, L
 
         def add(check: str, message: str, subject: str, docs: Location | None = where,
                 _endpoint: str = endpoint, _exchange: Exchange = exchange, _curl: str = curl) -> None:
-            findings.append(Finding(check, CHECKS[check][0], message, operation=_endpoint, docs=docs,
+            findings.append(Finding(check, checks.get(check).severity, message, operation=_endpoint, docs=docs,
                                     exchange=_exchange, curl=_curl, source="docs",
-                                    details={"subject": f"{_endpoint}:{subject}"}))
+                                    subject=f"{_endpoint}:{subject}"))
 
         if raw.status is None:
             continue  # transport faults are the runner's findings

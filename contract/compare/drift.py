@@ -2,55 +2,51 @@
 
 Every finding names both sides — `spec=` the line in the spec, `docs=` the line
 on the page — because either could be the one to fix. Check ids are stable
-(see :data:`CHECKS`); a finding's `details["subject"]` names what it is about
-without line numbers so baselines survive edits.
+(declared here in the one registry, :mod:`contract.core.checks`); a finding's
+`subject` names what it is about without line numbers so baselines survive edits,
+and a field-level disagreement carries what each side says as a typed
+:class:`~contract.model.Disagreement` (read by the triangulation probes).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
-from contract.core import paths
+from contract.core import checks, paths
 from contract.docs.model import DocsPage, Endpoint, Example, Field, TableKind
 from contract.load import Spec
 from contract.load.refs import join
-from contract.model import Finding, Location, MediaType, Operation, Response, Severity
+from contract.model import Disagreement, Finding, Location, MediaType, Operation, Response, Severity
 from contract.validate import CompiledSchema, is_json_media
 
-CHECKS: dict[str, tuple[Severity, str]] = {
-    "drift.operation_missing_in_spec": (Severity.ERROR, "the docs document an operation the spec lacks"),
-    "drift.operation_missing_in_docs": (Severity.WARNING, "a spec operation no docs page documents"),
-    "drift.field_missing_in_docs": (Severity.WARNING, "a spec property the docs table leaves out"),
-    "drift.field_missing_in_spec": (Severity.WARNING, "a docs table row the spec schema does not have"),
-    "drift.type_mismatch": (Severity.ERROR, "docs and spec give a field different types"),
-    "drift.format_mismatch": (Severity.INFO, "docs and spec give a string different formats"),
-    "drift.required_mismatch": (Severity.ERROR, "docs and spec disagree on whether a field is required"),
-    "drift.nullable_mismatch": (Severity.WARNING, "docs and spec disagree on whether a field may be null"),
-    "drift.enum_mismatch": (Severity.WARNING, "docs and spec list different allowed values"),
-    "drift.limit_mismatch": (Severity.WARNING, "docs and spec state different limits"),
-    "drift.limit_missing_in_spec": (Severity.INFO, "the docs state a limit the spec schema does not enforce"),
-    "drift.status_missing_in_spec": (Severity.WARNING, "a documented status the spec does not list"),
-    "drift.status_missing_in_docs": (Severity.WARNING, "a spec status the docs do not mention"),
-    "drift.header_missing_in_spec": (Severity.WARNING, "a documented header the spec does not declare"),
-    "drift.header_missing_in_docs": (Severity.INFO, "a spec header the docs do not mention"),
-    "drift.example_violates_spec": (Severity.WARNING, "a docs example the spec schema rejects"),
-    "drift.example_contradicts_docs": (Severity.WARNING, "a docs example that disagrees with the page itself"),
-    "drift.unresolved_include": (Severity.WARNING, "page content that lives in a file that was not found"),
-}
+checks.declare("drift.operation_missing_in_spec", Severity.ERROR, "the docs document an operation the spec lacks")
+checks.declare("drift.operation_missing_in_docs", Severity.WARNING, "a spec operation no docs page documents")
+checks.declare("drift.field_missing_in_docs", Severity.WARNING, "a spec property the docs table leaves out")
+checks.declare("drift.field_missing_in_spec", Severity.WARNING, "a docs table row the spec schema does not have")
+checks.declare("drift.type_mismatch", Severity.ERROR, "docs and spec give a field different types")
+checks.declare("drift.format_mismatch", Severity.INFO, "docs and spec give a string different formats")
+checks.declare("drift.required_mismatch", Severity.ERROR, "docs and spec disagree on whether a field is required")
+checks.declare("drift.nullable_mismatch", Severity.WARNING, "docs and spec disagree on whether a field may be null")
+checks.declare("drift.enum_mismatch", Severity.WARNING, "docs and spec list different allowed values")
+checks.declare("drift.limit_mismatch", Severity.WARNING, "docs and spec state different limits")
+checks.declare("drift.limit_missing_in_spec", Severity.INFO, "the docs state a limit the spec schema does not enforce")
+checks.declare("drift.status_missing_in_spec", Severity.WARNING, "a documented status the spec does not list")
+checks.declare("drift.status_missing_in_docs", Severity.WARNING, "a spec status the docs do not mention")
+checks.declare("drift.header_missing_in_spec", Severity.WARNING, "a documented header the spec does not declare")
+checks.declare("drift.header_missing_in_docs", Severity.INFO, "a spec header the docs do not mention")
+checks.declare("drift.example_violates_spec", Severity.WARNING, "a docs example the spec schema rejects")
+checks.declare("drift.example_contradicts_docs", Severity.WARNING, "a docs example that disagrees with the page itself")
+checks.declare("drift.unresolved_include", Severity.WARNING, "page content that lives in a file that was not found")
+
 _LIMITS = ("maxLength", "minLength", "maxItems", "minItems", "pattern")
 # Headers every HTTP client sends or that security schemes cover; not API parameters.
 _TRANSPORT_HEADERS = {"content-type", "accept", "content-length", "user-agent", "host", "accept-encoding"}
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>|\{\{?\s*\w+\s*\}?\}")
 
 
-def _finding(check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
-             subject: str, **details: Any) -> Finding:
-    severity = CHECKS[check][0]
-    return Finding(check, severity, message, operation=op, spec=spec, docs=docs, source="docs",
-                   details={"subject": subject, **details})
 
 
 def match_operation(spec: Spec, endpoint: Endpoint) -> Operation | None:
@@ -105,8 +101,9 @@ class _Comparer:
         self.out: list[Finding] = []
 
     def add(self, check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
-            subject: str, **details: Any) -> None:
-        self.out.append(_finding(check, message, op=op, spec=spec, docs=docs, subject=subject, **details))
+            subject: str, disagreement: Disagreement | None = None, **details: Any) -> None:
+        self.out.append(Finding(check, checks.get(check).severity, message, operation=op, spec=spec, docs=docs,
+                                source="docs", subject=subject, disagreement=disagreement, details=details))
 
     # -- operations -------------------------------------------------------------------
     def page(self, page: DocsPage, documented: set[str]) -> None:
@@ -190,32 +187,35 @@ class _Comparer:
         where = node.location(self.spec)
         subject = f"{label}:{field.name}"
         # Where in a request body the field lives, for probes and generated cases (see compare.probes).
-        loc = {"location": "/" + _escape(field.name)} if label == "request" else {}
+        location = "/" + _escape(field.name) if label == "request" else None
         docs_types = _types(field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
             self.add("drift.type_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) "
                      f"in the docs but {'/'.join(sorted(spec_facts.types))} in the spec",
-                     op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=sorted(docs_types), spec_value=sorted(spec_facts.types), **loc)
+                     op=op.key, spec=where, docs=field.where, subject=subject,
+                     disagreement=Disagreement(field.name, docs_value=sorted(docs_types),
+                                               spec_value=sorted(spec_facts.types), location=location))
         elif field.format and spec_facts.format and field.format != spec_facts.format \
                 and not {field.format, spec_facts.format} <= {"float", "double"}:
             self.add("drift.format_mismatch",
                      f"{op.key}: {label} field {field.name!r} has format {field.format} in the docs but "
                      f"{spec_facts.format} in the spec", op=op.key, spec=where, docs=field.where, subject=subject,
-                     field=field.name, docs_value=field.format, spec_value=spec_facts.format)
+                     disagreement=Disagreement(field.name, docs_value=field.format, spec_value=spec_facts.format))
         if field.required is not None and field.required != required:
             self.add("drift.required_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {'required' if field.required else 'optional'} "
                      f"in the docs but {'required' if required else 'optional'} in the spec",
-                     op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=field.required, spec_value=required, **loc)
+                     op=op.key, spec=where, docs=field.where, subject=subject,
+                     disagreement=Disagreement(field.name, docs_value=field.required, spec_value=required,
+                                               location=location))
         if field.nullable is not None and field.nullable != spec_facts.nullable:
             self.add("drift.nullable_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {'nullable' if field.nullable else 'not nullable'}"
                      f" in the docs but {'nullable' if spec_facts.nullable else 'not nullable'} in the spec",
-                     op=op.key, spec=where, docs=field.where, subject=subject, field=field.name,
-                     docs_value=field.nullable, spec_value=spec_facts.nullable, **loc)
+                     op=op.key, spec=where, docs=field.where, subject=subject,
+                     disagreement=Disagreement(field.name, docs_value=field.nullable, spec_value=spec_facts.nullable,
+                                               location=location))
         for c in field.constraints:
             self.constraint(op, field, node, c, label)
 
@@ -232,9 +232,8 @@ class _Comparer:
             return
         location = _entry_location(self.spec, node, field.name, entry if c.subject in ("key", "value-of-entry")
                                    else None) if label == "request" else None
-        loc = {"location": location} if location else {}
         if c.keyword == "converts":
-            self.conversion(op, field, node, c, label, loc)
+            self.conversion(op, field, node, c, label, location)
             return
         subject = f"{label}:{field.name}:{c.subject}:{c.keyword}"
         if c.keyword == "enum":
@@ -243,7 +242,8 @@ class _Comparer:
                 self.add("drift.enum_mismatch",
                          f"{op.key}: {label} {part} allows {c.value} in the docs but {spec_enum} in the spec",
                          op=op.key, spec=target.location(self.spec), docs=field.where, subject=subject,
-                         field=field.name, docs_value=c.value, spec_value=spec_enum, **loc)
+                         disagreement=Disagreement(field.name, docs_value=c.value, spec_value=spec_enum,
+                                                   location=location))
         elif c.keyword == "type" and c.subject == "value-of-entry":
             spec_types = facts(self.spec, target).types
             if spec_types and not _compatible(set(c.value), spec_types):
@@ -251,22 +251,26 @@ class _Comparer:
                          f"{op.key}: {label} {part} are {'/'.join(c.value)} in the docs but "
                          f"{'/'.join(sorted(spec_types))} in the spec — “{c.text}”",
                          op=op.key, spec=target.location(self.spec), docs=field.where, subject=subject,
-                         field=field.name, docs_value=c.value, spec_value=sorted(spec_types), **loc)
+                         disagreement=Disagreement(field.name, docs_value=c.value, spec_value=sorted(spec_types),
+                                                   location=location))
         elif c.keyword in _LIMITS:
             value, where = effective(self.spec, target, c.keyword)
             if value is None:
                 self.add("drift.limit_missing_in_spec",
                          f"{op.key}: the docs limit {label} {part} ({c.keyword} {c.value}) but the spec schema "
                          f"does not — “{c.text}”", op=op.key, spec=deref(self.spec, target).location(self.spec),
-                         docs=field.where, subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value, **loc)
+                         docs=field.where, subject=subject,
+                         disagreement=Disagreement(field.name, c.keyword, docs_value=c.value, location=location))
             elif c.keyword != "pattern" and value != c.value:
                 self.add("drift.limit_mismatch",
                          f"{op.key}: {label} {part}: the docs say {c.keyword} {c.value} but the spec says "
                          f"{value} — “{c.text}”", op=op.key,
                          spec=self.spec.location(join(where.pointer, c.keyword), where.ref), docs=field.where,
-                         subject=subject, field=field.name, keyword=c.keyword, docs_value=c.value, spec_value=value, **loc)
+                         subject=subject, disagreement=Disagreement(field.name, c.keyword, docs_value=c.value,
+                                                                    spec_value=value, location=location))
 
-    def conversion(self, op: Operation, field: Field, node: Node, c: Any, label: str, loc: dict[str, Any]) -> None:
+    def conversion(self, op: Operation, field: Field, node: Node, c: Any, label: str,
+                   location: str | None) -> None:
         """"Booleans will be converted to floats": the docs accept a type the spec's schema rejects."""
         source, target_type = c.value
         value_node = entry_node(self.spec, node, "value") or node
@@ -274,15 +278,15 @@ class _Comparer:
         if not spec_types or source in spec_types or (source == "integer" and "number" in spec_types):
             return
         where = value_node.location(self.spec)
-        location = loc.get("location")
         if location and value_node is not node:
             location = location.rsplit("/", 1)[0] + "/value" if location.endswith("/key") else location + "/*/value"
         self.add("drift.type_mismatch",
                  f"{op.key}: the docs accept {source} {field.name} values (converted to {target_type}) but the "
                  f"spec allows only {'/'.join(sorted(spec_types))} — “{c.text}”",
                  op=op.key, spec=where, docs=field.where, subject=f"{label}:{field.name}:converts:{source}",
-                 field=field.name, docs_value=sorted(spec_types | {source}), spec_value=sorted(spec_types),
-                 converts=[source, target_type], **({"location": location} if location else {}))
+                 disagreement=Disagreement(field.name, docs_value=sorted(spec_types | {source}),
+                                           spec_value=sorted(spec_types), converts=(source, target_type),
+                                           location=location))
 
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
@@ -304,7 +308,7 @@ class _Comparer:
             self.add("drift.header_missing_in_spec",
                      f"{op.key}: the docs send request header {name!r} but the spec declares no such parameter",
                      op=op.key, spec=self.spec.location(params_at) if params_at else op.where, docs=where,
-                     subject=f"request-header:{low}", header=name)
+                     subject=f"request-header:{low}", disagreement=Disagreement(header=name))
         if rows:
             documented = {f.name.lower() for f in rows}
             for p in op.parameters:
@@ -345,7 +349,8 @@ class _Comparer:
                 self.add("drift.header_missing_in_spec",
                          f"{op.key}: the docs document response header {header.name!r} for {response.status} but "
                          "the spec declares no such header", op=op.key, spec=response.where, docs=header.where,
-                         subject=f"response-header:{response.status}:{header.name.lower()}", header=header.name)
+                         subject=f"response-header:{response.status}:{header.name.lower()}",
+                         disagreement=Disagreement(header=header.name))
 
     # -- examples ---------------------------------------------------------------------
     def example_vs_spec(self, op: Operation, example: Example) -> None:
@@ -467,9 +472,3 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
                              f"{op.key} is in the spec but no docs page documents it", op=op.key, spec=op.where,
                              docs=docs_at, subject=op.key)
     return comparer.out
-
-
-def iter_checks() -> Iterator[tuple[str, Severity, str]]:
-    """The registry, for `--list-checks` and docs."""
-    for check, (severity, text) in CHECKS.items():
-        yield check, severity, text

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from contract.generate import ExtraConstraint
 from contract.load import Spec
-from contract.model import Case, Finding, Operation
+from contract.model import Case, Disagreement, Finding, Operation
 
 Expect = Literal["accept", "reject", "exists", "absent", "present"]
 
@@ -100,89 +101,127 @@ def _with_body(base: Case, body: Any) -> Case:
 def build_probes(spec: Spec, op: Operation, base: Case, drift: list[Finding],
                  docs_examples: dict[str, Case] | None = None) -> list[Probe]:
     """Probes for the drift findings about `op` (and docs-only operations on its path)."""
-    probes: list[Probe] = []
     body = base.body if base.has_body else {}
-    for f in drift:
-        d = f.details
-        loc = d.get("location")
-        about_op = f.operation == op.key
-        if f.check == "drift.operation_missing_in_spec":
-            example = (docs_examples or {}).get(f.operation or "")
-            if example is not None:
-                probes.append(Probe(f, f.operation or "", f"send the docs' example for {f.operation}", "absent",
-                                    "exists", case=example, needs_resource=True))
-            else:
-                probes.append(Probe(f, f.operation or "", f"{f.operation}", "absent", "exists",
-                                    reason="the docs give no example request for this operation"))
-            continue
-        if not about_op:
-            continue
-        if f.check == "drift.header_missing_in_spec" and d.get("header"):
-            probes.append(Probe(f, op.key, f"look for response header {d['header']}", "absent", "present",
-                                header=str(d["header"])))
-            continue
-        if not loc:
-            probes.append(Probe(f, op.key, f.message, "accept", "accept",
-                                reason="no single request observes this (response-side or not located)"))
-            continue
-        if f.check == "drift.nullable_mismatch":
-            probe_body = _set(body, loc, None)
-            what = f"{loc.lstrip('/')} = null"
-            spec_ok, docs_ok = bool(d.get("spec_value")), bool(d.get("docs_value"))
-        elif f.check == "drift.required_mismatch":
-            probe_body = _set(body, loc, None, delete=True)
-            what = f"omit {loc.lstrip('/')}"
-            spec_ok, docs_ok = not d.get("spec_value"), not d.get("docs_value")
-        elif f.check == "drift.type_mismatch" and d.get("converts"):
-            source = d["converts"][0]
-            sample = {"boolean": True, "integer": 1, "number": 1.5, "string": "1"}.get(source, True)
-            probe_body = _set(body, loc, sample)
-            what = f"{loc} = {sample!r} ({source}, converted per the docs)"
-            spec_ok, docs_ok = False, True
-        elif f.check == "drift.type_mismatch":
-            current = _get(body, loc)
-            docs_types = set(d.get("docs_value") or [])
-            if "object" in docs_types and isinstance(current, list):
-                value: Any = {str(i.get("key")): i.get("value") for i in current if isinstance(i, dict)} \
-                    or {"probe": "probe"}
-            elif "array" in docs_types and isinstance(current, dict):
-                value = [{"key": k, "value": v} for k, v in current.items()] or ["probe"]
-            else:
-                # Non-empty containers: an empty one is often refused for its emptiness, not its type.
-                sample_by_type = {"string": "probe", "number": 1.5, "integer": 1, "boolean": True,
-                                  "object": {"probe": "probe"}, "array": ["probe"]}
-                value = next((sample_by_type[t] for t in sorted(docs_types) if t in sample_by_type), None)
-            probe_body = _set(body, loc, value)
-            what = f"{loc.lstrip('/')} as {'/'.join(sorted(docs_types))} (the docs' type)"
-            spec_ok, docs_ok = False, True
-        elif f.check in ("drift.limit_missing_in_spec", "drift.limit_mismatch"):
-            keyword, limit = d.get("keyword"), d.get("docs_value")
-            spec_limit = d.get("spec_value")
-            built = _limit_probe(body, loc, keyword, limit, spec_limit)
-            if built is None:
-                probes.append(Probe(f, op.key, f.message, "accept", "reject",
-                                    reason=f"no value separates the two limits ({keyword})"))
-                continue
-            probe_body, what, spec_ok, docs_ok = built
-        elif f.check == "drift.enum_mismatch":
-            docs_enum, spec_enum = d.get("docs_value") or [], d.get("spec_value") or []
-            only_docs = [v for v in docs_enum if v not in spec_enum]
-            only_spec = [v for v in spec_enum if v not in docs_enum]
-            if only_docs:
-                probe_body, what, spec_ok, docs_ok = _set(body, loc, only_docs[0]), f"{loc} = {only_docs[0]!r}", \
-                    False, True
-            elif only_spec:
-                probe_body, what, spec_ok, docs_ok = _set(body, loc, only_spec[0]), f"{loc} = {only_spec[0]!r}", \
-                    True, False
-            else:
-                continue
-        else:
-            probes.append(Probe(f, op.key, f.message, "accept", "accept",
-                                reason="no single request observes this disagreement"))
-            continue
-        probes.append(Probe(f, op.key, what, "accept" if spec_ok else "reject", "accept" if docs_ok else "reject",
-                            case=_with_body(base, probe_body)))
-    return probes
+    probes = (_probe(f, op, base, body, docs_examples or {}) for f in drift)
+    return [p for p in probes if p is not None]
+
+
+def _probe(f: Finding, op: Operation, base: Case, body: Any, docs_examples: dict[str, Case]) -> Probe | None:
+    """The probe for one drift finding; None when there is nothing to probe (or it is about another operation)."""
+    if f.check == "drift.operation_missing_in_spec":
+        return _operation_probe(f, docs_examples)
+    if f.operation != op.key:
+        return None
+    says = f.disagreement or Disagreement()
+    if f.check == "drift.header_missing_in_spec" and says.header:
+        return Probe(f, op.key, f"look for response header {says.header}", "absent", "present", header=says.header)
+    if not says.location:
+        return Probe(f, op.key, f.message, "accept", "accept",
+                     reason="no single request observes this (response-side or not located)")
+    build = _BODY_PROBES.get(f.check)
+    if build is None:
+        return Probe(f, op.key, f.message, "accept", "accept", reason="no single request observes this disagreement")
+    return build(_Dispute(f, op.key, base, body, says.location, says))
+
+
+def _operation_probe(f: Finding, docs_examples: dict[str, Case]) -> Probe:
+    """An operation only the docs document: send the docs' example request for it, if they give one."""
+    operation = f.operation or ""
+    example = docs_examples.get(operation)
+    if example is not None:
+        return Probe(f, operation, f"send the docs' example for {f.operation}", "absent", "exists", case=example,
+                     needs_resource=True)
+    return Probe(f, operation, f"{f.operation}", "absent", "exists",
+                 reason="the docs give no example request for this operation")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dispute:
+    """One located disagreement about a request body field, and the base request a probe changes."""
+
+    finding: Finding
+    operation: str
+    base: Case
+    body: Any  # the base request's body
+    location: str  # where in the body the field lives
+    says: Disagreement
+
+    def send(self, body: Any, what: str, *, spec_ok: bool, docs_ok: bool) -> Probe:
+        """A probe sending the base request with `body`; each source expects it accepted if it allows it."""
+        return Probe(self.finding, self.operation, what, "accept" if spec_ok else "reject",
+                     "accept" if docs_ok else "reject", case=_with_body(self.base, body))
+
+
+def _nullable(x: _Dispute) -> Probe:
+    """The field set to null: accepted by whichever source says it is nullable."""
+    return x.send(_set(x.body, x.location, None), f"{x.location.lstrip('/')} = null",
+                  spec_ok=bool(x.says.spec_value), docs_ok=bool(x.says.docs_value))
+
+
+def _required(x: _Dispute) -> Probe:
+    """The field left out: accepted by whichever source says it is optional."""
+    return x.send(_set(x.body, x.location, None, delete=True), f"omit {x.location.lstrip('/')}",
+                  spec_ok=not x.says.spec_value, docs_ok=not x.says.docs_value)
+
+
+def _type(x: _Dispute) -> Probe:
+    """A value of the docs' type (or of the type the docs say is converted), which the spec's type rejects."""
+    if x.says.converts:
+        source = x.says.converts[0]
+        sample = {"boolean": True, "integer": 1, "number": 1.5, "string": "1"}.get(source, True)
+        return x.send(_set(x.body, x.location, sample), f"{x.location} = {sample!r} ({source}, converted per the docs)",
+                      spec_ok=False, docs_ok=True)
+    current = _get(x.body, x.location)
+    docs_types = set(x.says.docs_value or [])
+    if "object" in docs_types and isinstance(current, list):
+        value: Any = {str(i.get("key")): i.get("value") for i in current if isinstance(i, dict)} \
+            or {"probe": "probe"}
+    elif "array" in docs_types and isinstance(current, dict):
+        value = [{"key": k, "value": v} for k, v in current.items()] or ["probe"]
+    else:
+        # Non-empty containers: an empty one is often refused for its emptiness, not its type.
+        sample_by_type = {"string": "probe", "number": 1.5, "integer": 1, "boolean": True,
+                          "object": {"probe": "probe"}, "array": ["probe"]}
+        value = next((sample_by_type[t] for t in sorted(docs_types) if t in sample_by_type), None)
+    return x.send(_set(x.body, x.location, value),
+                  f"{x.location.lstrip('/')} as {'/'.join(sorted(docs_types))} (the docs' type)",
+                  spec_ok=False, docs_ok=True)
+
+
+def _limit(x: _Dispute) -> Probe:
+    """A value just past the docs' limit (or the spec's, whichever is tighter)."""
+    keyword = x.says.keyword
+    built = _limit_probe(x.body, x.location, keyword, x.says.docs_value, x.says.spec_value)
+    if built is None:
+        return Probe(x.finding, x.operation, x.finding.message, "accept", "reject",
+                     reason=f"no value separates the two limits ({keyword})")
+    body, what, spec_ok, docs_ok = built
+    return x.send(body, what, spec_ok=spec_ok, docs_ok=docs_ok)
+
+
+def _enum(x: _Dispute) -> Probe | None:
+    """A value only one of the two lists allows (None when the lists differ only in order or form)."""
+    docs_enum, spec_enum = x.says.docs_value or [], x.says.spec_value or []
+    only_docs = [v for v in docs_enum if v not in spec_enum]
+    only_spec = [v for v in spec_enum if v not in docs_enum]
+    if only_docs:
+        return x.send(_set(x.body, x.location, only_docs[0]), f"{x.location} = {only_docs[0]!r}",
+                      spec_ok=False, docs_ok=True)
+    if only_spec:
+        return x.send(_set(x.body, x.location, only_spec[0]), f"{x.location} = {only_spec[0]!r}",
+                      spec_ok=True, docs_ok=False)
+    return None
+
+
+# Drift check → the probe for a located request body disagreement of that kind.
+_BODY_PROBES: dict[str, Callable[[_Dispute], Probe | None]] = {
+    "drift.nullable_mismatch": _nullable,
+    "drift.required_mismatch": _required,
+    "drift.type_mismatch": _type,
+    "drift.limit_missing_in_spec": _limit,
+    "drift.limit_mismatch": _limit,
+    "drift.enum_mismatch": _enum,
+}
 
 
 def _limit_probe(body: Any, loc: str, keyword: str | None, limit: Any,
@@ -237,14 +276,14 @@ def docs_constraints(spec: Spec, op: Operation, drift: list[Finding]) -> list[Ex
     """Constraints the docs add to the spec's request schema, for generation (source="docs")."""
     out: list[ExtraConstraint] = []
     for f in drift:
-        d = f.details
-        loc = d.get("location")
-        if f.operation != op.key or not loc:
+        says = f.disagreement
+        if f.operation != op.key or says is None or not says.location:
             continue
-        if f.check in ("drift.limit_missing_in_spec", "drift.limit_mismatch") and d.get("keyword"):
-            out.append(ExtraConstraint(op.key, "body", loc, str(d["keyword"]), d.get("docs_value"), "docs",
-                                       f"{d['keyword']} {d.get('docs_value')} (docs)", f.docs))
-        elif f.check == "drift.nullable_mismatch" and d.get("docs_value") is False:
+        loc = says.location
+        if f.check in ("drift.limit_missing_in_spec", "drift.limit_mismatch") and says.keyword:
+            out.append(ExtraConstraint(op.key, "body", loc, says.keyword, says.docs_value, "docs",
+                                       f"{says.keyword} {says.docs_value} (docs)", f.docs))
+        elif f.check == "drift.nullable_mismatch" and says.docs_value is False:
             types = _spec_types(spec, op, loc)
             if types:
                 out.append(ExtraConstraint(op.key, "body", loc, "type", types if len(types) > 1 else types[0],

@@ -1,1 +1,1 @@
-"""The shared layer under the stages: small typed helpers every stage may use, importing no stage."""
+"""The shared layer under the stages: what every stage uses and no stage owns."""

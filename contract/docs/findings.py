@@ -2,15 +2,19 @@
 
 A table row that lost a cell or an example that does not parse misleads readers
 whatever the spec says, so each anomaly kind is a check of its own
-(``docs.<kind>``) with a fixed severity.
+(``docs.<kind>``, registered in :mod:`contract.core.checks`) with a fixed severity.
 """
 
 from __future__ import annotations
 
+from contract.core import checks
+from contract.core.checks import CheckInfo
 from contract.docs.model import DocsPage
 from contract.model import Finding, Severity
 
-ANOMALY_CHECKS: dict[str, tuple[Severity, str]] = {
+# Anomaly kind (as the docs model names it) → (severity, description); each is check ``docs.<kind>``
+# with the dot of the kind written as an underscore (``table.shifted_row`` → ``docs.table_shifted_row``).
+_ANOMALIES: dict[str, tuple[Severity, str]] = {
     "table.shifted_row": (Severity.WARNING, "a table row lost a cell and its columns slid over"),
     "table.ragged_row": (Severity.INFO, "a table row has fewer cells than the header"),
     "table.unnamed_row": (Severity.INFO, "a parameter table row without a name"),
@@ -30,12 +34,22 @@ ANOMALY_CHECKS: dict[str, tuple[Severity, str]] = {
 }
 
 
+def check_id(kind: str) -> str:
+    """The check id of an anomaly kind: ``table.shifted_row`` → ``docs.table_shifted_row``."""
+    return "docs." + kind.replace(".", "_")
+
+
+ANOMALY_CHECKS: dict[str, CheckInfo] = {
+    kind: checks.declare(check_id(kind), severity, text) for kind, (severity, text) in _ANOMALIES.items()}
+"""Anomaly kind → its registered check."""
+
+
 def page_findings(page: DocsPage) -> list[Finding]:
-    """One finding per anomaly of the page, check id ``docs.<kind>``."""
+    """One finding per anomaly of the page, check id ``docs.<kind>`` (see :func:`check_id`)."""
     out = []
     for anomaly in page.anomalies:
-        severity = ANOMALY_CHECKS.get(anomaly.kind, (Severity.WARNING, ""))[0]
+        info = ANOMALY_CHECKS.get(anomaly.kind)
         subject = f"{anomaly.kind}:{anomaly.details.get('name') or anomaly.message}"
-        out.append(Finding(f"docs.{anomaly.kind}", severity, anomaly.message, docs=anomaly.where, source="docs",
-                           details={"subject": subject, **anomaly.details}))
+        out.append(Finding(check_id(anomaly.kind), info.severity if info else Severity.WARNING, anomaly.message,
+                           docs=anomaly.where, source="docs", subject=subject, details=dict(anomaly.details)))
     return out

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from contract.core import checks
 from contract.generate.coverage import CoverageRow, render_plain
 from contract.generate.extra import ExtraConstraint, prose_constraints
 from contract.generate.normalise import Unsatisfiable
@@ -36,6 +37,20 @@ __all__ = [
 
 Mode = Literal["conforming", "violating", "all"]
 DEFAULT_BUDGET = 20.0  # seconds per operation
+
+# What generation reports about an operation (the findings of `GenerationResult`).
+checks.declare("generate.unsatisfiable", Severity.WARNING,
+               "no case could be generated for an operation (its schemas contradict, or time ran out first)")
+checks.declare("generate.budget", Severity.WARNING,
+               "the time budget ran out before all the cases asked for were generated")
+checks.declare("generate.unknown_format", Severity.INFO,
+               "a format the generator does not know: values generated as plain strings")
+checks.declare("generate.parameter_skipped", Severity.INFO,
+               "an optional parameter no value can be generated for is never sent")
+checks.declare("generate.validator_unusable", Severity.WARNING,
+               "the validator cannot check a request body, so its constraints get no violating cases")
+checks.declare("generate.placeholder_credential", Severity.INFO,
+               "no credential was given for the operation's security scheme: cases carry a placeholder")
 
 
 @dataclass(slots=True)

@@ -119,7 +119,7 @@ class OperationGenerator:
             formats |= formats_in(prm.gen_tree)
         fmt_strategies, unknown = custom_formats(formats)
         for name in unknown:
-            self._finding("generate.unknown-format", Severity.INFO,
+            self._finding("generate.unknown_format", Severity.INFO,
                           f"{operation.key}: format {name!r} is unknown: generated as a plain string")
         self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline)
 
@@ -132,7 +132,7 @@ class OperationGenerator:
             except Unsatisfiable as exc:
                 if prm.param.required:
                     raise Unsatisfiable(f"{prm.param.location} parameter {prm.param.name!r}: {exc}") from None
-                self._finding("generate.parameter-skipped", Severity.INFO,
+                self._finding("generate.parameter_skipped", Severity.INFO,
                               f"{operation.key}: optional {prm.param.location} parameter {prm.param.name!r} is "
                               f"never sent: {exc}")
 
@@ -146,7 +146,7 @@ class OperationGenerator:
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)
         if broken:
-            self._finding("generate.validator-unusable", Severity.WARNING,
+            self._finding("generate.validator_unusable", Severity.WARNING,
                           f"{operation.key}: the validator cannot check the request body ({broken}); "
                           "body constraints get no violating cases")
             for site in self.sites:
@@ -645,7 +645,7 @@ class OperationGenerator:
         creds = [_credential(s, self._user_lower) for s in chosen]
         if not all(_supplied(s, self._user_lower) for s in chosen):
             names = ", ".join(f"{c.where} {c.name}" for c in creds)
-            self._finding("generate.placeholder-credential", Severity.INFO,
+            self._finding("generate.placeholder_credential", Severity.INFO,
                           f"{self.op.key}: no credential given for {names}: cases carry a placeholder "
                           "(pass it with --header)")
         return [c for c in creds if c.name]

@@ -1,14 +1,14 @@
-"""The live checks: each a small function registered under a stable id.
+"""The live checks: each a small function registered under a stable ``live.`` id.
 
 A check looks at one :class:`Observation` (an operation, the case sent, what came
 back, and why it was sent) and returns findings. Checks are pure: the runner
 sends, the checks judge, so the shrinker can re-ask "does this check still fail,
 for the same reason?" on a smaller case. Stateful checks (tenant isolation, lost
 update, delete) judge several exchanges at once and live in
-:mod:`contract.replay.sequences`; they are registered here too, so the registry is
-the one list of ids and severities.
+:mod:`contract.replay.sequences`; they are declared here too, so this module lists
+every live id and severity (all in the one registry, :mod:`contract.core.checks`).
 
-Severities (``contract run --list-checks`` prints them):
+Severities (``contract checks --stage live`` prints them):
 
 * error — the API is broken for a client that follows the contract: 5xx, a
   response that breaks its schema or content type, auth not enforced, one tenant
@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from contract.core import checks
+from contract.core.checks import CheckInfo, CheckKind
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, Location, Severity
@@ -36,17 +38,9 @@ from contract.replay.operations import LiveOperation, Resource
 from contract.replay.roundtrip import Rules, State, compare_state, unwrap
 from contract.validate import Validators
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "Observation", "register", "run_checks"]
+__all__ = ["CheckContext", "CheckInfo", "Observation", "live_checks", "register", "run_checks"]
 
 Role = Literal["flood", "auth-none", "auth-invalid", "sequence", "probe"]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckInfo:
-    id: str
-    severity: Severity
-    description: str
-    kind: Literal["exchange", "stateful", "inventory"] = "exchange"
 
 
 @dataclass(slots=True)
@@ -76,48 +70,46 @@ class CheckContext:
 
 
 CheckFn = Callable[[CheckContext, Observation], list[Finding]]
-CHECKS: dict[str, CheckInfo] = {}
-_FUNCS: dict[str, CheckFn] = {}
 
 
-def register(check_id: str, severity: Severity, description: str,
-             kind: Literal["exchange", "stateful", "inventory"] = "exchange") -> Callable[[CheckFn], CheckFn]:
-    def deco(fn: CheckFn) -> CheckFn:
-        CHECKS[check_id] = CheckInfo(check_id, severity, description, kind)
-        _FUNCS[check_id] = fn
-        return fn
-    return deco
+def register(check_id: str, severity: Severity, description: str) -> Callable[[CheckFn], CheckFn]:
+    """Register an exchange check: a function judging one observation."""
+    return checks.check(check_id, severity, description, kind="exchange")
 
 
-def _declare(check_id: str, severity: Severity, description: str,
-             kind: Literal["exchange", "stateful", "inventory"]) -> None:
-    CHECKS[check_id] = CheckInfo(check_id, severity, description, kind)
+def _declare(check_id: str, severity: Severity, description: str, kind: CheckKind) -> None:
+    checks.declare(check_id, severity, description, kind=kind)
+
+
+def live_checks() -> tuple[CheckInfo, ...]:
+    """Every live check id (exchange, stateful and inventory), in registration order."""
+    return checks.by_stage("live")
 
 
 def finding(check: str, obs: Observation, message: str, subject: str, *, severity: Severity | None = None,
             labelled: bool = False, writer: str | None = None, **details: Any) -> Finding:
     """A finding about `obs`, with the exchange attached (the runner redacts it and adds the curl line).
 
-    `labelled`: the finding is *about* the case's constraint label (negative_rejection), so the
+    `labelled`: the finding is *about* the case's constraint label (live.negative_rejection), so the
     label is part of its identity; other checks ignore the label, so one server fault found
     through many cases stays one finding.
     """
-    info = CHECKS[check]
+    info = checks.get(check)
     label = obs.case.label if obs.case and labelled else None
     return Finding(check, severity if severity is not None else info.severity, message,
                    operation=writer or obs.op.key,
                    spec=obs.op.op.where if obs.op.origin == "spec" else None,
                    docs=obs.op.docs[0].where if obs.op.docs else None, exchange=obs.exchange,
-                   constraint=label, source=label.source if label else None,
-                   details={"subject": subject, "origin": obs.op.origin, **details})
+                   constraint=label, source=label.source if label else None, subject=subject,
+                   details={"origin": obs.op.origin, **details})
 
 
 def run_checks(ctx: CheckContext, obs: Observation, only: str | None = None) -> list[Finding]:
     """Every enabled exchange check on one observation (or just `only`, for the shrinker)."""
     out: list[Finding] = []
-    for check_id, fn in _FUNCS.items():
-        if (only is None and ctx.on(check_id)) or check_id == only:
-            out.extend(fn(ctx, obs))
+    for info in live_checks():
+        if info.fn is not None and ((only is None and ctx.on(info.id)) or info.id == only):
+            out.extend(info.fn(ctx, obs))
     return out
 
 
@@ -139,7 +131,7 @@ def _norm_pointer(pointer: str) -> str:
 # --------------------------------------------------------------------------- transport
 
 
-@register("transport", Severity.ERROR, "the target reset, closed, timed out, redirected away or sent too much")
+@register("live.transport", Severity.ERROR, "the target reset, closed, timed out, redirected away or sent too much")
 def transport(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
     if ex.error is None:
@@ -155,18 +147,18 @@ def transport(ctx: CheckContext, obs: Observation) -> list[Finding]:
         "redirect_off_host": "a redirect points to another host (not followed)",
         "read_only": "not sent: the method is not GET/HEAD/OPTIONS and the run is read-only",
     }.get(ex.error, ex.error)
-    return [finding("transport", obs, f"{obs.op.key}: {what}", ex.error, error=ex.error)]
+    return [finding("live.transport", obs, f"{obs.op.key}: {what}", ex.error, error=ex.error)]
 
 
 # --------------------------------------------------------------------------- responses
 
 
-@register("server_error", Severity.ERROR, "any 5xx answer")
+@register("live.server_error", Severity.ERROR, "any 5xx answer")
 def server_error(ctx: CheckContext, obs: Observation) -> list[Finding]:
     status = obs.exchange.status
     if status is None or status < 500:
         return []
-    return [finding("server_error", obs, f"{obs.op.key} answered {status}", str(status), status=status)]
+    return [finding("live.server_error", obs, f"{obs.op.key} answered {status}", str(status), status=status)]
 
 
 def _violations(ctx: CheckContext, obs: Observation) -> list[Any]:
@@ -176,7 +168,7 @@ def _violations(ctx: CheckContext, obs: Observation) -> list[Any]:
     return ctx.validators.response(obs.op.op).validate(ex.status or 0, ex.response_headers, ex.response_body)
 
 
-@register("status_code_documented", Severity.WARNING, "the status code is not among the documented ones")
+@register("live.status_code_documented", Severity.WARNING, "the status code is not among the documented ones")
 def status_code_documented(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
     if not _answered(ex) or obs.op.origin == "live" or not obs.op.op.responses:
@@ -185,23 +177,23 @@ def status_code_documented(ctx: CheckContext, obs: Observation) -> list[Finding]
     if ctx.validators.response(obs.op.op).documented_status(status) is not None:
         return []
     documented = ", ".join(sorted(obs.op.op.responses))
-    return [finding("status_code_documented", obs,
+    return [finding("live.status_code_documented", obs,
                     f"{obs.op.key} answered {status}, which is not documented (documented: {documented})",
                     str(status), status=status, documented=sorted(obs.op.op.responses))]
 
 
-@register("content_type", Severity.ERROR, "the response media type is not the documented one")
+@register("live.content_type", Severity.ERROR, "the response media type is not the documented one")
 def content_type(ctx: CheckContext, obs: Observation) -> list[Finding]:
     out = []
     for v in _violations(ctx, obs):
         if v.part == "content-type":
-            out.append(finding("content_type", obs, f"{obs.op.key} {obs.exchange.status}: {v.message}",
+            out.append(finding("live.content_type", obs, f"{obs.op.key} {obs.exchange.status}: {v.message}",
                                f"{_status_class(obs.exchange.status or 0)} {v.actual or ''}".strip(),
                                expected=v.expected, actual=v.actual))
     return out
 
 
-@register("response_schema", Severity.ERROR, "the response body breaks its documented schema")
+@register("live.response_schema", Severity.ERROR, "the response body breaks its documented schema")
 def response_schema(ctx: CheckContext, obs: Observation) -> list[Finding]:
     out: list[Finding] = []
     if obs.exchange.body_truncated:
@@ -210,7 +202,7 @@ def response_schema(ctx: CheckContext, obs: Observation) -> list[Finding]:
         if v.part != "body":
             continue
         pointer = _norm_pointer(v.pointer)
-        out.append(finding("response_schema", obs,
+        out.append(finding("live.response_schema", obs,
                            f"{obs.op.key} {obs.exchange.status}: {pointer or '/'} {v.message} [{v.keyword}]",
                            f"{obs.exchange.status} {pointer} {v.keyword}", pointer=v.pointer, keyword=v.keyword,
                            expected=v.expected, actual=v.actual, status=obs.exchange.status))
@@ -228,19 +220,19 @@ def _docs_headers(ctx: CheckContext, obs: Observation) -> list[tuple[str, Locati
     return out
 
 
-@register("response_headers", Severity.WARNING, "a documented response header is missing or malformed")
+@register("live.response_headers", Severity.WARNING, "a documented response header is missing or malformed")
 def response_headers(ctx: CheckContext, obs: Observation) -> list[Finding]:
     out = []
     for v in _violations(ctx, obs):
         if v.part == "header":
-            out.append(finding("response_headers", obs, f"{obs.op.key} {obs.exchange.status}: {v.message}",
+            out.append(finding("live.response_headers", obs, f"{obs.op.key} {obs.exchange.status}: {v.message}",
                                f"{v.pointer} {v.keyword}", severity=Severity.ERROR, header=v.pointer))
     if not _answered(obs.exchange):
         return out
     present = {k.lower() for k in obs.exchange.response_headers}
     for name, where in _docs_headers(ctx, obs):
         if name.lower() not in present:
-            f = finding("response_headers", obs,
+            f = finding("live.response_headers", obs,
                         f"{obs.op.key} {obs.exchange.status}: header {name!r} is documented but missing",
                         f"{name.lower()} missing", header=name)
             f.docs, f.source = where, "docs"
@@ -248,13 +240,13 @@ def response_headers(ctx: CheckContext, obs: Observation) -> list[Finding]:
     return out
 
 
-@register("max_response_time", Severity.WARNING, "an answer slower than --max-response-time (off by default)")
+@register("live.max_response_time", Severity.WARNING, "an answer slower than --max-response-time (off by default)")
 def max_response_time(ctx: CheckContext, obs: Observation) -> list[Finding]:
     limit = ctx.max_response_time
     ex = obs.exchange
     if limit is None or ex.status is None or ex.elapsed <= limit:
         return []
-    return [finding("max_response_time", obs, f"{obs.op.key} took {ex.elapsed:.2f}s (limit {limit:g}s)",
+    return [finding("live.max_response_time", obs, f"{obs.op.key} took {ex.elapsed:.2f}s (limit {limit:g}s)",
                     "slow", elapsed=round(ex.elapsed, 3), limit=limit)]
 
 
@@ -327,7 +319,7 @@ def blamed(body: bytes | None) -> dict[str, list[str]]:
     return out
 
 
-@register("positive_acceptance", Severity.ERROR,
+@register("live.positive_acceptance", Severity.ERROR,
           "a conforming request (spec + prose) was refused with 4xx; one finding per field the server blamed "
           "(warning when a docs page documents that field: live follows the docs)")
 def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
@@ -342,14 +334,14 @@ def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
     if not named:
         general = blamed(ex.response_body)
         why = "; ".join(m for msgs in general.values() for m in msgs)[:200]
-        return [finding("positive_acceptance", obs,
+        return [finding("live.positive_acceptance", obs,
                         f"{obs.op.key}: a conforming request was refused with {status}"
                         + (f" ({why})" if why else ""), f"status {status}", status=status)]
     out = []
     for name, messages in sorted(named.items()):
         documented = _docs_field(ctx, obs, [name])
         why = "; ".join(messages)[:200]
-        f = finding("positive_acceptance", obs,
+        f = finding("live.positive_acceptance", obs,
                     f"{obs.op.key}: a conforming request was refused with {status}: the server applied a rule "
                     f"on {name}" + (f" ({why})" if why else ""), name,
                     severity=Severity.WARNING if documented else Severity.ERROR, status=status, field=name,
@@ -370,7 +362,7 @@ def _docs_field(ctx: CheckContext, obs: Observation, names: list[str]) -> Locati
     return None
 
 
-@register("negative_rejection", Severity.ERROR,
+@register("live.negative_rejection", Severity.ERROR,
           "a request breaking one labelled constraint was accepted with 2xx (warning when only prose/docs state it)")
 def negative_rejection(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex, case = obs.exchange, obs.case
@@ -380,13 +372,13 @@ def negative_rejection(ctx: CheckContext, obs: Observation) -> list[Finding]:
         return []
     label = case.label
     severity = Severity.ERROR if label.source == "spec" else Severity.WARNING
-    return [finding("negative_rejection", obs,
+    return [finding("live.negative_rejection", obs,
                     f"{obs.op.key}: a request breaking {label} (stated in the {label.source}) was accepted "
                     f"with {ex.status}", f"{_norm_pointer(label.pointer)} {label.keyword}", severity=severity,
                     labelled=True, status=ex.status)]
 
 
-@register("auth_enforced", Severity.ERROR, "a request with missing or invalid credentials was not refused 401/403")
+@register("live.auth_enforced", Severity.ERROR, "a request with missing or invalid credentials was not refused 401/403")
 def auth_enforced(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
     no_creds = obs.role == "auth-none" or (
@@ -397,14 +389,14 @@ def auth_enforced(ctx: CheckContext, obs: Observation) -> list[Finding]:
     if ex.status in (401, 403) or (ex.status or 0) >= 500:
         return []
     what = "missing" if no_creds else "invalid"
-    return [finding("auth_enforced", obs, f"{obs.op.key}: a request with {what} credentials was answered "
+    return [finding("live.auth_enforced", obs, f"{obs.op.key}: a request with {what} credentials was answered "
                     f"{ex.status}, not 401/403", f"{what} credentials", status=ex.status)]
 
 
 # --------------------------------------------------------------------------- round trip
 
 
-@register("round_trip", Severity.ERROR,
+@register("live.round_trip", Severity.ERROR,
           "what a create/update sent is not what its response or a later read shows (dropped, changed, truncated)")
 def round_trip(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
@@ -420,7 +412,7 @@ def round_trip(ctx: CheckContext, obs: Observation) -> list[Finding]:
     out = []
     shown_by = "its response" if (obs.writer in (None, obs.op.key)) else f"a following {obs.op.key}"
     for diff in compare_state(obs.expected, unwrap(body, resource.view.path)):
-        out.append(finding("round_trip", obs,
+        out.append(finding("live.round_trip", obs,
                            f"{obs.writer or obs.op.key}: {diff.field} {diff.kind} in {shown_by} "
                            f"(sent {_short(diff.sent)}, got {_short(diff.got)})",
                            f"{diff.subject}", writer=obs.writer, field=diff.field, kind=diff.kind, sent=diff.sent, got=diff.got,
@@ -435,12 +427,12 @@ def _short(value: Any) -> str:
 
 # --------------------------------------------------------------------------- stateful + inventory (declared)
 
-_declare("tenant_isolation", Severity.ERROR,
+_declare("live.tenant_isolation", Severity.ERROR,
          "a resource created with one credential was read, changed or deleted with another", "stateful")
-_declare("lost_update", Severity.ERROR,
+_declare("live.lost_update", Severity.ERROR,
          "concurrent partial updates were all acknowledged but a later read misses some", "stateful")
-_declare("delete_effective", Severity.ERROR, "a deleted resource can still be read", "stateful")
-_declare("docs_only_operation", Severity.INFO, "an operation documented on a page but absent from the spec",
+_declare("live.delete_effective", Severity.ERROR, "a deleted resource can still be read", "stateful")
+_declare("live.docs_only_operation", Severity.INFO, "an operation documented on a page but absent from the spec",
          "inventory")
-_declare("live_only_operation", Severity.INFO,
+_declare("live.live_only_operation", Severity.INFO,
          "an operation the live target serves that neither the spec nor the docs document", "inventory")

@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from contract.core import checks
 from contract.core.curl import to_curl
 from contract.docs import DocsPage
 from contract.errors import TargetUnreachable
@@ -39,7 +40,7 @@ from contract.generate import CoverageRow, ExtraConstraint, generate_cases, pros
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding
 from contract.redact import Redactor, is_secret_name
-from contract.replay.checks import CHECKS, CheckContext, Observation, run_checks
+from contract.replay.checks import CheckContext, Observation, live_checks, run_checks
 from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS, ClientConfig, ReplayClient
 from contract.replay.operations import (
     Link,
@@ -57,8 +58,8 @@ from contract.validate import Validators
 __all__ = ["DEFAULT_WORKERS", "RunConfig", "RunResult", "Runner", "credential_headers", "parse_header"]
 
 DEFAULT_WORKERS = 8  # I/O bound: 4 per core on the 2-core machines CI runs on
-_SHRINKABLE = {"positive_acceptance", "negative_rejection", "server_error", "response_schema", "content_type",
-               "round_trip", "status_code_documented", "response_headers"}
+_SHRINKABLE = {"live.positive_acceptance", "live.negative_rejection", "live.server_error", "live.response_schema",
+               "live.content_type", "live.round_trip", "live.status_code_documented", "live.response_headers"}
 _NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
 
 
@@ -516,7 +517,7 @@ class Runner:
                     self.auth_probes(lo, i, cases[lo.key])
             for lo in self.ops:
                 if lo.origin == "docs":
-                    self.record((0, lo.key), _inventory("docs_only_operation", lo,
+                    self.record((0, lo.key), _inventory("live.docs_only_operation", lo,
                                 f"{lo.key} is documented on {lo.docs[0].where.file} but not in the spec"),
                                 Observation(lo, None, Exchange(lo.op.method, "", {})))
             if self.answered == 0 and self.errors and set(self.errors) <= UNREACHABLE_KINDS:
@@ -546,7 +547,7 @@ class Runner:
             "requests_per_s": round(self.client.sent / elapsed, 1) if elapsed > 0 else None,
             "first_finding_s": dict(sorted(self.first_finding.items())),
             "operations": {lo.key: lo.origin for lo in self.ops},
-            "checks": sorted(self.config.checks or CHECKS),
+            "checks": sorted(self.config.checks or [info.id for info in live_checks()]),
             "shard": f"{self.config.shard[0]}/{self.config.shard[1]}" if self.config.shard else None,
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
@@ -612,9 +613,9 @@ class Runner:
 
 
 def _inventory(check: str, lo: LiveOperation, message: str) -> Finding:
-    return Finding(check, CHECKS[check].severity, message, operation=lo.key,
+    return Finding(check, checks.get(check).severity, message, operation=lo.key,
                    docs=lo.docs[0].where if lo.docs else None, source="docs" if lo.origin == "docs" else None,
-                   details={"subject": lo.key, "origin": lo.origin})
+                   subject=lo.key, details={"origin": lo.origin})
 
 
 def _is_uuid(text: str) -> bool:

@@ -6,11 +6,11 @@ documents on a throwaway resource, with the same identification, and a 404/405/5
 means "not there". Identifiers flow from each create response into the later
 requests through the resource's links (see :mod:`contract.replay.operations`).
 
-Checks made here: round_trip (each write against its response and the following
-read), tenant_isolation (credential B must not read, change or delete what
-credential A created), lost_update (concurrent partial updates of distinct keys,
-all acknowledged, must all be there), delete_effective (a deleted resource reads
-as gone).
+Checks made here: live.round_trip (each write against its response and the
+following read), live.tenant_isolation (credential B must not read, change or
+delete what credential A created), live.lost_update (concurrent partial updates of
+distinct keys, all acknowledged, must all be there), live.delete_effective (a
+deleted resource reads as gone).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def discover(runner: Runner, res: Resource, r_index: int) -> None:
         if getattr(res, role) is None:
             setattr(res, role, lo)
         runner.ctx.resources[lo.key] = res
-        f = finding("live_only_operation", Observation(lo, None, Exchange(lo.op.method, "", {})),
+        f = finding("live.live_only_operation", Observation(lo, None, Exchange(lo.op.method, "", {})),
                     f"{lo.key} is served by the target but documented neither in the spec nor on a docs page",
                     lo.key)
         f.exchange = None
@@ -188,7 +188,7 @@ def _delete(runner: Runner, res: Resource, ids: dict[str, Any], headers: dict[st
         if after.error is None and 200 <= (after.status or 0) < 300:
             obs = Observation(res.read, case, after, "sequence")
             runner.record((3, r_index, 94), finding(
-                "delete_effective", obs,
+                "live.delete_effective", obs,
                 f"{res.delete.key} answered {exchange.status}, but {res.read.key} still finds the resource "
                 f"(answered {after.status})", "still readable", writer=res.delete.key), obs)
 
@@ -215,7 +215,7 @@ def _isolation(runner: Runner, res: Resource, ids: dict[str, Any], r_index: int,
         if exchange.error is None and 200 <= (exchange.status or 0) < 300:
             obs = Observation(lo, case, exchange, "sequence")
             runner.record((3, r_index, 50, j, 1), finding(
-                "tenant_isolation", obs,
+                "live.tenant_isolation", obs,
                 f"{lo.key} with the second credential reached a resource created with the first "
                 f"(answered {exchange.status})", f"{lo.op.method} other tenant", status=exchange.status), obs)
 
@@ -258,7 +258,7 @@ def _lost_update(runner: Runner, res: Resource, ids: dict[str, Any], headers: di
         if lost:
             obs = Observation(reader, case, after, "sequence")
             runner.record((3, r_index, 80), finding(
-                "lost_update", obs,
+                "live.lost_update", obs,
                 f"{len(keys)} concurrent {update.key} requests each set a different {fname} key and all were "
                 f"acknowledged, but a following {reader.key} misses {len(lost)} of them", f"{fname} keys lost",
                 writer=update.key, lost=len(lost), acknowledged=len(acknowledged), missing=lost), obs)

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from contract.report.view import Finding, case_class, location_text, ordered, severity_rank
+from contract.report.view import Finding, case_class, location_text, ordered, severity_rank, stage_of
 
 _MAX_TEXT = 64 * 1024  # per case: a JUnit viewer is not the place for megabytes of bodies
 # Characters XML 1.0 cannot carry at all (live bodies may contain them); ElementTree would emit them as is.
@@ -22,10 +22,6 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def _stage(check: str) -> str:
-    return check.split(".", 1)[0] if "." in check else check
 
 
 def _finding_text(f: Finding) -> str:
@@ -59,7 +55,7 @@ def render_junit(report: Mapping[str, Any]) -> str:
 
     suites: dict[str, list[tuple[str, str, list[Finding]]]] = {}
     for (check, classname), findings in sorted(cases.items()):
-        suites.setdefault(_stage(check), []).append((check, classname, findings))
+        suites.setdefault(stage_of(check), []).append((check, classname, findings))
 
     root = ET.Element("testsuites", name=_xml(f"contract {report.get('command', '')}".strip()))
     total = failed = 0

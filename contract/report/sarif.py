@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from contract.report.view import Finding, describe, location_text, ordered
+from contract.report.view import Finding, describe, location_text, ordered, stage_of
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -75,7 +75,7 @@ def render_sarif(report: Mapping[str, Any], *, root: str | Path | None = None) -
         "name": check,
         "shortDescription": {"text": describe(check)},
         "defaultConfiguration": {"level": worst[check]},
-        "properties": {"tags": ["contract", check.split(".", 1)[0]]},
+        "properties": {"tags": ["contract", stage_of(check)]},
     } for check in checks]
 
     seen: Counter[str] = Counter()

@@ -87,28 +87,32 @@ def case_class(finding: Finding) -> str:
 
 
 @cache
-def check_descriptions() -> dict[str, str]:
-    """One line per known check id, from the registries of the stages that define them."""
-    from contract.compare.docs_live import CHECKS as DOCS_LIVE_CHECKS
-    from contract.compare.drift import CHECKS as DRIFT_CHECKS
-    from contract.docs.findings import ANOMALY_CHECKS
-    from contract.lint import CHECKS as LINT_CHECKS
-    from contract.replay.checks import CHECKS as LIVE_CHECKS
+def _registered() -> dict[str, Any]:
+    """Check id → its registry entry, for every registered check and every old name of one."""
+    from contract.core.checks import RENAMES
+    from contract.pipeline import load_checks
 
-    out: dict[str, str] = {}
-    for name, fn in LINT_CHECKS.items():
-        doc = (fn.__doc__ or "").strip().splitlines()
-        out[name] = doc[0].rstrip(".") if doc else name
-    for name, info in LIVE_CHECKS.items():
-        out[name] = str(getattr(info, "description", "") or name)
-    for registry, prefix in ((DRIFT_CHECKS, ""), (DOCS_LIVE_CHECKS, ""), (ANOMALY_CHECKS, "docs.")):
-        for name, (_severity, text) in registry.items():
-            out[prefix + name] = text
+    out: dict[str, Any] = {info.id: info for info in load_checks()}
+    out.update({old: out[new] for old, new in RENAMES.items() if new in out})  # saved reports with old ids
     return out
 
 
+def check_descriptions() -> dict[str, str]:
+    """One line per registered check id (and per old name of one), from the check registry."""
+    return {check: info.description for check, info in _registered().items()}
+
+
 def describe(check: str) -> str:
-    return check_descriptions().get(check) or f"contract check {check}"
+    info = _registered().get(check)
+    return info.description if info is not None else f"contract check {check}"
+
+
+def stage_of(check: str) -> str:
+    """The stage that reports `check`: the registry's, else the id's prefix (ids from elsewhere)."""
+    info = _registered().get(check)
+    if info is not None:
+        return str(info.stage)
+    return check.split(".", 1)[0] if "." in check else check
 
 
 def truncate(text: str, limit: int) -> str:

@@ -33,7 +33,7 @@ def test_a_changed_generated_page_is_caught():
     op = spec.operation("createProfile")
     text = render(spec, op).replace("| birthday | String | no | yes |", "| birthday | String | no | no |")
     drift = compare(spec, [read_docs_text(text, "gen.md", "markdown")])
-    assert [(f.check, f.details["field"]) for f in drift] == [("drift.nullable_mismatch", "birthday")]
+    assert [(f.check, f.disagreement and f.disagreement.field) for f in drift] == [("drift.nullable_mismatch", "birthday")]
 
 
 def test_every_seed_finding_points_at_real_lines_naming_the_field():

@@ -28,7 +28,7 @@ def _run(faults: frozenset[str] = frozenset()) -> tuple[list[Finding], dict[str,
     redactor.learn_headers(HEADERS)
     with Sandbox(faults=faults) as box, ReplayClient(ClientConfig(base_url=box.url)) as client:
         triangulate(spec, pages, drift, client.send, headers=HEADERS, redactor=redactor)
-    verdicts = {f.details["probe"].get("sent", f.details["subject"]): f.verdict for f in drift
+    verdicts = {f.details["probe"].get("sent", f.subject): f.verdict for f in drift
                 if f.verdict != "inconclusive"}
     return drift, verdicts
 
@@ -121,3 +121,37 @@ def test_docs_examples_replayed_live(clean):
         faulty = triangulate(spec, pages, compare(spec, pages), client.send, headers=HEADERS, redactor=redactor)
     header = [f for f in faulty.probes if f.header == "Request-Id"]
     assert header and header[0].finding.verdict == "spec"
+
+
+def test_one_probe_per_kind_of_disagreement():
+    """The typed disagreement drift carries decides the probe: each kind changes its field its own way."""
+    from contract.model import Disagreement
+
+    spec = load_spec(SEED_SPEC)
+    op = spec.operation("createProfile")
+    base = Case(op.key, "POST", op.path, body={"attrs": [{"key": "a", "value": 1}], "kind": "x"}, has_body=True)
+
+    def probe(check: str, **says) -> Probe | None:
+        f = Finding(check, Severity.WARNING, "m", operation=op.key, disagreement=Disagreement(**says))
+        found = build_probes(spec, op, base, [f])
+        return found[0] if found else None
+
+    as_object = probe("drift.type_mismatch", docs_value=["object"], spec_value=["array"], location="/attrs")
+    assert as_object.case.body["attrs"] == {"a": 1} and as_object.description == "attrs as object (the docs' type)"
+    assert (as_object.spec_expects, as_object.docs_expects) == ("reject", "accept")
+    only_docs = probe("drift.enum_mismatch", docs_value=["x", "y"], spec_value=["x"], location="/kind")
+    assert only_docs.case.body["kind"] == "y" and (only_docs.spec_expects, only_docs.docs_expects) == (
+        "reject", "accept")
+    only_spec = probe("drift.enum_mismatch", docs_value=["x"], spec_value=["x", "z"], location="/kind")
+    assert only_spec.case.body["kind"] == "z" and only_spec.spec_expects == "accept"
+    assert probe("drift.enum_mismatch", docs_value=["x"], spec_value=["x"], location="/kind") is None
+    shorter = probe("drift.limit_mismatch", keyword="maxLength", docs_value=3, spec_value=10, location="/kind")
+    assert shorter.case.body["kind"] == "xxxx" and (shorter.spec_expects, shorter.docs_expects) == (
+        "accept", "reject")
+    unseparated = probe("drift.limit_missing_in_spec", keyword="pattern", docs_value=".*", location="/kind")
+    assert unseparated.case is None and "no value separates" in unseparated.reason
+    assert "not located" in probe("drift.nullable_mismatch", docs_value=False, spec_value=True).reason
+    assert "no single request" in probe("drift.format_mismatch", docs_value="a", spec_value="b",
+                                        location="/kind").reason
+    header = probe("drift.header_missing_in_spec", header="Request-Id")
+    assert header.header == "Request-Id" and header.case is None

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from contract.compare import CHECKS, compare
+from contract.compare import compare
+from contract.core import checks
 from contract.docs import read_docs_text
 from contract.load import Spec, load_spec
 from contract.model import Finding
@@ -28,14 +29,14 @@ def drift(path: Path) -> list[Finding]:
 
 
 def by_subject(findings: list[Finding]) -> dict[tuple[str, str], Finding]:
-    return {(f.check, f.details["subject"]): f for f in findings}
+    return {(f.check, f.subject or ""): f for f in findings}
 
 
 def test_every_check_is_registered_and_every_finding_names_both_sides() -> None:
     for path in (RENDERED, MDX, WRAPPED):
         for finding in drift(path):
-            assert finding.check in CHECKS
-            assert finding.severity == CHECKS[finding.check][0]
+            assert checks.get(finding.check).stage == "drift"
+            assert finding.severity == checks.get(finding.check).severity
             assert finding.docs is not None and finding.docs.file
             if finding.check not in ("drift.unresolved_include", "drift.example_contradicts_docs"):
                 assert finding.spec is not None and finding.spec.file == str(SPEC_FILE)
@@ -61,7 +62,8 @@ def test_rendered_page_field_drift() -> None:
         assert key in found, key
         assert (found[key].docs.line, found[key].spec.line) == (docs_line, spec_line), key  # type: ignore[union-attr]
     custom = found[("drift.type_mismatch", "request:custom_attributes")]
-    assert custom.details["docs_value"] == ["object"] and custom.details["spec_value"] == ["array"]
+    assert custom.disagreement is not None
+    assert custom.disagreement.docs_value == ["object"] and custom.disagreement.spec_value == ["array"]
     assert "nullable" not in {k[0] for k in found if k[1].endswith(":first_name")}
 
 
@@ -84,7 +86,7 @@ def test_rendered_page_examples_against_spec_and_table() -> None:
     assert "offer_category" in source_line(RENDERED, offer.docs.line + 1)  # type: ignore[union-attr]
     dates = [f for f in violations if f.details["keyword"] == "format" and f.details["pointer"] != "/email"]
     assert dates and all("+0000" in source_line(RENDERED, f.docs.line) for f in dates)  # type: ignore[union-attr]
-    contradictions = {(f.details["subject"], f.docs.line) for f in findings  # type: ignore[union-attr]
+    contradictions = {(f.subject, f.docs.line) for f in findings  # type: ignore[union-attr]
                       if f.check == "drift.example_contradicts_docs"}
     assert contradictions == {("request:json:custom_attributes:type", 35), ("response 401:json:errors:type", 152),
                               ("response 404:json:errors:type", 174)}
@@ -101,7 +103,7 @@ def test_mdx_page_operation_missing_and_includes() -> None:
 
 def test_wrapped_page_agrees_with_the_spec_it_embeds() -> None:
     findings = drift(WRAPPED)
-    assert [(f.check, f.details["subject"]) for f in findings] == [
+    assert [(f.check, f.subject) for f in findings] == [
         ("drift.limit_missing_in_spec", "request:custom_attributes:items:maxItems")]
 
 
@@ -139,7 +141,8 @@ def test_custom_attribute_key_limit_mismatch_and_disagreeing_tabs() -> None:
         "p.md")
     found = by_subject(compare(spec(), [page]))
     limit = found[("drift.limit_mismatch", "request:custom_attributes:key:maxLength")]
-    assert (limit.details["docs_value"], limit.details["spec_value"], limit.spec.line) == (20, 30, 319)  # type: ignore[union-attr]
+    says = limit.disagreement
+    assert says is not None and (says.docs_value, says.spec_value, limit.spec.line) == (20, 30, 319)  # type: ignore[union-attr]
     assert ("drift.header_missing_in_spec", "request-header:x-extra") in found
     tabs = found[("drift.example_contradicts_docs", "examples:curl:python")]
     assert tabs.details["differences"] == ["headers", "body"]

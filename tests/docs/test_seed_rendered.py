@@ -149,7 +149,7 @@ def test_anomalies_become_findings_with_registered_checks() -> None:
 
     findings = page_findings(seed(RENDERED))
     assert [(f.check, f.severity, f.docs.line) for f in findings] == [  # type: ignore[union-attr]
-        ("docs.table.ragged_row", Severity.INFO, 146), ("docs.table.ragged_row", Severity.INFO, 168),
-        ("docs.table.shifted_row", Severity.WARNING, 14), ("docs.example.obfuscated_email", Severity.WARNING, 28)]
+        ("docs.table_ragged_row", Severity.INFO, 146), ("docs.table_ragged_row", Severity.INFO, 168),
+        ("docs.table_shifted_row", Severity.WARNING, 14), ("docs.example_obfuscated_email", Severity.WARNING, 28)]
     kinds = {a.kind for path in (RENDERED,) for a in seed(path).anomalies}
     assert kinds <= ANOMALY_CHECKS.keys()

@@ -39,5 +39,5 @@ def test_corpus_operation_with_a_body(path: Path) -> None:
     assert len(violating) >= 40
     assert [(c.label, validator.validate_case(c)) for c in violating
             if not label_agrees(c, validator.validate_case(c))] == []
-    if not any(f.check == "generate.validator-unusable" for f in result.findings):
+    if not any(f.check == "generate.validator_unusable" for f in result.findings):
         assert sum(1 for r in result.coverage if r.cases) >= len(result.coverage) // 4

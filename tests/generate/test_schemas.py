@@ -110,7 +110,7 @@ def test_formats_and_unknown_format(tmp_path: Path) -> None:
     validator = Validators(spec).request("op")
     conforming = [c for c in result.cases if c.mode == "conforming"]
     assert len(conforming) == 100 and all(validator.validate_case(c) == [] for c in conforming)
-    assert [f.message for f in result.findings if f.check == "generate.unknown-format"] == [
+    assert [f.message for f in result.findings if f.check == "generate.unknown_format"] == [
         "POST /x: format 'phone-ish' is unknown: generated as a plain string"]
     covered = {r.pointer for r in result.coverage if r.keyword == "format" and r.cases}
     assert covered == {f"/{n}" for n in props if n != "phone-ish"}

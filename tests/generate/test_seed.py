@@ -129,7 +129,7 @@ def test_no_extra_constraints_when_told(seed_spec: Spec) -> None:
 def test_placeholder_credential_without_headers(seed_spec: Spec) -> None:
     result = generate_cases(seed_spec, "createProfile", mode="conforming", count=5, seed=1)
     assert all(c.headers["Authorization"] == "<Authorization>" for c in result.cases)
-    assert any(f.check == "generate.placeholder-credential" for f in result.findings)
+    assert any(f.check == "generate.placeholder_credential" for f in result.findings)
     given = generate_cases(seed_spec, "createProfile", mode="all", count=5, seed=1,
                            headers={"authorization": "Api-Key s3cr3t"})
     lowered = [{k.lower(): v for k, v in c.headers.items()} for c in given.cases]

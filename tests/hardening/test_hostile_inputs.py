@@ -20,7 +20,7 @@ from contract.docs.blocks import Code
 from contract.docs.findings import page_findings
 from contract.docs.readers.text import read_text
 from contract.errors import InputError
-from contract.lint import CHECKS, lint
+from contract.lint import lint, lint_checks
 from contract.load import load_spec
 from contract.pipeline import offline_findings
 from tests.hardening.corpus import (
@@ -90,7 +90,7 @@ def _run_in_process(hostile: Hostile, path: Path) -> None:
         findings = lint(spec)
         # openapi-spec-validator (behind lint.metaschema) raises KeyError/RecursionError on some of these;
         # lint() turns that into a finding by design. Our own checks must not fail.
-        crashed = [f for f in findings if f.check == "lint.internal-error"
+        crashed = [f for f in findings if f.check == "lint.internal_error"
                    and not f.message.startswith("lint check lint.metaschema failed")]
         assert not crashed, [f.message for f in crashed]
         return
@@ -259,5 +259,5 @@ def test_many_operations_load_and_lint(tmp_path: Path) -> None:
     path.write_bytes(_many_operations(10_000)())
     spec = load_spec(path)
     assert len(spec.operations) == 10_000
-    findings = lint(spec, only=set(CHECKS) - {"lint.metaschema"})
-    assert not [f for f in findings if f.check == "lint.internal-error"]
+    findings = lint(spec, only=set(lint_checks()) - {"lint.metaschema"})
+    assert not [f for f in findings if f.check == "lint.internal_error"]

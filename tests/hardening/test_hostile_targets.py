@@ -2,11 +2,11 @@
 
 For every target: the run ends within its budget, peak memory stays under 300 MB, no
 traceback, every exchange is answered or a recorded transport error (each error kind a
-`transport` finding in report.json), and the exit code is the documented one.
+`live.transport` finding in report.json), and the exit code is the documented one.
 
 Exit codes, decided per target: 1 for every target that accepts connections, however
 broken it is afterwards (reset, hang, trickle, lies about lengths, a bare 102): the target
-exists and misbehaves, which is a finding (`transport`, `response_schema`, `server_error`).
+exists and misbehaves, which is a finding (`live.transport`, `live.response_schema`, `live.server_error`).
 3 ("unreachable") only when not one connection could be made — `nothing_listening`, where
 no report is written and the one-line error names the cause.
 """
@@ -31,17 +31,17 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, str] | None]] = {
     "hang": ({"timeout"}, None),
     "trickle": ({"timeout"}, None),
     "huge": ({"too_large"}, None),
-    "bad_utf8": (set(), ("response_schema", "not valid JSON")),
-    "bad_json": (set(), ("response_schema", "not valid JSON")),
+    "bad_utf8": (set(), ("live.response_schema", "not valid JSON")),
+    "bad_json": (set(), ("live.response_schema", "not valid JSON")),
     "length_too_long": ({"connection_closed"}, None),
-    "length_too_short": (set(), ("response_schema", "not valid JSON")),  # only 5 bytes kept
+    "length_too_short": (set(), ("live.response_schema", "not valid JSON")),  # only 5 bytes kept
     "chunked_cut": ({"connection_closed"}, None),
     "loop": ({"redirect_loop"}, None),
     "offhost": ({"redirect_off_host"}, None),
-    "http10_close": (set(), ("response_schema", '"data" is a required property')),  # body read to the close
+    "http10_close": (set(), ("live.response_schema", '"data" is a required property')),  # body read to the close
     "bare_102": ({"timeout"}, None),  # the interim answer is skipped; the final one never comes
-    "status_999": (set(), ("server_error", "answered 999")),  # RFC 9110: treat as 5xx
-    "random_status": ({"connection_closed"}, ("server_error", "answered 999")),  # a bare 100 then close
+    "status_999": (set(), ("live.server_error", "answered 999")),  # RFC 9110: treat as 5xx
+    "random_status": ({"connection_closed"}, ("live.server_error", "answered 999")),  # a bare 100 then close
 }
 
 
@@ -65,7 +65,7 @@ def test_hostile_target_is_findings_not_a_crash(name: str, tmp_path: Path) -> No
     assert meta["exchanges"] > 0
     assert meta["answered"] + sum(errors.values()) >= meta["exchanges"], meta
     # ... and every error kind is a finding the user sees.
-    reported = {f["details"]["subject"] for f in run.findings if f["check"] == "transport"}
+    reported = {f["details"]["subject"] for f in run.findings if f["check"] == "live.transport"}
     assert set(errors) <= reported, (errors, reported)
 
     allowed, needed = EXPECTED[name]
@@ -80,7 +80,7 @@ def test_hostile_target_is_findings_not_a_crash(name: str, tmp_path: Path) -> No
     if name == "trickle":
         # A byte every STEP (0.1 s) never trips `--timeout 2`; only `--total-timeout 3` ends each request,
         # while the status line itself is still trickling in (so nothing counts as answered).
-        elapsed = next(f["live"]["elapsed"] for f in run.findings if f["check"] == "transport")
+        elapsed = next(f["live"]["elapsed"] for f in run.findings if f["check"] == "live.transport")
         # The trickle never ends, so any finite elapsed time proves the cut; the upper bound leaves room
         # for a loaded 2-core CI machine, the lower one shows the 2 s read timeout did not fire first.
         assert STEP < 2 and 2.9 <= elapsed < 10, elapsed

@@ -16,7 +16,7 @@ from .conftest import run_against
 
 
 def _transport(result) -> set[str]:
-    return {f.details["subject"] for f in result.findings if f.check == "transport"}
+    return {f.subject for f in result.findings if f.check == "live.transport"}
 
 
 @pytest.mark.parametrize(("behaviour", "kinds"), [

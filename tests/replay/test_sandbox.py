@@ -10,29 +10,30 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.core import checks
 from contract.model import Finding
 from contract.sandbox import Sandbox
 
 from .conftest import KEY_A, KEY_B, run_against
 
-HARD = {"server_error", "response_schema", "round_trip", "delete_effective", "tenant_isolation", "auth_enforced",
-        "lost_update", "content_type", "transport"}
+HARD = {"live.server_error", "live.response_schema", "live.round_trip", "live.delete_effective", "live.tenant_isolation", "live.auth_enforced",
+        "live.lost_update", "live.content_type", "live.transport"}
 
 # fault → the check meant to catch it
 FAULT_CHECK = {
-    "server-error": "server_error",
-    "drop-field": "response_schema",
-    "wrong-content-type": "content_type",
-    "no-persist": "round_trip",
-    "no-auth": "auth_enforced",
-    "tenant-leak": "tenant_isolation",
-    "no-delete": "delete_effective",
-    "lost-update": "lost_update",
-    "accept-invalid": "negative_rejection",
-    "undocumented-status": "status_code_documented",
-    "truncate-values": "round_trip",
-    "slow": "max_response_time",
-    "no-request-id": "response_headers",
+    "server-error": "live.server_error",
+    "drop-field": "live.response_schema",
+    "wrong-content-type": "live.content_type",
+    "no-persist": "live.round_trip",
+    "no-auth": "live.auth_enforced",
+    "tenant-leak": "live.tenant_isolation",
+    "no-delete": "live.delete_effective",
+    "lost-update": "live.lost_update",
+    "accept-invalid": "live.negative_rejection",
+    "undocumented-status": "live.status_code_documented",
+    "truncate-values": "live.round_trip",
+    "slow": "live.max_response_time",
+    "no-request-id": "live.response_headers",
 }
 
 
@@ -51,18 +52,18 @@ def test_clean_sandbox_has_no_hard_findings(clean):
     assert clean.meta["answered"] > 50
     # ...but the run did find what really disagrees: live follows the docs, not the spec
     checks = {f.check for f in clean.findings}
-    assert {"positive_acceptance", "negative_rejection", "live_only_operation", "docs_only_operation"} <= checks
+    assert {"live.positive_acceptance", "live.negative_rejection", "live.live_only_operation", "live.docs_only_operation"} <= checks
 
 
 def test_live_and_docs_only_operations_are_reported(clean):
     inventory = {(f.check, f.operation) for f in clean.findings if f.check.endswith("_operation")}
     path = "/api/v2/server-side-api/profile/"
-    assert inventory == {("docs_only_operation", f"PATCH {path}"), ("live_only_operation", f"GET {path}"),
-                         ("live_only_operation", f"DELETE {path}")}
+    assert inventory == {("live.docs_only_operation", f"PATCH {path}"), ("live.live_only_operation", f"GET {path}"),
+                         ("live.live_only_operation", f"DELETE {path}")}
 
 
 def test_positive_acceptance_names_the_field_the_server_applied(clean):
-    blamed = {f.details.get("field") for f in clean.findings if f.check == "positive_acceptance"}
+    blamed = {f.details.get("field") for f in clean.findings if f.check == "live.positive_acceptance"}
     assert "birthday" in blamed  # the spec says nullable, the docs (and the server) say not
 
 
@@ -100,8 +101,8 @@ def _parse_curl(line: str) -> tuple[str, str, dict[str, str], bytes | None]:
 def _reproduce(finding: Finding) -> httpx.Response:
     assert finding.curl and "sandbox-key" not in finding.curl
     method, url, headers, body = _parse_curl(finding.curl)
-    key = KEY_B if finding.check == "tenant_isolation" else KEY_A
-    if finding.check == "auth_enforced":
+    key = KEY_B if finding.check == "live.tenant_isolation" else KEY_A
+    if finding.check == "live.auth_enforced":
         key = "not-a-key-at-all"
     headers = {k: v.replace("***", key) for k, v in headers.items()}
     return httpx.request(method, url, headers=headers, content=body, timeout=10)
@@ -111,13 +112,13 @@ def _still_fails(finding: Finding, response: httpx.Response) -> bool:
     details: dict[str, Any] = finding.details
     text = response.text
     match finding.check:
-        case "server_error":
+        case "live.server_error":
             return response.status_code >= 500
-        case "response_schema":
+        case "live.response_schema":
             return response.status_code < 300 and "segment_hash" not in text
-        case "content_type":
+        case "live.content_type":
             return response.headers.get("content-type", "").startswith("text/plain")
-        case "round_trip":
+        case "live.round_trip":
             attrs = {a["key"]: a["value"] for a in response.json()["data"]["custom_attributes"]}
             key = details["field"].split("[", 1)[1].rstrip("]")
             if details["kind"] == "dropped":
@@ -125,18 +126,18 @@ def _still_fails(finding: Finding, response: httpx.Response) -> bool:
             if details["kind"] == "not-deleted":
                 return key in attrs
             return attrs.get(key) == details["got"]
-        case "auth_enforced":
+        case "live.auth_enforced":
             return response.status_code not in (401, 403)
-        case "tenant_isolation" | "delete_effective" | "negative_rejection":
+        case "live.tenant_isolation" | "live.delete_effective" | "live.negative_rejection":
             return 200 <= response.status_code < 300
-        case "lost_update":
+        case "live.lost_update":
             attrs = {a["key"] for a in response.json()["data"]["custom_attributes"]}
             return not (set(details["missing"]) & attrs)
-        case "status_code_documented":
+        case "live.status_code_documented":
             return response.status_code == details["status"]
-        case "max_response_time":
+        case "live.max_response_time":
             return response.elapsed.total_seconds() > details["limit"]
-        case "response_headers":
+        case "live.response_headers":
             return "request-id" not in response.headers
     raise AssertionError(finding.check)
 
@@ -147,6 +148,7 @@ def test_each_fault_is_caught_and_reproduced(spec, pages, clean, fault):
     with Sandbox(faults=[fault]) as sandbox:
         result = run_against(spec, pages, sandbox.url, probe_values=["kaboom"], max_response_time=1.0,
                              max_examples=5)
+        assert all(checks.is_registered(f.check) for f in result.findings)
         new = [f for f in result.findings if f.check == check and
                (f.check, f.operation or "", f.signature()) not in _ids(clean.findings)]
         assert new, f"{fault}: no new {check} finding"

@@ -76,24 +76,24 @@ def live_findings() -> list[Finding]:
         Finding("live.accepts_invalid", Severity.ERROR, "the server accepted a request the spec forbids: "
                 "first_name = 42", operation=OP, spec=spec_loc, docs=docs_loc, exchange=exchange(200, b'{"ok":1}'),
                 curl=curl, constraint=constraint, source="spec", verdict="docs",
-                details={"subject": "/first_name:type"}),
+                subject="/first_name:type"),
         Finding("live.rejects_valid", Severity.ERROR, "the server rejected a request the spec allows: "
                 "phone_number length 20", operation=OP, spec=spec_loc, docs=docs_loc,
                 exchange=exchange(400, b'{"errors":[{"detail":"too long"}]}'), curl=curl + " # phone",
                 constraint=Constraint("/phone_number", "maxLength", 15, "docs say at most 15", "docs", docs_loc),
-                source="docs", verdict="spec", details={"subject": "/phone_number:maxLength"}),
+                source="docs", verdict="spec", subject="/phone_number:maxLength"),
         Finding("live.status_mismatch", Severity.WARNING, "404 for an unknown profile where docs say 400",
                 operation="GET /api/v2/server-side-api/profile/", docs=docs_loc,
                 exchange=exchange(404, b"not found \x00\x1b[31m"), curl="curl 'http://127.0.0.1:8000/x'",
-                verdict="neither", details={"subject": "status:404"}),
+                verdict="neither", subject="status:404"),
         Finding("live.timeout", Severity.WARNING, "no response within 5 s", operation=OP,
                 exchange=exchange(0, b"", error="timeout"), curl=curl + " # slow", verdict="inconclusive",
-                details={"subject": "timeout"}),
+                subject="timeout"),
         Finding("live.schema_violation", Severity.ERROR, XSS + " in the response body " + XSS_IMG, operation=OP,
                 spec=Location(SPEC, 130, "/paths/x</script><script>alert(2)</script>"), exchange=exchange(200, XSS.encode()),
-                curl="curl -d '" + XSS + "'", details={"subject": "xss"}),
+                curl="curl -d '" + XSS + "'", subject="xss"),
         Finding("live.info_only", Severity.INFO, "server sends an undocumented header x-request-id",
-                operation=OP, details={"subject": "x-request-id"}),
+                operation=OP, subject="x-request-id"),
     ]
 
 

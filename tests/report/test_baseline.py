@@ -30,7 +30,7 @@ def test_rerun_has_nothing_new(check_findings):
 def test_an_added_finding_is_exactly_the_new_one(check_findings):
     baseline = make_baseline(_report(check_findings))
     extra = Finding("drift.type_mismatch", Severity.ERROR, "brand new", operation="POST /p",
-                    spec=Location("specs/adapty-api.yaml", 9, "/paths/~1p"), details={"subject": "new"})
+                    spec=Location("specs/adapty-api.yaml", 9, "/paths/~1p"), subject="new")
     report = _report([*check_findings, extra])
     new, known, _ = apply_baseline(report, baseline)
     assert [f["message"] for f in new] == ["brand new"] and len(known) == len(check_findings)
@@ -62,7 +62,7 @@ def test_line_shifts_stay_known(check_findings):
 
 def test_shared_fingerprints_count_as_a_multiset(check_findings):
     """Two ragged rows of one table share a fingerprint: a third is new, losing one is a fix."""
-    ragged = [f for f in check_findings if f.check == "docs.table.ragged_row"]
+    ragged = [f for f in check_findings if f.check == "docs.table_ragged_row"]
     assert len(ragged) == 2 and ragged[0].signature() == ragged[1].signature()
     baseline = make_baseline(_report(ragged))
     third = dataclasses.replace(ragged[0], docs=Location(ragged[0].docs.file, 999))
@@ -98,3 +98,35 @@ def test_unusable_baseline_is_an_input_error(tmp_path):
         load_baseline(path)
     with pytest.raises(InputError, match="no such baseline"):
         load_baseline(tmp_path / "missing.json")
+
+
+def test_a_baseline_recorded_under_the_old_check_ids_still_matches(tmp_path, check_findings):
+    """Ids renamed to the one style (contract.core.checks.RENAMES) change fingerprints; old baselines still hold."""
+    from contract.core.checks import RENAMES
+
+    old_name = {new: old for old, new in RENAMES.items()}
+    renamed = [f for f in check_findings if f.check in old_name]
+    assert {f.check for f in renamed} >= {"lint.no_client_error", "lint.nullable_in_31", "docs.table_shifted_row"}
+    as_before = [dataclasses.replace(f, check=old_name.get(f.check, f.check)) for f in check_findings]
+    path = write_baseline(tmp_path / "old-baseline.json", make_baseline(_report(as_before)))
+    assert {e["check"] for e in json.loads(path.read_text())["findings"]} >= {"lint.no-4xx", "lint.nullable-in-3.1"}
+
+    loaded = load_baseline(path)
+    assert not {e["check"] for e in loaded["findings"]} & RENAMES.keys()  # read under the new ids
+    new, known, fixed = apply_baseline(_report(check_findings), loaded)
+    assert (new, fixed, len(known)) == ([], [], len(check_findings))
+
+    gone = next(f for f in check_findings if f.check == "lint.no_client_error")
+    _, _, fixed = apply_baseline(_report([f for f in check_findings if f is not gone]), load_baseline(path))
+    assert [(e["check"], e["message"]) for e in fixed] == [("lint.no_client_error", gone.message)]
+
+
+def test_a_fingerprint_written_by_the_old_ids_matches_the_renamed_finding(tmp_path, check_findings):
+    """One entry exactly as a contract before the rename wrote it (fingerprint made with `lint.no-4xx`)."""
+    finding = next(f for f in check_findings if f.check == "lint.no_client_error")
+    entry = {"fingerprint": "2c7977d10b5188c0", "check": "lint.no-4xx", "severity": "warning",
+             "operation": finding.operation, "message": finding.message}
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps({"baseline_version": "1", "findings": [entry]}))
+    new, known, fixed = apply_baseline(_report([finding]), load_baseline(path))
+    assert (len(new), len(known), fixed) == (0, 1, [])

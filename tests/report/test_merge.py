@@ -31,7 +31,7 @@ def test_merge_of_two_halves_equals_the_whole(tmp_path, check_findings, monkeypa
 
 
 def test_merge_keeps_distinct_findings_that_share_a_fingerprint(check_findings):
-    ragged = [f for f in check_findings if f.check == "docs.table.ragged_row"]
+    ragged = [f for f in check_findings if f.check == "docs.table_ragged_row"]
     merged = merge_reports([build_report(ragged[:1], command="drift"), build_report(ragged, command="drift")])
     assert merged["summary"]["findings"] == 2
 

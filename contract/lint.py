@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from contract.core import checks
+from contract.core.pointer import join
+from contract.core.schema_facts import effective, subject_schema
 from contract.load import Spec
-from contract.load.refs import join
 from contract.model import Finding, MediaType, Operation, Severity
 from contract.prose import ProseConstraint, extract
 from contract.schema import Direction
@@ -102,16 +103,6 @@ def _schema_positions(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
         for i, value in enumerate(node):
             if isinstance(value, dict | list):
                 yield from _schema_positions(value, join(pointer, i))
-
-
-def _deref(spec: Spec, schema: Any, hops: int = 16) -> Any:
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops:
-        try:
-            schema = spec.resolve_ref(schema["$ref"])
-        except (KeyError, LookupError):
-            return {}
-        hops -= 1
-    return schema
 
 
 # --------------------------------------------------------------------------- checks
@@ -216,10 +207,10 @@ def prose_constraints(spec: Spec) -> Iterator[Finding]:
         for pc in extract(description):
             if pc.keyword not in _PROSE_KEYWORDS:
                 continue
-            target, target_ptr = _target(spec, schema, pointer, name, pc)
+            target, target_ptr = subject_schema(schema, pointer, name, pc.subject, spec.resolve_ref)
             if target is None:
                 continue
-            stated = _effective(spec, target, pc.keyword)
+            stated = _stated(spec, target, pc.keyword)
             subject = _subject_name(name, pointer, pc)
             if pc.keyword == "type":
                 if stated is not None and set(stated) != set(pc.value):
@@ -262,74 +253,10 @@ def _prose_finding(spec: Spec, pointer: str, subject: str, pc: ProseConstraint, 
                    details={"keyword": pc.keyword, "value": pc.value, "applies_to": pc.subject})
 
 
-def _target(spec: Spec, schema: dict[str, Any], pointer: str, name: str | None,
-            pc: ProseConstraint) -> tuple[dict[str, Any] | None, str]:
-    """The schema a prose constraint applies to (the field itself, or its entries' key/value)."""
-    if pc.subject in ("value", "items") or pc.subject in ("either", "attribute"):
-        return schema, pointer
-    wanted = "key" if pc.subject == "key" else "value"
-    if name == wanted:
-        return schema, pointer
-    resolved = _deref(spec, schema)
-    items = _deref(spec, resolved.get("items")) if isinstance(resolved, dict) else None
-    for holder, hptr in ((items, join(pointer, "items")), (resolved, pointer)):
-        if isinstance(holder, dict) and isinstance(holder.get("properties"), dict) and wanted in holder["properties"]:
-            return _deref(spec, holder["properties"][wanted]), join(hptr, "properties", wanted)
-    if isinstance(resolved, dict) and resolved.get("type") == "object":
-        key = "propertyNames" if wanted == "key" else "additionalProperties"
-        sub = resolved.get(key)
-        return (sub if isinstance(sub, dict) else {}), join(pointer, key)
-    return None, pointer
-
-
-def _effective(spec: Spec, schema: Any, keyword: str) -> Any:
-    """What the schema says for `keyword`, looking through $ref and combinators."""
-    schema = _deref(spec, schema)
-    if not isinstance(schema, dict):
-        return None
-    if keyword == "type":
-        types: set[str] = set()
-        t = schema.get("type")
-        if isinstance(t, str):
-            types.add(t)
-        elif isinstance(t, list):
-            types.update(x for x in t if isinstance(x, str))
-        for comb in ("oneOf", "anyOf"):
-            for sub in schema.get(comb) or []:
-                inner = _effective(spec, sub, "type")
-                if inner:
-                    types.update(inner)
-        types.discard("null")
-        if "integer" in types and "number" in types:
-            types.discard("integer")
-        return sorted(types) or None
-    if keyword in schema:
-        return schema[keyword]
-    for sub in schema.get("allOf") or []:
-        found = _effective(spec, sub, keyword)
-        if found is not None:
-            return found
-    branches = [b for b in (schema.get("oneOf") or schema.get("anyOf") or [])]
-    if branches:
-        # A length limit only needs to hold on the branches it can apply to (strings for maxLength).
-        relevant = [b for b in branches if _applies(spec, b, keyword)]
-        values = [_effective(spec, b, keyword) for b in relevant]
-        if relevant and all(v is not None for v in values):
-            return max(values) if keyword.startswith("max") else values[0]
-    return None
-
-
-def _applies(spec: Spec, schema: Any, keyword: str) -> bool:
-    schema = _deref(spec, schema)
-    if not isinstance(schema, dict):
-        return False
-    t = schema.get("type")
-    types = {t} if isinstance(t, str) else set(t or [])
-    if keyword in ("maxLength", "minLength", "pattern"):
-        return not types or "string" in types
-    if keyword in ("maxItems", "minItems"):
-        return not types or "array" in types
-    return True
+def _stated(spec: Spec, schema: Any, keyword: str) -> Any:
+    """What the schema says for `keyword`, looking through $ref and combinators (None: nothing)."""
+    found = effective(schema, keyword, spec.resolve_ref, ref_siblings=spec.version.startswith("3.1"))
+    return None if found is None else found.value
 
 
 @check("lint.prose_either_required", Severity.WARNING)

@@ -24,14 +24,7 @@ STAGES = {"load", "generate", "replay", "compare", "docs", "report", "validate",
 
 # Private names imported across packages that are known and owned by someone; each entry says who removes it.
 # An entry that no longer matches an import fails the test, so the list only shrinks.
-PRIVATE_ALLOWED: dict[tuple[str, str], str] = {
-    # generate/extra.py:192 (function-local) borrows lint's prose-onto-schema mapping. `_effective` (a keyword's
-    # effective value through $ref and combinators) is an effective-limits reader: the core-schema engineer moves
-    # it to the shared layer (contract/core/schema_facts.py). `_target` (which schema a prose constraint applies
-    # to) shares that import line and the call at extra.py:216; it becomes public (or moves) in the same change.
-    ("contract.generate.extra", "contract.lint._effective"): "core-schema",
-    ("contract.generate.extra", "contract.lint._target"): "core-schema",
-}
+PRIVATE_ALLOWED: dict[tuple[str, str], str] = {}
 # Cycles between modules of one package: known, tracked separately; no new ones.
 MODULE_CYCLES_ALLOWED = [{"contract.replay.runner", "contract.replay.sequences"}]  # a separate issue
 

@@ -19,3 +19,10 @@ def test_ruff_is_clean() -> None:
     result = subprocess.run([_tool("ruff"), "check", "--no-cache", "contract", "tests", "tools", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_mypy_passes() -> None:
+    """Strict on model, load, validate and the shared layer; the default level elsewhere (pyproject.toml)."""
+    result = subprocess.run([_tool("mypy"), "--no-incremental", "--cache-dir", "/dev/null"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:]

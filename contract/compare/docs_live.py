@@ -12,6 +12,7 @@ from typing import Any
 
 from contract.core import checks
 from contract.core.curl import to_curl
+from contract.core.schema_facts import json_type
 from contract.docs.model import DocsPage, Example
 from contract.model import Case, Exchange, Finding, Location, Severity
 from contract.redact import Redactor
@@ -31,13 +32,9 @@ checks.declare("docs_live.header_missing", Severity.WARNING,
 
 
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "object")
+    """The JSON type, integers read as numbers: a documented 5 and a live 5.5 are one kind of value."""
+    kind = json_type(value)
+    return "number" if kind == "integer" else kind
 
 
 def _shape(documented: Any, live: Any, path: str = "") -> list[tuple[str, str, str]]:

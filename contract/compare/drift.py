@@ -16,9 +16,11 @@ from typing import Any
 
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
 from contract.core import checks, paths
+from contract.core import pointer as jp
+from contract.core.pointer import join
+from contract.core.schema_facts import json_type
 from contract.docs.model import DocsPage, Endpoint, Example, Field, TableKind
 from contract.load import Spec
-from contract.load.refs import join
 from contract.model import Disagreement, Finding, Location, MediaType, Operation, Response, Severity
 from contract.validate import CompiledSchema, is_json_media
 
@@ -63,22 +65,6 @@ def _response_for(op: Operation, status: int) -> Response | None:
     code = str(status)
     return op.responses.get(code) or op.responses.get(f"{code[0]}XX") or op.responses.get(f"{code[0]}xx") \
         or op.responses.get("default")
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _types(json_type: Any) -> set[str]:
@@ -187,7 +173,7 @@ class _Comparer:
         where = node.location(self.spec)
         subject = f"{label}:{field.name}"
         # Where in a request body the field lives, for probes and generated cases (see compare.probes).
-        location = "/" + _escape(field.name) if label == "request" else None
+        location = "/" + jp.escape(field.name) if label == "request" else None
         docs_types = _types(field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
             self.add("drift.type_mismatch",
@@ -388,7 +374,7 @@ class _Comparer:
             field = rows.get(key)
             if field is None:
                 continue
-            actual = _json_type(value)
+            actual = json_type(value)
             docs_types = _types(field.json_type)
             label = f"{example.kind}{'' if example.status is None else ' ' + str(example.status)}"
             if value is None:
@@ -423,13 +409,9 @@ class _Comparer:
                          subject=f"examples:{first.language}:{other.language}", differences=differences)
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _entry_location(spec: Spec, node: Node, name: str, entry: str | None) -> str | None:
     """The instance location of a field (entry None) or of its entries' key/value ("*" = every item)."""
-    base = "/" + _escape(name)
+    base = "/" + jp.escape(name)
     if entry is None:
         return base
     resolved = deref(spec, node)
@@ -444,8 +426,7 @@ def _line_of(example: Example, pointer: str) -> Location:
     """The example line holding the pointer's keys, found in order; else the example's first line."""
     lines = example.text.splitlines()
     found, at = None, 0
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
+    for key in jp.split(pointer):
         if key.isdigit():
             continue
         pattern = re.compile(r"[\"']?" + re.escape(key) + r"[\"']?\s*[:=]")

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from contract.core import pointer as jp
+from contract.core.schema_facts import local_resolver, resolved
 from contract.generate import ExtraConstraint
 from contract.load import Spec
 from contract.model import Case, Disagreement, Finding, Operation
@@ -42,14 +44,10 @@ class Probe:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _tokens(location: str) -> list[str]:
-    return [t.replace("~1", "/").replace("~0", "~") for t in location.lstrip("/").split("/")] if location else []
-
-
 def _set(body: Any, location: str, value: Any, *, delete: bool = False) -> Any:
     """`body` with the value at `location` replaced (every item for `*`; parents created as needed)."""
     body = copy.deepcopy(body)
-    tokens = _tokens(location)
+    tokens = jp.split(location)
 
     def go(node: Any, rest: list[str]) -> Any:
         head, tail = rest[0], rest[1:]
@@ -71,7 +69,7 @@ def _set(body: Any, location: str, value: Any, *, delete: bool = False) -> Any:
 
 def _get(body: Any, location: str) -> Any:
     node = body
-    for token in _tokens(location):
+    for token in jp.split(location):
         if token == "*":
             node = node[0] if isinstance(node, list) and node else None
         elif isinstance(node, dict):
@@ -296,11 +294,10 @@ def _spec_types(spec: Spec, op: Operation, location: str) -> list[str]:
     if media is None or media.schema is None:
         return []
     schema = spec.json_schema(media.schema, "request")
-    defs = schema.get("$defs", {})
+    resolve = local_resolver(schema)
     node: Any = schema
-    for token in [*_tokens(location), None]:
-        while isinstance(node, dict) and "$ref" in node:
-            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+    for token in [*jp.split(location), None]:
+        node = resolved(node, resolve)
         if token is None:
             break
         node = (node.get("items") if token == "*" else (node.get("properties") or {}).get(token)) \

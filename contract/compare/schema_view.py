@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.core import schema_facts
+from contract.core.pointer import join
 from contract.load import Spec
-from contract.load.refs import join
 from contract.model import Location
 from contract.schema import nullable_honoured
-
-_MAX_HOPS = 32
 
 
 @dataclass(slots=True)
@@ -43,19 +42,15 @@ class ObjectView:
 
 def deref(spec: Spec, node: Node) -> Node:
     """Follow a chain of `$ref`s; sibling keywords of a `$ref` (3.1) are kept on top."""
-    hops = 0
+    found = schema_facts.deref(node.schema, spec.resolve_ref)
     current = node
+    if found.ref is not None:
+        # A normalised `#/x` is in the root document, whatever file the chain passed through.
+        file_part, _, pointer = found.ref.partition("#")
+        current = Node(found.value if isinstance(found.value, dict) else {}, pointer, file_part or None)
     siblings: dict[str, Any] = {}
-    while isinstance(current.schema, dict) and isinstance(current.schema.get("$ref"), str) and hops < _MAX_HOPS:
-        ref = current.schema["$ref"]
-        siblings.update({k: v for k, v in current.schema.items() if k != "$ref" and k not in siblings})
-        try:
-            _, pointer, target = spec.resolver.resolve(ref)
-        except (KeyError, LookupError):
-            break
-        file_part = ref.partition("#")[0]
-        current = Node(target if isinstance(target, dict) else {}, pointer, file_part or current.ref)
-        hops += 1
+    for holder in found.holders:
+        siblings.update({k: v for k, v in holder.items() if k != "$ref" and k not in siblings})
     if siblings:
         merged = dict(current.schema)
         for k, v in siblings.items():
@@ -67,7 +62,7 @@ def deref(spec: Spec, node: Node) -> Node:
 def object_view(spec: Spec, node: Node, depth: int = 0) -> ObjectView:
     """Properties of an object schema, through $ref and allOf."""
     view = ObjectView(node=node)
-    if depth > _MAX_HOPS:
+    if depth > schema_facts.MAX_DEPTH:
         return view
     node = deref(spec, node)
     view.node = node
@@ -110,7 +105,7 @@ def facts(spec: Spec, node: Node, depth: int = 0) -> Facts:
     enum = list(schema["enum"]) if isinstance(schema.get("enum"), list) else None
     if "const" in schema:
         enum = [schema["const"]]
-    if depth < _MAX_HOPS:
+    if depth < schema_facts.MAX_DEPTH:
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
             if isinstance(branches, list) and branches:
@@ -140,38 +135,17 @@ def facts(spec: Spec, node: Node, depth: int = 0) -> Facts:
     return Facts(types, nullable, fmt, enum)
 
 
-def effective(spec: Spec, node: Node, keyword: str, depth: int = 0) -> tuple[Any, Node]:
-    """The value of a limit keyword (through $ref, allOf and the branches it applies to) and where."""
-    node = deref(spec, node)
-    schema = node.schema
-    if keyword in schema:
-        return schema[keyword], node
-    if depth >= _MAX_HOPS:
-        return None, node
-    for n, part in enumerate(schema.get("allOf") or []):
-        if isinstance(part, dict):
-            value, where = effective(spec, Node(part, join(node.pointer, "allOf", n), node.ref), keyword, depth + 1)
-            if value is not None:
-                return value, where
-    for key in ("oneOf", "anyOf"):
-        branches = [Node(b, join(node.pointer, key, n), node.ref)
-                    for n, b in enumerate(schema.get(key) or []) if isinstance(b, dict)]
-        relevant = [b for b in branches if _applies(spec, b, keyword)]
-        values = [effective(spec, b, keyword, depth + 1) for b in relevant]
-        if relevant and all(v is not None for v, _ in values):
-            numbers = [v for v, _ in values]
-            return (max(numbers) if keyword.startswith("max") else min(numbers)) if keyword != "pattern" \
-                else numbers[0], values[0][1]
-    return None, node
+def effective(spec: Spec, node: Node, keyword: str) -> tuple[Any, Node]:
+    """The value of a limit keyword (through $ref, allOf and the branches it applies to) and where.
 
-
-def _applies(spec: Spec, node: Node, keyword: str) -> bool:
-    types = facts(spec, node).types
-    if keyword in ("maxLength", "minLength", "pattern"):
-        return not types or "string" in types
-    if keyword in ("maxItems", "minItems"):
-        return not types or "array" in types
-    return True
+    Read as `contract.core.schema_facts.effective` reads it; (None, the dereferenced node) when the
+    schema states no such limit.
+    """
+    found = schema_facts.effective(node.schema, keyword, spec.resolve_ref, ref_siblings=spec.version.startswith("3.1"),
+                                   pointer=node.pointer, ref=node.ref)
+    if found is None:
+        return None, deref(spec, node)
+    return found.value, Node(found.schema, found.pointer, found.ref)
 
 
 def entry_node(spec: Spec, node: Node, part: str) -> Node | None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from contract.core import pointer as jp
+from contract.core.pointer import join
 from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import Endpoint, Example, Field, Header, Status, TableKind
 from contract.docs.vocab import normalise_type
@@ -43,10 +45,6 @@ class EmbeddedSpec:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def _lines(root: yaml.Node, pointer: str, out: dict[str, int]) -> None:
     """JSON pointer → 0-based line of the node's key (or of the node, for the root and list items).
 
@@ -62,7 +60,7 @@ def _lines(root: yaml.Node, pointer: str, out: dict[str, int]) -> None:
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in reversed(node.value):
-                child = f"{at}/{_escape(str(key.value))}"
+                child = join(at, str(key.value))
                 out[child] = key.start_mark.line
                 stack.append((value, child))
         elif isinstance(node, yaml.SequenceNode):
@@ -96,11 +94,7 @@ class _Reader:
             return {}, pointer
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
-            target: Any = self.doc
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(part) if isinstance(target, dict) else None
-            return self.resolve(target, ref[1:], depth + 1)
+            return self.resolve(jp.resolve(self.doc, ref, None), ref[1:], depth + 1)
         if isinstance(schema.get("allOf"), list):
             merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
             props: dict[str, Any] = dict(merged.get("properties") or {})
@@ -144,7 +138,7 @@ class _Reader:
         for name, prop in (resolved.get("properties") or {}).items():
             if not isinstance(prop, dict):
                 continue
-            prop_at = f"{at}/properties/{_escape(str(name))}"
+            prop_at = join(at, "properties", str(name))
             text, json_type, fmt, nullable = self.type_of(prop, prop_at)
             description = str(prop.get("description") or self.resolve(prop, prop_at)[0].get("description") or "")
             constraints = extract(description) + _schema_constraints(self.resolve(prop, prop_at)[0])
@@ -157,7 +151,7 @@ class _Reader:
     def operation(self, path: str, method: str, ref_line: int | None) -> None:
         paths = self.doc.get("paths") if isinstance(self.doc.get("paths"), dict) else {}
         item = paths.get(path) if isinstance(paths, dict) else None
-        op_at = f"/paths/{_escape(path)}/{method.lower()}"
+        op_at = join("", "paths", path, method.lower())
         op = item.get(method.lower()) if isinstance(item, dict) else None
         where = Location(self.file, ref_line) if ref_line is not None else self.where(op_at)
         endpoint = Endpoint(method.upper(), path, where, source="openapi-ref" if ref_line else "declared")
@@ -180,7 +174,7 @@ class _Reader:
         media = _json_media(body.get("content") if isinstance(body, dict) else None)
         if media is not None:
             mtype, content = media
-            at = f"{op_at}/requestBody/content/{_escape(mtype)}"
+            at = join(op_at, "requestBody", "content", mtype)
             self.fields(content.get("schema"), f"{at}/schema", "request", key, None)
             if "example" in content:
                 self.out.examples.append(Example(
@@ -197,7 +191,7 @@ class _Reader:
             media = _json_media(response.get("content"))
             if media is not None:
                 mtype, content = media
-                mat = f"{at}/content/{_escape(mtype)}"
+                mat = join(at, "content", mtype)
                 before = len(self.out.fields)
                 self.fields(content.get("schema"), f"{mat}/schema", table, key, status_code)
                 status.fields = self.out.fields[before:]
@@ -208,10 +202,10 @@ class _Reader:
                     status.examples.append(example)
             for name, header in (response.get("headers") or {}).items():
                 if isinstance(header, dict):
-                    text, json_type, _, _ = self.type_of(header.get("schema") or {}, f"{at}/headers/{name}")
+                    text, json_type, _, _ = self.type_of(header.get("schema") or {}, join(at, "headers", str(name)))
                     self.out.headers.append(Header(
                         str(name), text, json_type, str(header.get("description") or ""),
-                        self.where(f"{at}/headers/{_escape(str(name))}"), status=status_code, endpoint=key))
+                        self.where(join(at, "headers", str(name))), status=status_code, endpoint=key))
 
 
 def _json_media(content: Any) -> tuple[str, dict[str, Any]] | None:

@@ -440,8 +440,8 @@ class OperationGenerator:
             holder_node = _node_at(self.body_tree if site.part == "body" else self._param_root(site),
                                    site.steps[:-1])
             comb, index = site.steps[-1].combinator, site.steps[-1].index
-            siblings = [CompiledSchema(b).is_valid for i, b in enumerate(holder_node.get(comb) or [])
-                        if i != index and isinstance(b, dict | bool)]
+            siblings = [CompiledSchema(b if isinstance(b, dict) else {} if b else {"not": {}}).is_valid
+                        for i, b in enumerate(holder_node.get(comb) or []) if i != index and isinstance(b, dict | bool)]
             branch_check = check
 
             def check(v: Any) -> bool:
@@ -449,7 +449,7 @@ class OperationGenerator:
 
         if site.part in ("header", "query", "path", "cookie"):
             inner = check
-            top = next((x.tree for x in self.params if x.param.location == site.part and
+            top: Any = next((x.tree for x in self.params if x.param.location == site.part and
                         x.param.name == site.param), {})
 
             def check(v: Any) -> bool:

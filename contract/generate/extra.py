@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from contract.generate.sites import escape
+from contract.core import pointer as jp
+from contract.core.http import parse_cookie_header
+from contract.core.pointer import join
+from contract.core.schema_facts import effective, subject_schema
 from contract.load import Spec
-from contract.load.refs import join
 from contract.model import Case, Location, Operation
 from contract.prose import ProseConstraint, extract
 from contract.validate import CompiledSchema, coerce
@@ -58,10 +60,8 @@ class ExtraConstraint:
 
 
 def split_location(location: str) -> list[str]:
-    """`/a/*/b~1c` → ["a", "*", "b/c"]."""
-    if not location:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in location.lstrip("/").split("/")]
+    """`/a/*/b~1c` → ["a", "*", "b/c"] (a JSON pointer's tokens; `*` is just a token here)."""
+    return jp.split(location)
 
 
 def extra_schema(extra: ExtraConstraint) -> dict[str, Any]:
@@ -107,8 +107,7 @@ def _part_values(case: Case, part: str) -> Mapping[str, Any]:
         return case.query
     if part == "path":
         return case.path_params
-    cookie = next((v for k, v in case.headers.items() if k.lower() == "cookie"), "")
-    return dict(p.strip().split("=", 1) for p in cookie.split(";") if "=" in p)
+    return parse_cookie_header(next((v for k, v in case.headers.items() if k.lower() == "cookie"), ""))
 
 
 # --------------------------------------------------------------------------- merging for generation
@@ -189,8 +188,6 @@ def _add(node: dict[str, Any], keyword: str, value: Any) -> None:
 
 def prose_constraints(spec: Spec, operation: Operation) -> list[ExtraConstraint]:
     """Constraints stated in the descriptions of an operation's parameters and request body only."""
-    from contract.lint import _effective, _target  # one mapping of prose onto schemas, shared with lint
-
     out: list[ExtraConstraint] = []
     for param in operation.parameters:
         for pc in extract(param.description):
@@ -203,7 +200,7 @@ def prose_constraints(spec: Spec, operation: Operation) -> list[ExtraConstraint]
                     out.append(ExtraConstraint(operation.key, param.location, "", "either",
                                                [declared[n.lower()].name for n in names], "prose", pc.text, where))
             elif pc.keyword in _KEYWORDS and pc.subject == "value" and param.schema is not None:
-                stated = _effective(spec, param.schema, pc.keyword)
+                stated = _stated(spec, param.schema, pc.keyword)
                 if _is_extra(pc, stated):
                     out.append(ExtraConstraint(operation.key, param.location, param.name, pc.keyword, pc.value,
                                                "prose", pc.text, where))
@@ -212,13 +209,18 @@ def prose_constraints(spec: Spec, operation: Operation) -> list[ExtraConstraint]
         for media in body.content.values():
             if media.schema is None or not media.where or media.where.pointer is None:
                 continue
-            _walk_body(spec, operation, media.schema, join(media.where.pointer, "schema"), "", None, (), out,
-                       _target, _effective)
+            _walk_body(spec, operation, media.schema, join(media.where.pointer, "schema"), "", None, (), out)
             break  # one media type: the generator sends one
     unique: dict[tuple[str, str, str, str], ExtraConstraint] = {}
     for e in out:
         unique.setdefault((e.part, e.location, e.keyword, repr(e.value)), e)
     return list(unique.values())
+
+
+def _stated(spec: Spec, schema: Any, keyword: str) -> Any:
+    """What the schema itself says for `keyword` (None: nothing), read as lint reads it."""
+    found = effective(schema, keyword, spec.resolve_ref, ref_siblings=spec.version.startswith("3.1"))
+    return None if found is None else found.value
 
 
 def _is_extra(pc: ProseConstraint, stated: Any) -> bool:
@@ -232,7 +234,7 @@ def _is_extra(pc: ProseConstraint, stated: Any) -> bool:
 
 
 def _walk_body(spec: Spec, op: Operation, schema: Any, pointer: str, location: str, name: str | None,
-               refs: tuple[str, ...], out: list[ExtraConstraint], target_fn: Any, effective_fn: Any) -> None:
+               refs: tuple[str, ...], out: list[ExtraConstraint]) -> None:
     if not isinstance(schema, dict) or len(refs) > 8:
         return
     ref = schema.get("$ref")
@@ -242,40 +244,37 @@ def _walk_body(spec: Spec, op: Operation, schema: Any, pointer: str, location: s
         file_part, _, fragment = ref.partition("#")
         if file_part:
             return  # descriptions in other files: lines cannot be pointed at with spec.location
-        _walk_body(spec, op, spec.resolve_ref(ref), fragment, location, name, (*refs, ref), out, target_fn,
-                   effective_fn)
+        _walk_body(spec, op, spec.resolve_ref(ref), fragment, location, name, (*refs, ref), out)
         return
     description = schema.get("description")
     if isinstance(description, str):
         for pc in extract(description):
             if pc.keyword not in _KEYWORDS or pc.keyword == "either":
                 continue
-            target, target_ptr = target_fn(spec, schema, pointer, name, pc)
+            target, target_ptr = subject_schema(schema, pointer, name, pc.subject, spec.resolve_ref)
             if target is None:
                 continue
             loc = _target_location(location, pointer, target_ptr)
-            if loc is None or not _is_extra(pc, effective_fn(spec, target, pc.keyword)):
+            if loc is None or not _is_extra(pc, _stated(spec, target, pc.keyword)):
                 continue
             out.append(ExtraConstraint(op.key, "body", loc, pc.keyword, pc.value, "prose", pc.text,
                                        spec.location(join(pointer, "description"))))
     props = schema.get("properties")
     if isinstance(props, dict):
         for key, sub in props.items():
-            _walk_body(spec, op, sub, join(pointer, "properties", key), f"{location}/{escape(key)}", key, refs,
-                       out, target_fn, effective_fn)
+            _walk_body(spec, op, sub, join(pointer, "properties", key), join(location, key), key, refs, out)
     if isinstance(schema.get("items"), dict):
-        _walk_body(spec, op, schema["items"], join(pointer, "items"), f"{location}/*", None, refs, out, target_fn,
-                   effective_fn)
+        _walk_body(spec, op, schema["items"], join(pointer, "items"), f"{location}/*", None, refs, out)
     if isinstance(schema.get("additionalProperties"), dict):
         _walk_body(spec, op, schema["additionalProperties"], join(pointer, "additionalProperties"),
-                   f"{location}/*", None, refs, out, target_fn, effective_fn)
+                   f"{location}/*", None, refs, out)
     for comb in ("allOf", "anyOf", "oneOf"):
         for i, sub in enumerate(schema.get(comb) or []):
-            _walk_body(spec, op, sub, join(pointer, comb, i), location, name, refs, out, target_fn, effective_fn)
+            _walk_body(spec, op, sub, join(pointer, comb, i), location, name, refs, out)
 
 
 def _target_location(location: str, pointer: str, target_ptr: str) -> str | None:
-    """Where lint's `_target` pointed, as an instance location (None: keys of a map, not modelled)."""
+    """Where `subject_schema` pointed, as an instance location (None: keys of a map, not modelled)."""
     if target_ptr == pointer:
         return location
     rest = target_ptr[len(pointer):]

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from contract.core import pointer as jp
+from contract.core.http import parse_cookie_header
+from contract.core.sentinel import MISSING
 from contract.generate.extra import ExtraCheck
 from contract.model import Case, Violation
 from contract.validate import CompiledSchema, RequestValidator
-from contract.validate.messages import MISSING as VALIDATE_MISSING
 
 __all__ = ["Branch", "Expect", "Gate", "roundtrip"]
 
@@ -74,13 +76,12 @@ class Gate:
         if not self.cookies:
             return self.validator.validate_case(case)
         # validate_case has no cookies; the generator sends them in a Cookie header.
-        header = next((v for k, v in case.headers.items() if k.lower() == "cookie"), "")
-        cookies = dict(p.strip().split("=", 1) for p in header.split(";") if "=" in p)
+        cookies = parse_cookie_header(next((v for k, v in case.headers.items() if k.lower() == "cookie"), ""))
         content_type = case.media_type or (case.headers.get("Content-Type") if case.has_body else None)
         return self.validator.validate(headers=case.headers, query=case.query, path_params=case.path_params,
                                        cookies=cookies,
                                        body=case.body if case.has_body and case.raw_body is None
-                                       else VALIDATE_MISSING,
+                                       else MISSING,
                                        raw_body=case.raw_body, content_type=content_type)
 
     def conforming(self, case: Case) -> str | None:
@@ -127,26 +128,13 @@ class Gate:
             return [str(exc)]
 
 
-def _value_at(instance: Any, pointer: str) -> Any:
-    node = instance
-    for token in pointer.split("/")[1:] if pointer else []:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(token, VALIDATE_MISSING)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return VALIDATE_MISSING
-    return node
-
-
 def _matches(found: list[Violation], expect: Expect, body: Any) -> bool:
     if expect.chain:
         branch = expect.chain[0]
         pointer = branch.pointer
         if not found or any((v.part, v.pointer, v.keyword) != ("body", pointer, branch.combinator) for v in found):
             return False
-        inner = [replace(v, pointer=pointer + v.pointer) for v in branch.schema.errors(_value_at(body, pointer))]
+        inner = [replace(v, pointer=pointer + v.pointer) for v in branch.schema.errors(jp.resolve(body, pointer))]
         return _matches(inner, replace(expect, chain=expect.chain[1:]), body)
     quoted = json.dumps(expect.name) if expect.name is not None else None
     hits = [v for v in found if v.part == expect.part and v.pointer == expect.pointer and

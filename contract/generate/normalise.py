@@ -16,6 +16,7 @@ import copy
 from collections import Counter
 from typing import Any
 
+from contract.core import pointer as jp
 from contract.generate.formats import HYPOTHESIS_FORMAT_ALIASES
 
 __all__ = ["DEFAULT_DEPTH", "Unsatisfiable", "formats_in", "inline", "to_hypothesis"]
@@ -114,7 +115,7 @@ class _Inliner:
     def _ref(self, ref: str, stack: tuple[str, ...]) -> Any:
         if not ref.startswith("#/$defs/"):
             return {}  # not ours to follow (anchors, other documents): admit anything, the gate decides
-        name = ref[len("#/$defs/"):].replace("~1", "/").replace("~0", "~")
+        name = jp.unescape(ref[len("#/$defs/"):])
         if name not in self.defs:
             return {}
         if stack.count(name) >= self.depth:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from contract.core.pointer import escape
 from contract.generate.formats import NO_OP_FORMATS
 from contract.model import Location
 from contract.validate import KNOWN_FORMATS
@@ -93,10 +94,6 @@ class Site:
         if self.part == "body":
             return inner
         return f"{self.part}/{self.param}{inner}" if self.param else self.part
-
-
-def escape(token: object) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def instance_pointer(steps: tuple[Step, ...], *, star: bool = False) -> str:

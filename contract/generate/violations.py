@@ -16,12 +16,12 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
+from contract.core.schema_facts import json_type
+from contract.core.sentinel import MISSING
 from contract.generate.formats import INVALID_FORMAT_SAMPLES
 from contract.generate.sites import EXTRA_PROPERTY, Site
 
 __all__ = ["MISSING", "candidates", "describe", "without"]
-
-MISSING: Any = object()
 
 ItemMaker = Callable[[Any, int], list[Any] | None]  # (array schema, how many) -> fresh items
 
@@ -31,22 +31,6 @@ def _types(node: Any) -> set[str]:
         return set()
     t = node.get("type")
     return {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def without(location: Any, holder: tuple[tuple[str, int], ...], keyword: str, *,

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from contract.core import pointer as jp
+from contract.core.pointer import join
+from contract.core.schema_facts import MAX_REF_HOPS, deref
+from contract.core.sentinel import MISSING
 from contract.errors import InputError
-from contract.load.source import Document, _split_pointer, parse_document
+from contract.load.source import Document, parse_document
 
 # Values under these keys are data, not spec structure: a "$ref" inside them is literal.
 _DATA_KEYS = frozenset({"example", "examples", "enum", "const", "default", "x-examples", "value"})
@@ -25,14 +29,6 @@ _NAME_MAPS = frozenset({
     "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths", "webhooks",
     "content", "encoding", "dependentSchemas",
 })
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def join(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join("/" + escape(str(t)) for t in tokens)
 
 
 class RefResolver:
@@ -68,21 +64,15 @@ class RefResolver:
         doc = self._docs[file_part]
         return doc, fragment, _walk(doc.data, fragment)
 
-    def deref(self, obj: Any, max_hops: int = 64) -> tuple[Any, str | None]:
+    def deref(self, obj: Any, max_hops: int = MAX_REF_HOPS) -> tuple[Any, str | None]:
         """Follow chained `$ref`s of a non-schema object; returns (object, last ref)."""
-        last = None
-        hops = 0
-        while isinstance(obj, dict) and isinstance(obj.get("$ref"), str):
-            last = obj["$ref"]
-            try:
-                _, _, obj = self.resolve(last)
-            except LookupError:  # a plain-name `#anchor` (left unnormalised): no pointer to follow here
-                raise InputError(self.root.path, f"unresolvable $ref {last!r} (plain-name anchors are only "
-                                 "supported inside schemas)") from None
-            hops += 1
-            if hops > max_hops:
-                raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {last}")
-        return obj, last
+        found = deref(obj, lambda ref: self.resolve(ref)[2], max_hops=max_hops)
+        if found.broken == "unresolvable":  # a plain-name `#anchor` (left unnormalised): no pointer to follow
+            raise InputError(self.root.path, f"unresolvable $ref {found.value['$ref']!r} (plain-name anchors are "
+                             "only supported inside schemas)")
+        if found.broken == "cycle":
+            raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {found.value['$ref']}")
+        return found.value, found.ref
 
     def document(self, ref: str) -> Document:
         return self._docs[ref.partition("#")[0]]
@@ -125,18 +115,9 @@ class RefResolver:
 
 
 def _walk(data: Any, fragment: str) -> Any:
-    node = data
-    for token in _split_pointer(fragment):
-        if isinstance(node, dict):
-            if token not in node:
-                raise LookupError(token)
-            node = node[token]
-        elif isinstance(node, list):
-            if not token.isdigit() or int(token) >= len(node):
-                raise LookupError(token)
-            node = node[int(token)]
-        else:
-            raise LookupError(token)
+    node = jp.resolve(data, fragment)
+    if node is MISSING:
+        raise LookupError(fragment)
     return node
 
 

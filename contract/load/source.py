@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
+from contract.core import pointer as jp
 from contract.errors import InputError
 from contract.textio import decode_text
 
@@ -52,7 +53,11 @@ class Document:
         if node is None:
             return None
         line = node.start_mark.line
-        for token in _split_pointer(pointer):
+        try:
+            tokens = jp.split(pointer)
+        except ValueError:  # not a pointer: the document's first line
+            tokens = []
+        for token in tokens:
             child = None
             if isinstance(node, yaml.MappingNode):
                 entry = self._keys(node).get(token)
@@ -86,12 +91,6 @@ class Document:
                 except yaml.YAMLError:
                     self._root = None
         return self._root
-
-
-def _split_pointer(pointer: str) -> list[str]:
-    if pointer in ("", "#", "/"):
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("#").lstrip("/").split("/")]
 
 
 def read_text(path: Path, shown: str) -> str:

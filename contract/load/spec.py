@@ -6,8 +6,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from contract.core.pointer import join
 from contract.errors import InputError
-from contract.load.refs import RefResolver, join
+from contract.load.refs import RefResolver
 from contract.load.source import Document, parse_document
 from contract.model import (
     Location,

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from contract.core import paths
+from contract.core import pointer as jp
+from contract.core.schema_facts import local_resolver, resolved
 from contract.docs import DocsPage, Endpoint
 from contract.load import Spec
 from contract.model import MediaType, Operation, Parameter, RequestBody, Response
@@ -110,14 +112,7 @@ def link_field(name: str, fields: Iterable[str]) -> str | None:
 
 def deref(root: dict[str, Any], node: Any) -> Any:
     """Follow local `$ref`s (`#/$defs/X`) and merge plain `allOf` object parts."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-        ref = node["$ref"]
-        target: Any = root
-        for token in ref.lstrip("#/").split("/") if ref.startswith("#") else []:
-            target = target.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-        node = target
-        seen += 1
+    node = resolved(node, local_resolver(root))
     if isinstance(node, dict) and isinstance(node.get("allOf"), list):
         merged = {k: v for k, v in node.items() if k != "allOf"}
         props = dict(merged.get("properties") or {})
@@ -327,9 +322,7 @@ def _openapi_link(spec: Spec, create: Operation, param: str) -> str | None:
     for resp in create.responses.values():
         raw_links: Any = None
         if resp.where and resp.where.pointer:
-            node: Any = spec.data
-            for token in resp.where.pointer.lstrip("/").split("/"):
-                node = node.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            node: Any = jp.resolve(spec.data, resp.where.pointer, {})
             raw_links = spec.resolve(node.get("links")) if isinstance(node, dict) else None
         for link in (raw_links or {}).values():
             link = spec.resolve(link)

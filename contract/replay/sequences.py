@@ -115,7 +115,8 @@ def _update_body(runner: Runner, res: Resource, state: State, step: int) -> Any:
     if template is not None and isinstance(template.body, dict):
         body = {k: v for k, v in copy.deepcopy(template.body).items() if not isinstance(v, dict)}
     for fname in kv_fields(res):
-        if fname not in body and not any(fname == k for k in (template.body or {}) if template):
+        in_template = template is not None and isinstance(template.body, dict) and fname in template.body
+        if fname not in body and not in_template:
             continue
         items = [i for i in body.get(fname) or [] if isinstance(i, dict)][:3]
         items.append({"key": f"ct_rt_{step}", "value": "round-trip-0123456789"})
@@ -203,7 +204,7 @@ def _isolation(runner: Runner, res: Resource, ids: dict[str, Any], r_index: int,
     alt.update({k: v for k, v in runner.config.alt_headers.items() if not is_secret_name(k)})
     ops = [res.delete] if destructive else [res.read, res.update]
     for j, lo in enumerate([o for o in ops if o is not None], start=10 if destructive else 0):
-        body = {} if lo.op.method in ("PATCH", "PUT") else None
+        body: dict[str, Any] | None = {} if lo.op.method in ("PATCH", "PUT") else None
         if body is not None:
             template = runner.templates.get(res.path)
             kv = kv_fields(res)

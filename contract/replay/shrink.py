@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from contract.core import pointer as jp
 from contract.generate.extra import ExtraCheck, ExtraConstraint
 from contract.model import Case, Exchange, Operation, ParamIn
 from contract.redact import is_secret_name
@@ -39,7 +40,7 @@ def _label_path(case: Case) -> list[str] | None:
         return None
     pointer = case.label.pointer
     if pointer == "" or pointer.startswith("/"):
-        return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/") if t]
+        return jp.split(pointer)
     return None
 
 

@@ -1,9 +1,9 @@
 """Request and response validation against the spec (fast path: jsonschema-rs)."""
 
+from contract.core.sentinel import MISSING
 from contract.validate.compiled import CompiledSchema
 from contract.validate.formats import FORMAT_CHECKER, KNOWN_FORMATS
 from contract.validate.messages import (
-    MISSING,
     RequestValidator,
     ResponseValidator,
     Validators,

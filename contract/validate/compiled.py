@@ -19,13 +19,15 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
+from contract.core import pointer as jp
+from contract.core.pointer import join
 from contract.model import Violation
 from contract.schema import DIALECT
 from contract.validate.formats import FORMAT_CHECKER, RS_FORMATS
 
 
 def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return join("", *path)
 
 
 class _Engine:
@@ -209,7 +211,7 @@ def _expected(schema: dict[str, Any], schema_path: list[Any]) -> Any:
             node = node[p]
         elif isinstance(node, dict) and "$ref" in node and isinstance(node["$ref"], str):
             # schema_path runs through $ref: follow it inside this self-contained schema
-            target = _resolve_local(schema, node["$ref"])
+            target = jp.resolve(schema, node["$ref"], None)
             if isinstance(target, dict) and p in target:
                 node = target[p]
             else:
@@ -218,16 +220,4 @@ def _expected(schema: dict[str, Any], schema_path: list[Any]) -> Any:
             return None
     if isinstance(node, dict | list) and len(str(node)) > 300:
         return None  # a whole subschema is no use as "expected"; the message says it
-    return node
-
-
-def _resolve_local(schema: dict[str, Any], ref: str) -> Any:
-    node: Any = schema
-    for token in ref.lstrip("#").strip("/").split("/"):
-        if not token:
-            continue
-        token = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or token not in node:
-            return None
-        node = node[token]
     return node

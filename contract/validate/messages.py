@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from http.cookies import SimpleCookie
 from typing import Any
 
+from contract.core.http import parse_cookie_header
+from contract.core.sentinel import MISSING
 from contract.load import Spec
 from contract.model import Case, MediaType, Operation, Parameter, SecurityScheme, Violation
 from contract.schema import Direction
 from contract.validate.compiled import BundledSchema, CompiledSchema, SchemaBundle
-
-MISSING: Any = object()
 
 
 def media_base(content_type: str | None) -> str:
@@ -165,10 +164,9 @@ class RequestValidator:
 
     def validate_case(self, case: Case) -> list[Violation]:
         content_type = case.media_type or (case.headers.get("Content-Type") if case.has_body else None)
-        cookie_header = next((v for k, v in case.headers.items() if k.lower() == "cookie"), "")
-        cookies = dict(SimpleCookie(cookie_header).items()) if cookie_header else {}
+        cookies = parse_cookie_header(next((v for k, v in case.headers.items() if k.lower() == "cookie"), ""))
         return self.validate(headers=case.headers, query=case.query, path_params=case.path_params,
-                             cookies={k: m.value for k, m in cookies.items()},
+                             cookies=cookies,
                              body=case.body if case.has_body and case.raw_body is None else MISSING,
                              raw_body=case.raw_body, content_type=content_type)
 

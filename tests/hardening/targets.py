@@ -207,6 +207,10 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # socketserver's default backlog is 5: with the run's concurrent workers on a loaded machine the accept
+    # queue overflows and the kernel may reset a connection the client already sees as open (a false
+    # `connection_reset`). The hostile behaviours are the point of these targets; a full backlog is not.
+    request_queue_size = 128
 
     def __init__(self, behaviour: Behaviour) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

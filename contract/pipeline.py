@@ -12,7 +12,7 @@ from contract.docs.findings import page_findings
 from contract.lint import lint
 from contract.load import Spec, load_spec
 from contract.model import Finding
-from contract.schema import NullablePolicy
+from contract.schema import nullable_policy
 
 BUNDLED_SPEC = "specs/adapty-api.yaml"
 BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.txt")
@@ -21,7 +21,7 @@ BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.tx
 def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
                 components_dir: str | None = None) -> tuple[Spec, list[DocsPage]]:
     """The spec and its docs pages, each read once for every stage of a command."""
-    policy: NullablePolicy = nullable  # type: ignore[assignment]
+    policy = nullable_policy(nullable)
     return load_spec(spec_path, nullable=policy), [read_docs(d, components_dir=components_dir) for d in docs]
 
 

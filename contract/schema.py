@@ -33,6 +33,14 @@ _SUB_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUB_MAP = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 
 
+def nullable_policy(text: str) -> NullablePolicy:
+    """`--nullable` text as a policy (click's Choice has already refused anything else)."""
+    policies: dict[str, NullablePolicy] = {"auto": "auto", "version": "version", "strict": "strict"}
+    if text in policies:
+        return policies[text]
+    raise ValueError(f"unknown nullable policy {text!r} (expected auto, version or strict)")
+
+
 def nullable_honoured(policy: NullablePolicy, version: str) -> bool:
     """Whether `nullable: true` admits null under `policy` for a document of `version`.
 

@@ -14,6 +14,7 @@ from contract.cli._options import (
 from contract.lint import lint
 from contract.load import load_spec
 from contract.report import build_report
+from contract.schema import nullable_policy
 
 
 @click.command("lint")
@@ -27,7 +28,7 @@ def command(spec: str, nullable: str, report_dir: str, fail_on: str, baseline: s
 
     Exit 1 when there are findings at or above --fail-on (default: error).
     """
-    loaded = load_spec(spec, nullable=nullable)  # type: ignore[arg-type]
+    loaded = load_spec(spec, nullable=nullable_policy(nullable))
     findings = lint(loaded)
     report = build_report(findings, command="lint", inputs={"spec": spec, "nullable": nullable})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

@@ -9,6 +9,7 @@ import click
 
 from contract.cli._options import nullable_option
 from contract.load import load_spec
+from contract.schema import nullable_policy
 
 
 @click.command("load")
@@ -17,7 +18,7 @@ from contract.load import load_spec
 @click.option("--json", "as_json", is_flag=True, help="Print the operation model as JSON.")
 def command(spec: str, nullable: str, as_json: bool) -> int:
     """Load SPEC and list its operations (method, path, operationId, parameters, body, responses)."""
-    loaded = load_spec(spec, nullable=nullable)  # type: ignore[arg-type]
+    loaded = load_spec(spec, nullable=nullable_policy(nullable))
     ops: list[dict[str, Any]] = []  # JSON rows
     for op in loaded.operations:
         ops.append({

@@ -21,7 +21,7 @@ from contract.core import pointer as jp
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate import ExtraConstraint
 from contract.load import Spec
-from contract.model import Case, Disagreement, Finding, Operation
+from contract.model import Case, Disagreement, Finding, Operation, Verdict
 
 Expect = Literal["accept", "reject", "exists", "absent", "present"]
 
@@ -246,7 +246,7 @@ def _limit_probe(body: Any, loc: str, keyword: str | None, limit: Any,
     return None
 
 
-def verdict_for(probe: Probe, status: int | None, headers: dict[str, str] | None = None) -> tuple[str, str]:
+def verdict_for(probe: Probe, status: int | None, headers: dict[str, str] | None = None) -> tuple[Verdict, str]:
     """(verdict, how it was decided) from what the target answered."""
     if probe.header is not None:
         present = any(k.lower() == probe.header.lower() for k in (headers or {}))

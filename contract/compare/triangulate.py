@@ -153,7 +153,7 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
                 status, got_headers = sent.status, sent.response_headers
             verdict, how = verdict_for(probe, status, got_headers)
             f = probe.finding
-            f.verdict = verdict  # type: ignore[assignment]
+            f.verdict = verdict
             f.exchange = exchange
             f.curl = to_curl(exchange, redactor) if exchange is not None else None
             f.details["probe"] = {"sent": probe.description, "spec_expects": probe.spec_expects,

@@ -113,6 +113,9 @@ def facts(spec: Spec, node: Node, depth: int = 0) -> Facts:
     if depth < _MAX_HOPS:
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
+            if enum is None and isinstance(branches, list) and branches and all(
+                    isinstance(b, dict) and "const" in b for b in branches):
+                enum = [b["const"] for b in branches]  # an enum written as titled constants (discord-api-spec)
             if isinstance(branches, list) and branches:
                 for n, branch in enumerate(branches):
                     if isinstance(branch, dict):

@@ -130,6 +130,7 @@ class _Group:
     ops: list[str] = dc_field(default_factory=list)
     via: str = ""  # "Message.embeds" when reached through another object's field
     partial: bool = True  # only ever reached as a "partial" object: rows may be left out, or absent
+    view: ObjectView | None = None
 
 
 def _schema_name(node: Node) -> str:
@@ -162,6 +163,7 @@ class _Comparer:
         self.spec = spec
         self.out: list[Finding] = []
         self.returns: list[tuple[DocsPage, Endpoint, Operation]] = []
+        self.pages: Sequence[DocsPage] = ()
         self.note = ""  # said after every message of the current comparison: which oneOf branch, ...
         self.seen_enums: set[tuple[str, str, str]] = set()
         self.index = _Index([])
@@ -247,7 +249,8 @@ class _Comparer:
         pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
         node = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
         if _branches(deref(self.spec, node).schema) is None:
-            self.fields(op, rows, self.body_view(media), "request", self.form_views(op))
+            view, note = self.view_for(node, {f.name for f in rows})  # an array body: its items' object
+            self.fields(op, rows, view, "request" + note, self.form_views(op))
             return
         by_view: dict[str, tuple[ObjectView, str, list[Field]]] = {}
         for section in dict.fromkeys(f.section for f in rows):
@@ -314,6 +317,7 @@ class _Comparer:
                                   f"{_schema_name(resolved)} merged, as the table documents their union)"
                 ref = best_node.schema.get("$ref")
                 name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else _schema_name(best.node or best_node)
+                best.alternatives = [v for v, _, _ in views if v is not best]
                 return best, f" (the {keyword} branch {index} of {len(schema[keyword])}, {name}, which the table matches)"
         view = object_view(self.spec, resolved)
         if names and not names & view.properties.keys() and len(view.properties) == 1:
@@ -365,21 +369,21 @@ class _Comparer:
 
     # -- fields -----------------------------------------------------------------------
     def fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
-               alternatives: Sequence[ObjectView] = ()) -> None:
+               alternatives: Sequence[ObjectView] = (), elsewhere: set[str] | None = None) -> None:
         label, _, note = label.partition(" (")
         outer, self.note = self.note, f"({note}" if note else self.note
         start = len(self.out)
         try:
-            self._fields(op, rows, view, label, alternatives)
+            self._fields(op, rows, view, label, alternatives, elsewhere or set())
             if label == "request":
                 self.merge_nullable(op, rows, start)
         finally:
             self.note = outer
 
     def merge_nullable(self, op: Operation | _Target, rows: list[Field], start: int) -> None:
-        """Optional request fields the spec makes nullable and the page's `?type` notation does not: one finding
-        per table, naming them all — one convention (the spec's "optional means null is fine"), not N drifts."""
-        unmarked = {f.name: f for f in rows if "no-?type" in f.notes and f.required is False}
+        """Request fields the spec makes nullable and the page's `?type` notation does not: one finding per table,
+        naming them all — one convention (discord-api-spec lets null stand for "leave unchanged"), not N drifts."""
+        unmarked = {f.name: f for f in rows if "no-?type" in f.notes}
         found = [f for f in self.out[start:] if f.check == "drift.nullable_mismatch" and f.disagreement
                  and f.disagreement.docs_value is False and f.disagreement.field in unmarked]
         if len(found) < 2:
@@ -387,13 +391,13 @@ class _Comparer:
         self.out[start:] = [f for f in self.out[start:] if f not in found]
         names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
         self.add("drift.nullable_mismatch",
-                 f"{op.key}: {len(names)} optional request fields are nullable in the spec but not marked `?type` "
+                 f"{op.key}: {len(names)} request fields are nullable in the spec but not marked `?type` "
                  f"(nullable) in the docs: {', '.join(names)}", op=op.key, spec=found[0].spec, docs=found[0].docs,
                  subject="request:*:nullable", fields=names)
 
     def _fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
-                alternatives: Sequence[ObjectView]) -> None:
-        documented = {f.name for f in rows}
+                alternatives: Sequence[ObjectView], elsewhere: set[str]) -> None:
+        documented = {f.name for f in rows} | elsewhere
         for field in rows:
             node = view.properties.get(field.name)
             if node is None and any(_has(alt, field.name) for alt in alternatives):
@@ -449,6 +453,17 @@ class _Comparer:
         self.enum_field(op, field, node, spec_facts.enum, label)
         for c in field.constraints:
             self.constraint(op, field, node, c, label)
+
+    def extensions(self, group: _Group) -> set[str]:
+        """Rows of the structures that extend this one ("Invite Metadata … will extend the invite object")."""
+        out: set[str] = set()
+        for page in self.pages:
+            for obj in page.objects:
+                for href in obj.extends:
+                    target = self.index.resolve(href, obj.where.file)
+                    if target is group.obj:
+                        out |= {f.name for f in page.object_fields(obj)}
+        return out
 
     def enum_field(self, op: Operation | _Target, field: Field, node: Node, spec_enum: list[Any] | None,
                    label: str) -> None:
@@ -613,34 +628,43 @@ class _Comparer:
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(page, obj, Node(view.node.schema, view.node.pointer, view.node.ref), note,
-                                         via=via)
+                                         via=via, view=view)
             queue.append(group)
         group.ops += [o for o in ops if o not in group.ops]
         group.partial = group.partial and partial
 
     def nested(self, groups: dict[tuple[str, str, str], _Group], queue: list[_Group], group: _Group) -> None:
-        view = object_view(self.spec, group.node)
+        view = group.view or object_view(self.spec, group.node)
         for field in group.page.object_fields(group.obj):
-            if field.ref is None or field.name not in view.properties:
+            if field.ref is None:
                 continue
             hit = self.index.find(field.ref, field.where.file)
             if hit is None or not isinstance(hit[1], DocsObject) or hit[1].key == group.obj.key:
                 continue
-            self.group(groups, queue, hit[0], hit[1], view.properties[field.name], group.ops,
-                       via=f"{group.obj.name}.{field.name}", partial="partial-prefix" in field.notes)
+            # The property in the chosen branch and in its siblings: each is a variant of the linked structure.
+            for variant in (view, *view.alternatives):
+                if field.name in variant.properties:
+                    self.group(groups, queue, hit[0], hit[1], variant.properties[field.name], group.ops,
+                               via=f"{group.obj.name}.{field.name}", partial="partial-prefix" in field.notes)
 
     def compare_object(self, groups: list[_Group]) -> None:
         first = groups[0]
         rows = first.page.object_fields(first.obj)
-        views = [(g, self.view_for(g.node, {f.name for f in rows})[0]) for g in groups]
-        known = {name for _, v in views for name in v.properties}
+        views = [(g, g.view or self.view_for(g.node, {f.name for f in rows})[0]) for g in groups]
+        # The structure documents all variants at once (every schema returned as it, every oneOf branch): it
+        # may say "nullable"/"optional", or have a row, because one variant does; drift only if none does.
+        variants = [x for _, v in views for x in (v, *v.alternatives)]
+        known = {name for v in variants for name in v.properties}
+        nullable_any = {f.name: any(f.name in v.properties and facts(self.spec, v.properties[f.name]).nullable
+                                    for v in variants) for f in rows}
+        optional_any = {f.name: any(f.name not in v.required for v in variants) for f in rows}
         merged: dict[tuple[Any, ...], tuple[Finding, list[str], list[str]]] = {}
         for group, view in views:
             scratch, self.out = self.out, []
             try:
                 label = f"{group.obj.name} object"
                 self.fields(_Target(_OPS, view.node.location(self.spec) if view.node else None),
-                            rows, view, label + group.note)
+                            rows, view, label + group.note, elsewhere=self.extensions(first))
                 found = self.out
             finally:
                 self.out = scratch
@@ -652,6 +676,12 @@ class _Comparer:
                 if group.partial and finding.check in _NOT_FOR_PARTIAL:
                     continue  # "a partial [guild](#guild-object) object": fields may be left out or absent
                 d = finding.disagreement
+                if d is not None and d.docs_value is True and finding.check == "drift.nullable_mismatch" \
+                        and nullable_any.get(str(name or d.field)):
+                    continue
+                if d is not None and d.docs_value is False and finding.check == "drift.required_mismatch" \
+                        and optional_any.get(str(name or d.field)):
+                    continue
                 key = (finding.check, finding.subject, repr(d.docs_value) if d else None,
                        repr(d.spec_value) if d else None)
                 if key not in merged:
@@ -894,6 +924,7 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     """All drift between a spec and its docs pages."""
     comparer = _Comparer(spec)
     comparer.index = _Index(pages)
+    comparer.pages = pages
     documented: set[str] = set()
     for page in pages:
         comparer.page(page, documented)

@@ -39,6 +39,8 @@ class ObjectView:
     properties: dict[str, Node] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     node: Node | None = None
+    # When this view is one `oneOf`/`anyOf` branch chosen among several: the other branches' views.
+    alternatives: list[ObjectView] = field(default_factory=list)
 
 
 def deref(spec: Spec, node: Node) -> Node:

@@ -54,6 +54,8 @@ from contract.prose import extract
 _STATUS = re.compile(r"(?:^|[\s:(])([1-5]\d{2})(?=$|[\s:.\-–—)])")
 _EXAMPLE_VALUE = re.compile(r"\bExample:\s*`?([^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
 _OBFUSCATED_EMAIL = "[email protected]"
+_CALLS_HTTP = re.compile(r"\bfetch\s*\(|\baxios\b|\brequests\.|\bhttpx\b|XMLHttpRequest|\burllib\b|\bhttp\.request\b"
+                         r"|\$\.ajax|\bgot\s*\(|\bsuperagent\b|\bhttp\.client\b|\baiohttp\b")
 
 
 @dataclass(slots=True)
@@ -148,6 +150,7 @@ class _Builder:
         self.scope: int | None = None
         self.scope_facts: set[str] = set()  # page facts of the current endpoint ("all-optional")
         self.pending_anchors: list[str] = []  # ids of anchor components waiting for the next heading
+        self.pending_extends: list[str] = []  # "will extend the [invite](#invite-object) object", for the next table
         self.heading_text = ""
         self.heading_anchors: list[str] = []
         self.notation = _notation(doc)
@@ -280,6 +283,11 @@ class _Builder:
             return
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
+        elif self.ctx().section in ("object", "container"):
+            found = conventions.first("object-prose", block.text, block.links)
+            if found is not None:
+                self.used(found[0])
+                self.pending_extends.append(found[1])
         if (isinstance(block, Paragraph) and not self.page.description and not self.page.endpoints
                 and all(c.level == 1 for c in self.stack)):
             self.page.description = block.text  # the lead paragraph under the title
@@ -321,6 +329,8 @@ class _Builder:
             self.json_example(block)
 
     def request_examples(self, block: Code, language: str) -> None:
+        if language in ("python", "javascript") and not _CALLS_HTTP.search(block.text):
+            return  # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
         result = extract_requests(block.text, language, block.line)
         for problem in result.problems:
             self.anomaly(problem.kind, problem.message, Location(block.file, problem.line), language=language)
@@ -461,7 +471,9 @@ class _Builder:
         key = f"{self.stem}#{anchors[0] if anchors else conventions.slug(name) or block.line}"
         if any(o.key == key for o in self.page.objects):
             key = f"{key}@{block.line}"
-        obj = DocsObject(name or f"table at line {block.line}", key, block.where, anchors)
+        obj = DocsObject(name or f"table at line {block.line}", key, block.where, anchors,
+                         extends=self.pending_extends)
+        self.pending_extends = []
         self.page.objects.append(obj)
         return obj
 

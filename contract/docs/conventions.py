@@ -681,6 +681,16 @@ def all_optional(text: str) -> str | None:
     return None
 
 
+@recogniser("object-prose", "extends-object")
+def extends_object(text: str, links: list[Link]) -> str | None:
+    """"Extra information about an invite, will extend the [invite](#invite-object) object." — the structure that
+    follows adds fields to another object (Discord's Invite Metadata; Stripe's "This object extends …" notes)."""
+    m = re.search(r"\bextends?\s+(?:the\s+)?(?P<label>.+?)\s+object\b", text, re.IGNORECASE)
+    if not m:
+        return None
+    return next((href for label, href in links if label and label.lower() in m.group("label").lower()), None)
+
+
 __all__ = [
     "REGISTRY", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
     "first", "read_name", "read_type", "recogniser", "recognisers", "slug",

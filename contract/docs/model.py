@@ -139,6 +139,7 @@ class DocsObject:
     key: str  # unique across pages: "<page stem>#<first anchor>"
     where: Location
     anchors: list[str] = field(default_factory=list)
+    extends: list[str] = field(default_factory=list)  # link targets of objects whose fields it adds to
 
     @property
     def line(self) -> int | None:

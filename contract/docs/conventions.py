@@ -283,13 +283,12 @@ def example_heading(text: str, level: int) -> Section | None:
 
     Discord names every sample so; what it samples follows from where it stands (an object section, an
     endpoint) unless the heading says request or response. Adapty's "Successful response example" is
-    read by the general reading (it carries a status).
+    read by the general reading (it carries a status), and so is "Example request".
     """
     t = _clean(text).lower()
-    if not re.search(r"(?:^example\b|\bexamples?$)", t) or re.search(r"success|error|\d{3}", t):
-        return None
-    kind = "request" if "request" in t else "response" if "response" in t else None
-    return Section("example", name=_clean(text), example_of=kind)
+    if not re.search(r"(?:^example\b|\bexamples?$)", t) or re.search(r"success|error|request|\d{3}", t):
+        return None  # "Example request …": the general reading makes it a request section
+    return Section("example", name=_clean(text), example_of="response" if "response" in t else None)
 
 
 # =============================================================================== tables
@@ -348,7 +347,7 @@ def field_table(header: list[str]) -> TableShape | None:
 
 def enum_value(text: str) -> Any:
     """An enum cell as a value: `1 << 3` → 8, `42` → 42, `"dark"`/`dark` → "dark"."""
-    cell = _clean(text).strip('"\'')
+    cell = _clean(text.replace("\\", "")).strip('"\'')
     m = re.fullmatch(r"(\d+)\s*<<\s*(\d+)", cell)
     if m:
         return int(m.group(1)) << int(m.group(2))

@@ -408,13 +408,28 @@ class _Comparer:
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
                          docs=field.where, subject=f"{label}:{field.name}", field=field.name)
                 continue
+            before = len(self.out)
             self.field(op, field, node, field.name in view.required, label)
+            if view.alternatives:
+                self.out[before:] = [f for f in self.out[before:] if not self.allowed_by_a_sibling(f, view, field)]
         for name, node in view.properties.items():
             if name not in documented:
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: {label} field {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=node.location(self.spec), docs=rows[0].where,
                          subject=f"{label}:{name}", field=name)
+
+    def allowed_by_a_sibling(self, finding: Finding, view: ObjectView, field: Field) -> bool:
+        """A table that matches one branch may still say "nullable"/"optional" for a row because another branch
+        allows it (Discord's "Modify Guild Scheduled Event" documents every entity type at once)."""
+        d = finding.disagreement
+        name = field.name
+        if d is not None and finding.check == "drift.nullable_mismatch" and d.docs_value is True:
+            return any(name in v.properties and facts(self.spec, v.properties[name]).nullable
+                       for v in view.alternatives)
+        if d is not None and finding.check == "drift.required_mismatch" and d.docs_value is False:
+            return any(name not in v.required for v in view.alternatives)
+        return False
 
     def field(self, op: Operation | _Target, field: Field, node: Node, required: bool, label: str) -> None:
         spec_facts = facts(self.spec, node)

@@ -706,7 +706,7 @@ class _Comparer:
                 if schema not in schemas:
                     schemas.append(schema)
         for finding, ops, schemas in merged.values():
-            where = f"{'/'.join(schemas)}, returned by {_list(ops)}"
+            where = f"{', '.join(schemas)}; returned by {_list(ops)}"
             via = next((g.via for g in groups if g.via), "")
             if via and all(g.via for g in groups):
                 where += f" (as {via})"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
@@ -19,9 +21,19 @@ from contract.core import checks, paths
 from contract.core import pointer as jp
 from contract.core.pointer import join
 from contract.core.schema_facts import json_type
-from contract.docs.model import DocsPage, Endpoint, Example, Field, TableKind
+from contract.docs.conventions import anchor_of
+from contract.docs.model import DocsEnum, DocsObject, DocsPage, Endpoint, Example, Field, TableKind
 from contract.load import Spec
-from contract.model import Disagreement, Finding, Location, MediaType, Operation, Response, Severity
+from contract.model import (
+    Disagreement,
+    Finding,
+    Location,
+    MediaType,
+    Operation,
+    Parameter,
+    Response,
+    Severity,
+)
 from contract.validate import CompiledSchema, is_json_media
 
 checks.declare("drift.operation_missing_in_spec", Severity.ERROR, "the docs document an operation the spec lacks")
@@ -81,13 +93,71 @@ def _compatible(docs: set[str], spec: set[str]) -> bool:
     return {widen.get(t, t) for t in docs} == {widen.get(t, t) for t in spec}
 
 
+_NOT_FOR_PARTIAL = {"drift.field_missing_in_docs", "drift.field_missing_in_spec", "drift.required_mismatch"}
+_OPS = "\x00ops\x00"  # stands for the operations of an object comparison until they are all known
+
+
+@dataclass(slots=True)
+class _Target:
+    """What a field comparison is about when it is not one operation: an object structure (see `objects`)."""
+
+    key: str
+    where: Location | None = None
+
+
+@dataclass(slots=True)
+class _Group:
+    """One object structure compared with one spec schema, and the operations that return that schema."""
+
+    page: DocsPage
+    obj: DocsObject
+    node: Node
+    note: str
+    ops: list[str] = dc_field(default_factory=list)
+    via: str = ""  # "Message.embeds" when reached through another object's field
+    partial: bool = True  # only ever reached as a "partial" object: rows may be left out, or absent
+    view: ObjectView | None = None
+
+
+def _schema_name(node: Node) -> str:
+    pointer = node.pointer or ""
+    if pointer.startswith("/components/schemas/"):
+        return jp.unescape(pointer.split("/")[3])
+    m = re.match(r"^/paths/([^/]+)/(\w+)/", pointer)
+    if m:
+        return f"the inline schema of {m.group(2).upper()} {jp.unescape(m.group(1))}"
+    return pointer or "the schema"
+
+
+def _branches(schema: dict[str, Any]) -> tuple[str, list[tuple[int, dict[str, Any]]]] | None:
+    """The non-null `oneOf`/`anyOf` branches of a schema, with their indexes."""
+    for key in ("oneOf", "anyOf"):
+        raw = schema.get(key)
+        if isinstance(raw, list) and raw:
+            kept = [(n, b) for n, b in enumerate(raw) if isinstance(b, dict) and b.get("type") != "null"]
+            return key, kept
+    return None
+
+
+def _list(ops: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(ops[:limit])
+    return shown + (f" and {len(ops) - limit} more" if len(ops) > limit else "")
+
+
 class _Comparer:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.out: list[Finding] = []
+        self.returns: list[tuple[DocsPage, Endpoint, Operation]] = []
+        self.pages: Sequence[DocsPage] = ()
+        self.note = ""  # said after every message of the current comparison: which oneOf branch, ...
+        self.seen_enums: set[tuple[str, str, str]] = set()
+        self.index = _Index([])
 
     def add(self, check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
             subject: str, disagreement: Disagreement | None = None, **details: Any) -> None:
+        if self.note:
+            message = f"{message} {self.note}"
         self.out.append(Finding(check, checks.get(check).severity, message, operation=op, spec=spec, docs=docs,
                                 source="docs", subject=subject, disagreement=disagreement, details=details))
 
@@ -111,19 +181,29 @@ class _Comparer:
                 continue
             documented.add(op.key)
             self.operation(page, endpoint, op)
+            if endpoint.returns:
+                self.returns.append((page, endpoint, op))
 
     def operation(self, page: DocsPage, endpoint: Endpoint, op: Operation) -> None:
         mine = [f for f in page.fields if f.endpoint == endpoint.key]
         request = [f for f in mine if f.table == "request"]
         media = _json_media(op.request_body.content) if op.request_body else None
         if request and media is not None:
-            self.fields(op, request, self.body_view(media), "request")
+            self.request_tables(op, request, media)
         elif request and op.request_body is None:
             self.add("drift.field_missing_in_spec",
                      f"{op.key}: the docs document {len(request)} request body field(s) but the spec has no "
                      "request body", op=op.key, spec=op.where, docs=request[0].where, subject="request:*")
         self.request_headers(page, endpoint, op, [f for f in mine if f.table == "request-header"])
+        query = [f for f in mine if f.table == "query"]
+        if query:
+            self.query(op, query)
         self.statuses(page, endpoint, op)
+        success = [f for f in mine if f.table == "response" and f.status is None]
+        node = self.success_node(op)
+        if success and node is not None:
+            view, note = self.view_for(node, {f.name for f in success})
+            self.fields(op, success, view, "response" + note)
         for status in sorted({f.status for f in mine if f.table in ("response", "error") and f.status}):
             rows = [f for f in mine if f.table in ("response", "error") and f.status == status]
             response = _response_for(op, status)
@@ -149,18 +229,175 @@ class _Comparer:
                     return inner
         return view
 
-    # -- fields -----------------------------------------------------------------------
-    def fields(self, op: Operation, rows: list[Field], view: ObjectView, label: str) -> None:
+    def request_tables(self, op: Operation, rows: list[Field], media: MediaType) -> None:
+        """Each request table against the request body — the `oneOf` branch it matches when there are several
+        (two routes on one endpoint, "Create DM" and "Create Group DM", document two branches)."""
+        pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+        node = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
+        if _branches(deref(self.spec, node).schema) is None:
+            view, note = self.view_for(node, {f.name for f in rows})  # an array body: its items' object
+            self.fields(op, rows, view, "request" + note, self.form_views(op))
+            return
+        by_view: dict[str, tuple[ObjectView, str, list[Field]]] = {}
+        for section in dict.fromkeys(f.section for f in rows):
+            table = [f for f in rows if f.section == section]
+            view, note = self.view_for(node, {f.name for f in table})
+            key = view.node.pointer if view.node else ""
+            by_view.setdefault(key, (view, note, []))[2].extend(table)
+        for view, note, table in by_view.values():
+            self.fields(op, table, view, "request" + note, self.form_views(op))
+
+    def form_views(self, op: Operation) -> list[ObjectView]:
+        """The non-JSON bodies (multipart form) a JSON/Form params table may also describe (`files[n]`)."""
+        out = []
+        for name, media in (op.request_body.content.items() if op.request_body else []):
+            if not is_json_media(name) and isinstance(media.schema, dict):
+                pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+                out.append(object_view(self.spec, Node(media.schema, pointer)))
+        return out
+
+    def success_node(self, op: Operation) -> Node | None:
+        """The JSON schema of the operation's success (2xx) response."""
+        for code in sorted(op.responses):
+            if code[:1] == "2":
+                media = _json_media(op.responses[code].content)
+                if media is not None and isinstance(media.schema, dict):
+                    pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+                    return Node(media.schema, pointer)
+        return None
+
+    def view_for(self, node: Node, names: set[str], depth: int = 0) -> tuple[ObjectView, str]:
+        """The object a table documents inside a schema: through `$ref`, array items, a one-key wrapper
+        (`{"items": [...]}`) and `oneOf`/`anyOf` — the branch the table's names match best, or all branches
+        merged when the table documents their union; the second value says which, for the message."""
+        resolved = deref(self.spec, node)
+        schema = resolved.schema
+        if depth > 6:
+            return object_view(self.spec, resolved), ""
+        items = schema.get("items")
+        if isinstance(items, dict) and not schema.get("properties"):
+            return self.view_for(Node(items, join(resolved.pointer, "items"), resolved.ref), names, depth + 1)
+        found = _branches(schema)
+        if found is not None and not schema.get("properties"):
+            keyword, branches = found
+            nodes = [Node(b, join(resolved.pointer, keyword, n), resolved.ref) for n, b in branches]
+            if len(nodes) == 1:
+                return self.view_for(nodes[0], names, depth + 1)
+            views = [(self.view_for(b, names, depth + 1)[0], b, n) for b, (n, _) in zip(nodes, branches, strict=True)]
+            if views:
+                best, best_node, index = max(views, key=lambda v: (len(names & v[0].properties.keys()),
+                                                                   -len(v[0].properties.keys() - names)))
+                union = ObjectView(node=resolved)
+                variants: dict[str, list[Node]] = {}
+                for v, _, _ in views:
+                    for name, prop in v.properties.items():
+                        variants.setdefault(name, []).append(prop)
+                for name, props in variants.items():
+                    # One property, as every branch that has it writes it (nullable if one says so).
+                    union.properties[name] = props[0] if len(props) == 1 else Node(
+                        {"anyOf": [deref(self.spec, x).schema for x in props]}, props[0].pointer, props[0].ref)
+                union.required = {n for n in union.properties if all(n in v.required for v, _, _ in views)}
+                covered = len(names & best.properties.keys())
+                if len(names & union.properties.keys()) > covered + 1 and covered < 0.8 * len(names):
+                    return union, f" (compared with the {len(views)} {keyword} branches of " \
+                                  f"{_schema_name(resolved)} merged, as the table documents their union)"
+                ref = best_node.schema.get("$ref")
+                name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else _schema_name(best.node or best_node)
+                best.alternatives = [v for v, _, _ in views if v is not best]
+                return best, f" (the {keyword} branch {index} of {len(schema[keyword])}, {name}, which the table matches)"
+        view = object_view(self.spec, resolved)
+        if names and not names & view.properties.keys() and len(view.properties) == 1:
+            inner, note = self.view_for(next(iter(view.properties.values())), names, depth + 1)
+            if names & inner.properties.keys():
+                return inner, note
+        return view, ""
+
+    def query(self, op: Operation, rows: list[Field]) -> None:
+        """A "Query String Params" table against the operation's query parameters."""
+        params = {p.name: p for p in op.parameters if p.location == "query"}
+        at = join(op.where.pointer, "parameters") if op.where and op.where.pointer else ""
+        for field in rows:
+            param = params.get(field.name)
+            if param is None:
+                self.add("drift.field_missing_in_spec",
+                         f"{op.key}: query parameter {field.name!r} is documented but the spec does not declare it",
+                         op=op.key, spec=self.spec.location(at) if at else op.where, docs=field.where,
+                         subject=f"query:{field.name}", field=field.name)
+                continue
+            self.query_param(op, field, param)
         documented = {f.name for f in rows}
+        for name, param in params.items():
+            if name not in documented:
+                self.add("drift.field_missing_in_docs",
+                         f"{op.key}: query parameter {name!r} is in the spec but not in the docs table",
+                         op=op.key, spec=param.where, docs=rows[0].where, subject=f"query:{name}", field=name)
+
+    def query_param(self, op: Operation, field: Field, param: Parameter) -> None:
+        where = param.where
+        subject = f"query:{field.name}"
+        schema = param.schema if isinstance(param.schema, dict) else {}
+        pointer = join(where.pointer, "schema") if where and where.pointer else ""
+        spec_facts = facts(self.spec, Node(schema, pointer))
+        docs_types = _types(field.json_type)
+        if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
+            self.add("drift.type_mismatch",
+                     f"{op.key}: query parameter {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) in "
+                     f"the docs but {'/'.join(sorted(spec_facts.types))} in the spec", op=op.key, spec=where,
+                     docs=field.where, subject=subject,
+                     disagreement=Disagreement(field.name, docs_value=sorted(docs_types),
+                                               spec_value=sorted(spec_facts.types)))
+        if field.required is not None and field.required != param.required:
+            self.add("drift.required_mismatch",
+                     f"{op.key}: query parameter {field.name!r} is {'required' if field.required else 'optional'} "
+                     f"in the docs but {'required' if param.required else 'optional'} in the spec",
+                     op=op.key, spec=where, docs=field.where, subject=subject,
+                     disagreement=Disagreement(field.name, docs_value=field.required, spec_value=param.required))
+
+    # -- fields -----------------------------------------------------------------------
+    def fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
+               alternatives: Sequence[ObjectView] = (), elsewhere: set[str] | None = None) -> None:
+        label, _, note = label.partition(" (")
+        outer, self.note = self.note, f"({note}" if note else self.note
+        start = len(self.out)
+        try:
+            self._fields(op, rows, view, label, alternatives, elsewhere or set())
+            if label == "request":
+                self.merge_nullable(op, rows, start)
+        finally:
+            self.note = outer
+
+    def merge_nullable(self, op: Operation | _Target, rows: list[Field], start: int) -> None:
+        """Request fields the spec makes nullable and the page's `?type` notation does not: one finding per table,
+        naming them all — one convention (discord-api-spec lets null stand for "leave unchanged"), not N drifts."""
+        unmarked = {f.name: f for f in rows if "no-?type" in f.notes}
+        found = [f for f in self.out[start:] if f.check == "drift.nullable_mismatch" and f.disagreement
+                 and f.disagreement.docs_value is False and f.disagreement.field in unmarked]
+        if len(found) < 2:
+            return
+        self.out[start:] = [f for f in self.out[start:] if f not in found]
+        names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
+        self.add("drift.nullable_mismatch",
+                 f"{op.key}: {len(names)} request fields are nullable in the spec but not marked `?type` "
+                 f"(nullable) in the docs: {', '.join(names)}", op=op.key, spec=found[0].spec, docs=found[0].docs,
+                 subject="request:*:nullable", fields=names)
+
+    def _fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
+                alternatives: Sequence[ObjectView], elsewhere: set[str]) -> None:
+        documented = {f.name for f in rows} | elsewhere
         for field in rows:
             node = view.properties.get(field.name)
+            if node is None and any(_has(alt, field.name) for alt in alternatives):
+                continue  # a form part (`files[n]`, `payload_json`) of the multipart body
             if node is None:
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: {label} field {field.name!r} is documented but not in the spec schema",
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
                          docs=field.where, subject=f"{label}:{field.name}", field=field.name)
                 continue
+            before = len(self.out)
             self.field(op, field, node, field.name in view.required, label)
+            if view.alternatives:
+                self.out[before:] = [f for f in self.out[before:] if not self.allowed_by_a_sibling(f, view, field)]
         for name, node in view.properties.items():
             if name not in documented:
                 self.add("drift.field_missing_in_docs",
@@ -168,13 +405,25 @@ class _Comparer:
                          op=op.key, spec=node.location(self.spec), docs=rows[0].where,
                          subject=f"{label}:{name}", field=name)
 
-    def field(self, op: Operation, field: Field, node: Node, required: bool, label: str) -> None:
+    def allowed_by_a_sibling(self, finding: Finding, view: ObjectView, field: Field) -> bool:
+        """A table that matches one branch may still say "nullable"/"optional" for a row because another branch
+        allows it (Discord's "Modify Guild Scheduled Event" documents every entity type at once)."""
+        d = finding.disagreement
+        name = field.name
+        if d is not None and finding.check == "drift.nullable_mismatch" and d.docs_value is True:
+            return any(name in v.properties and facts(self.spec, v.properties[name]).nullable
+                       for v in view.alternatives)
+        if d is not None and finding.check == "drift.required_mismatch" and d.docs_value is False:
+            return any(name not in v.required for v in view.alternatives)
+        return False
+
+    def field(self, op: Operation | _Target, field: Field, node: Node, required: bool, label: str) -> None:
         spec_facts = facts(self.spec, node)
         where = node.location(self.spec)
         subject = f"{label}:{field.name}"
         # Where in a request body the field lives, for probes and generated cases (see compare.probes).
         location = "/" + jp.escape(field.name) if label == "request" else None
-        docs_types = _types(field.json_type)
+        docs_types = _types(self.linked_type(field) or field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
             self.add("drift.type_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) "
@@ -202,10 +451,63 @@ class _Comparer:
                      op=op.key, spec=where, docs=field.where, subject=subject,
                      disagreement=Disagreement(field.name, docs_value=field.nullable, spec_value=spec_facts.nullable,
                                                location=location))
+        self.enum_field(op, field, node, spec_facts.enum, label)
         for c in field.constraints:
             self.constraint(op, field, node, c, label)
 
-    def constraint(self, op: Operation, field: Field, node: Node, c: Any, label: str) -> None:
+    def extensions(self, group: _Group) -> set[str]:
+        """Rows of the structures that extend this one ("Invite Metadata … will extend the invite object")."""
+        out: set[str] = set()
+        for page in self.pages:
+            for obj in page.objects:
+                for href in obj.extends:
+                    target = self.index.resolve(href, obj.where.file)
+                    if target is group.obj:
+                        out |= {f.name for f in page.object_fields(obj)}
+        return out
+
+    def enum_field(self, op: Operation | _Target, field: Field, node: Node, spec_enum: list[Any] | None,
+                   label: str) -> None:
+        """A field linking to an enum table (`premium_type` → "Premium Types") against the spec's enum."""
+        if spec_enum is None:
+            return
+        links = ([field.ref] if field.ref else []) + [href for _, href in field.links]
+        enum = next((t for t in (self.index.resolve(h, field.where.file) for h in links) if isinstance(t, DocsEnum)),
+                    None)
+        if enum is None or not enum.values:
+            return
+        docs_values = [v.value for v in enum.values]
+        if {repr(v) for v in docs_values} == {repr(v) for v in spec_enum}:
+            return
+        target = deref(self.spec, node)
+        key = (enum.key, target.ref or "", target.pointer)
+        if key in self.seen_enums:
+            return
+        self.seen_enums.add(key)
+        only_docs = [v for v in docs_values if repr(v) not in {repr(x) for x in spec_enum}]
+        only_spec = [v for v in spec_enum if repr(v) not in {repr(x) for x in docs_values}]
+        if not only_spec and not re.fullmatch(r"/components/schemas/[^/]+", target.pointer or ""):
+            return  # an inline subset (a thread's `type` is 10, 11 or 12 of "Channel Types"): a variant, not drift
+        parts = [f"only the docs list {only_docs}" if only_docs else "", f"only the spec lists {only_spec}" if only_spec
+                 else ""]
+        self.add("drift.enum_mismatch",
+                 f"{op.key}: {label} field {field.name!r} takes the values of “{enum.name}” (line {enum.line}) but "
+                 f"the spec's {_schema_name(target)} differs: {'; '.join(p for p in parts if p)}",
+                 op=op.key, spec=target.location(self.spec), docs=enum.where, subject=f"enum:{enum.key}",
+                 disagreement=Disagreement(field.name, docs_value=docs_values, spec_value=spec_enum),
+                 field=field.name)
+
+    def linked_type(self, field: Field) -> str | None:
+        """The type a bare link stands for: an enum of integers or strings, or an object structure."""
+        if field.ref is None or field.json_type == "array":
+            return None
+        target = self.index.resolve(field.ref, field.where.file)
+        if isinstance(target, DocsEnum):  # "[recurrence rule - frequency](#…) object": the values say the type
+            kinds = {json_type(v.value) for v in target.values}
+            return next(iter(kinds)) if len(kinds) == 1 else None
+        return "object" if isinstance(target, DocsObject) and field.json_type is None else None
+
+    def constraint(self, op: Operation | _Target, field: Field, node: Node, c: Any, label: str) -> None:
         entry = "key" if c.subject == "key" else "value"
         if c.subject in ("key", "value-of-entry"):
             target = entry_node(self.spec, node, entry)
@@ -214,7 +516,7 @@ class _Comparer:
             target, part = node, field.name
         else:
             return
-        if target is None:
+        if target is None or not self.limit_fits(field, target, c.keyword):
             return
         location = _entry_location(self.spec, node, field.name, entry if c.subject in ("key", "value-of-entry")
                                    else None) if label == "request" else None
@@ -255,7 +557,18 @@ class _Comparer:
                          subject=subject, disagreement=Disagreement(field.name, c.keyword, docs_value=c.value,
                                                                     spec_value=value, location=location))
 
-    def conversion(self, op: Operation, field: Field, node: Node, c: Any, label: str,
+    def limit_fits(self, field: Field, node: Node, keyword: str) -> bool:
+        """Whether a limit read from prose can apply to the field at all: "up to 50 channels" said of an id is
+        not its maxItems, "up to 6000 characters" said of an array of embeds is not its maxLength."""
+        docs = _types(field.json_type)
+        spec = facts(self.spec, node).types
+        if keyword in ("maxItems", "minItems"):
+            return not (docs and docs <= {"string", "integer", "number", "boolean"} and "array" not in spec)
+        if keyword in ("maxLength", "minLength"):
+            return not (docs == {"array"} and "string" not in spec)
+        return True
+
+    def conversion(self, op: Operation | _Target, field: Field, node: Node, c: Any, label: str,
                    location: str | None) -> None:
         """"Booleans will be converted to floats": the docs accept a type the spec's schema rejects."""
         source, target_type = c.value
@@ -273,6 +586,122 @@ class _Comparer:
                  disagreement=Disagreement(field.name, docs_value=sorted(spec_types | {source}),
                                            spec_value=sorted(spec_types), converts=(source, target_type),
                                            location=location))
+
+    # -- object structures ------------------------------------------------------------
+    def objects(self) -> None:
+        """Each object structure against the schema of the responses that return it, once per schema.
+
+        "Returns a [user](#user-object) object" on N endpoints is one comparison of the User structure with
+        each distinct response schema; a disagreement is one finding naming all N operations. A structure
+        documents every variant at once ("User" covers the PII fields of `/users/@me`), so a row is missing
+        in the spec only when no compared schema has it. Fields linking to another structure compare that
+        structure with the property's schema, too.
+        """
+        groups: dict[tuple[str, str, str], _Group] = {}
+        queue: list[_Group] = []
+        for page, endpoint, op in self.returns:
+            node = self.success_node(op)
+            if node is None:
+                continue
+            for href in endpoint.returns[:1]:
+                hit = self.index.find(href, page.file)
+                if hit is None or not isinstance(hit[1], DocsObject):
+                    continue
+                self.group(groups, queue, hit[0], hit[1], node, [op.key], partial=href in endpoint.partial)
+        while queue:
+            group = queue.pop(0)
+            self.nested(groups, queue, group)
+        by_object: dict[str, list[_Group]] = {}
+        for group in groups.values():
+            by_object.setdefault(group.obj.key, []).append(group)
+        for object_groups in by_object.values():
+            self.compare_object(object_groups)
+
+    def group(self, groups: dict[tuple[str, str, str], _Group], queue: list[_Group], page: DocsPage,
+              obj: DocsObject, node: Node, ops: list[str], via: str = "", *, partial: bool = False) -> None:
+        names = {f.name for f in page.object_fields(obj)}
+        if not names:
+            return
+        view, note = self.view_for(node, names)
+        if view.node is None or not names & view.properties.keys():
+            return
+        key = (obj.key, view.node.ref or "", view.node.pointer + note)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(page, obj, Node(view.node.schema, view.node.pointer, view.node.ref), note,
+                                         via=via, view=view)
+            queue.append(group)
+        group.ops += [o for o in ops if o not in group.ops]
+        group.partial = group.partial and partial
+
+    def nested(self, groups: dict[tuple[str, str, str], _Group], queue: list[_Group], group: _Group) -> None:
+        view = group.view or object_view(self.spec, group.node)
+        for field in group.page.object_fields(group.obj):
+            if field.ref is None:
+                continue
+            hit = self.index.find(field.ref, field.where.file)
+            if hit is None or not isinstance(hit[1], DocsObject) or hit[1].key == group.obj.key:
+                continue
+            # The property in the chosen branch and in its siblings: each is a variant of the linked structure.
+            for variant in (view, *view.alternatives):
+                if field.name in variant.properties:
+                    self.group(groups, queue, hit[0], hit[1], variant.properties[field.name], group.ops,
+                               via=f"{group.obj.name}.{field.name}", partial="partial-prefix" in field.notes)
+
+    def compare_object(self, groups: list[_Group]) -> None:
+        first = groups[0]
+        rows = first.page.object_fields(first.obj)
+        views = [(g, g.view or self.view_for(g.node, {f.name for f in rows})[0]) for g in groups]
+        # The structure documents all variants at once (every schema returned as it, every oneOf branch): it
+        # may say "nullable"/"optional", or have a row, because one variant does; drift only if none does.
+        variants = [x for _, v in views for x in (v, *v.alternatives)]
+        known = {name for v in variants for name in v.properties}
+        nullable_any = {f.name: any(f.name in v.properties and facts(self.spec, v.properties[f.name]).nullable
+                                    for v in variants) for f in rows}
+        optional_any = {f.name: any(f.name not in v.required for v in variants) for f in rows}
+        merged: dict[tuple[Any, ...], tuple[Finding, list[str], list[str]]] = {}
+        for group, view in views:
+            scratch, self.out = self.out, []
+            try:
+                label = f"{group.obj.name} object"
+                self.fields(_Target(_OPS, view.node.location(self.spec) if view.node else None),
+                            rows, view, label + group.note, elsewhere=self.extensions(first))
+                found = self.out
+            finally:
+                self.out = scratch
+            schema = _schema_name(view.node) if view.node else "the schema"
+            for finding in found:
+                name = finding.details.get("field")
+                if finding.check == "drift.field_missing_in_spec" and name in known:
+                    continue  # another schema of the same structure has it: a variant, not drift
+                if group.partial and finding.check in _NOT_FOR_PARTIAL:
+                    continue  # "a partial [guild](#guild-object) object": fields may be left out or absent
+                d = finding.disagreement
+                if d is not None and d.docs_value is True and finding.check == "drift.nullable_mismatch" \
+                        and nullable_any.get(str(name or d.field)):
+                    continue
+                if d is not None and d.docs_value is False and finding.check == "drift.required_mismatch" \
+                        and optional_any.get(str(name or d.field)):
+                    continue
+                key = (finding.check, finding.subject, repr(d.docs_value) if d else None,
+                       repr(d.spec_value) if d else None)
+                if key not in merged:
+                    merged[key] = (finding, [], [])
+                ops, schemas = merged[key][1], merged[key][2]
+                ops += [o for o in group.ops if o not in ops]
+                if schema not in schemas:
+                    schemas.append(schema)
+        for finding, ops, schemas in merged.values():
+            where = f"{', '.join(schemas)}; returned by {_list(ops)}"
+            via = next((g.via for g in groups if g.via), "")
+            if via and all(g.via for g in groups):
+                where += f" (as {via})"
+            finding.message = finding.message.replace(f"{_OPS}: ", "", 1) + f" [{where}]"
+            finding.operation = ops[0]
+            finding.subject = f"{first.obj.key}:{finding.subject}"
+            finding.details["operations"] = ops
+            finding.details["schemas"] = schemas
+            self.out.append(finding)
 
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
@@ -409,6 +838,54 @@ class _Comparer:
                          subject=f"examples:{first.language}:{other.language}", differences=differences)
 
 
+def _has(view: ObjectView, name: str) -> bool:
+    """Whether a view has the property; `files[n]` stands for `files[0]`, `files[1]`, ..."""
+    if name in view.properties:
+        return True
+    if "[n]" in name:
+        pattern = re.compile(re.escape(name).replace(r"\[n\]", r"\[\d+\]") + "$")
+        return any(pattern.match(p) for p in view.properties)
+    return False
+
+
+class _Index:
+    """Object structures and enums of all pages, found by the links that point at them."""
+
+    def __init__(self, pages: Sequence[DocsPage]) -> None:
+        self.by_page: dict[tuple[str, str], tuple[DocsPage, DocsObject | DocsEnum]] = {}
+        self.by_anchor: dict[str, list[tuple[DocsPage, DocsObject | DocsEnum]]] = {}
+        self.page_of: dict[str, str] = {}
+        for page in pages:
+            stem = _stem(page.file)
+            self.page_of[page.file] = stem
+            items: list[DocsObject | DocsEnum] = [*page.objects, *page.enums]
+            for item in items:
+                for anchor in item.anchors:
+                    self.by_page.setdefault((stem, anchor.lower()), (page, item))
+                    self.by_anchor.setdefault(anchor.lower(), []).append((page, item))
+
+    def find(self, href: str, file: str | None) -> tuple[DocsPage, DocsObject | DocsEnum] | None:
+        page, anchor = anchor_of(href)
+        if not anchor:
+            return None
+        if not page or href.startswith("#"):
+            page = self.page_of.get(file or "", "")
+        hit = self.by_page.get((page, anchor))
+        if hit is not None:
+            return hit
+        others = self.by_anchor.get(anchor, [])
+        return others[0] if len(others) == 1 and not page else None
+
+    def resolve(self, href: str, file: str | None) -> DocsObject | DocsEnum | None:
+        hit = self.find(href, file)
+        return hit[1] if hit else None
+
+
+def _stem(file: str) -> str:
+    name = file.replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"\.[A-Za-z0-9]+$", "", name).lower()
+
+
 def _entry_location(spec: Spec, node: Node, name: str, entry: str | None) -> str | None:
     """The instance location of a field (entry None) or of its entries' key/value ("*" = every item)."""
     base = "/" + jp.escape(name)
@@ -442,9 +919,12 @@ def _line_of(example: Example, pointer: str) -> Location:
 def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     """All drift between a spec and its docs pages."""
     comparer = _Comparer(spec)
+    comparer.index = _Index(pages)
+    comparer.pages = pages
     documented: set[str] = set()
     for page in pages:
         comparer.page(page, documented)
+    comparer.objects()
     if pages:
         docs_at = Location(pages[0].file) if len(pages) == 1 else None
         for op in spec.operations:

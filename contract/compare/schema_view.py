@@ -38,6 +38,8 @@ class ObjectView:
     properties: dict[str, Node] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     node: Node | None = None
+    # When this view is one `oneOf`/`anyOf` branch chosen among several: the other branches' views.
+    alternatives: list[ObjectView] = field(default_factory=list)
 
 
 def deref(spec: Spec, node: Node) -> Node:
@@ -108,6 +110,9 @@ def facts(spec: Spec, node: Node, depth: int = 0) -> Facts:
     if depth < schema_facts.MAX_DEPTH:
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
+            if enum is None and isinstance(branches, list) and branches and all(
+                    isinstance(b, dict) and "const" in b for b in branches):
+                enum = [b["const"] for b in branches]  # an enum written as titled constants (discord-api-spec)
             if isinstance(branches, list) and branches:
                 for n, branch in enumerate(branches):
                     if isinstance(branch, dict):

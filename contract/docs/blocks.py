@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from contract.docs.model import Anomaly, DocsFormat, Import
 from contract.model import Location
 
+Link = tuple[str, str]
+"""A hyperlink as written: (its text, its target)."""
+
 
 @dataclass(slots=True)
 class Block:
@@ -29,24 +32,44 @@ class Block:
 class Heading(Block):
     level: int
     text: str
+    anchor: str | None = None  # an explicit id: `## Title {#custom-id}`
+
+
+@dataclass(slots=True)
+class Element(Block):
+    """A JSX component with its attributes and the text it wraps.
+
+    `<Route method="GET">/users/[\\{user.id\\}](#user-object)</Route>` is
+    Element("Route", {"method": "GET"}, "/users/{user.id}"); a self-closing
+    `<ManualAnchor id="user-object-user-flags" />` has no text. What a component
+    means is decided by :mod:`contract.docs.conventions`, not here.
+    """
+
+    name: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    text: str = ""
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Paragraph(Block):
     text: str
     admonition: str | None = None  # "tip", "note", ... when inside an admonition
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class ListItem(Block):
     text: str
     admonition: str | None = None
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class TableRow:
     cells: list[str]
     line: int
+    links: list[list[Link]] = field(default_factory=list)  # per cell, in order
 
 
 @dataclass(slots=True)

@@ -9,17 +9,19 @@ disagree with the declared one — run at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from contract.core.paths import PathTemplate, match_operation
-from contract.docs import embed
+from contract.docs import conventions, embed
 from contract.docs.blocks import (
     Admonition,
     Block,
     Code,
     Document,
+    Element,
     Heading,
     IncludeRef,
     ListItem,
@@ -27,29 +29,33 @@ from contract.docs.blocks import (
     Table,
 )
 from contract.docs.examples import extract_requests, guess_language, parse_json, placeholders, split_url
-from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import (
     Anomaly,
     DocsConstraint,
+    DocsEnum,
+    DocsObject,
     DocsPage,
     Endpoint,
+    EnumValue,
     Example,
     ExampleKind,
     Field,
     Header,
     Include,
+    Link,
     Status,
     TableKind,
 )
 from contract.docs.tables import Row, column_roles, normalise
-from contract.docs.vocab import normalise_type, parse_flag
+from contract.docs.vocab import parse_flag
 from contract.model import Location
 from contract.prose import extract
 
-_ENDPOINT = re.compile(r"^\s*(" + "|".join(HTTP_METHODS) + r")\s+(https?://\S+|/\S*)\s*$")
 _STATUS = re.compile(r"(?:^|[\s:(])([1-5]\d{2})(?=$|[\s:.\-–—)])")
 _EXAMPLE_VALUE = re.compile(r"\bExample:\s*`?([^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
 _OBFUSCATED_EMAIL = "[email protected]"
+_CALLS_HTTP = re.compile(r"\bfetch\s*\(|\baxios\b|\brequests\.|\bhttpx\b|XMLHttpRequest|\burllib\b|\bhttp\.request\b"
+                         r"|\$\.ajax|\bgot\s*\(|\bsuperagent\b|\bhttp\.client\b|\baiohttp\b")
 
 
 @dataclass(slots=True)
@@ -57,19 +63,42 @@ class _Context:
     """What one heading says about the content under it."""
 
     level: int
-    section: str | None = None  # endpoint | request | response | error | other
+    # endpoint | request | response | error | other | object | container | query | path
+    section: str | None = None
     part: str | None = None  # header | body | example
     status: int | None = None
     inferred: bool = False
+    name: str = ""  # the object an object/container heading names
+    example_of: str | None = None  # request | response, when an example heading says so
+    anchors: list[str] = dataclasses.field(default_factory=list)  # the heading's ids
+    claimed: bool = False  # a structure table has taken the ids (links to "#user-object" mean its first table)
+
+
+_SECTIONS = {"object": "object", "container": "container", "request": "request", "query": "query", "path": "path",
+             "response": "response"}
 
 
 def classify(text: str, level: int) -> _Context:
-    """Read a heading: "401 - Unauthorized" → error 401; "Header:" → header part; "Example request" → request."""
-    t = " ".join(text.lower().rstrip(":").split())
+    """Read a heading: "401 - Unauthorized" → error 401; "Header:" → header part; "Example request" → request;
+    the conventions of :mod:`contract.docs.conventions` first ("###### JSON Params" → request body)."""
     ctx = _Context(level)
     if level == 1:
         ctx.section = "other"
         return ctx
+    found = conventions.first("section", text, level)
+    if found is not None:
+        section: conventions.Section = found[1]
+        if section.kind == "example":
+            ctx.part, ctx.example_of = "example", section.example_of
+        else:
+            ctx.section, ctx.name = _SECTIONS[section.kind], section.name
+        return ctx
+    return _generic(text, level)
+
+
+def _generic(text: str, level: int) -> _Context:
+    t = " ".join(text.lower().rstrip(":").split())
+    ctx = _Context(level)
     m = _STATUS.search(text)
     if m:
         ctx.status = int(m.group(1))
@@ -117,17 +146,33 @@ class _Builder:
         self.endpoint: Endpoint | None = None
         self.status: Status | None = None
         self.tables: list[list[Field]] = []
+        # An endpoint a component declared (`<Route>`) lasts until the next heading at its heading's level.
+        self.scope: int | None = None
+        self.scope_facts: set[str] = set()  # page facts of the current endpoint ("all-optional")
+        self.pending_anchors: list[str] = []  # ids of anchor components waiting for the next heading
+        self.pending_extends: list[str] = []  # "will extend the [invite](#invite-object) object", for the next table
+        self.heading_text = ""
+        self.heading_anchors: list[str] = []
+        self.notation = _notation(doc)
+        self.stem = _stem(doc.file)
+
+    def used(self, name: str) -> None:
+        """Count a convention as used on this page (`DocsPage.conventions`)."""
+        self.page.conventions[name] = self.page.conventions.get(name, 0) + 1
 
     # -- context -----------------------------------------------------------------------
     def ctx(self) -> _Context:
         out = _Context(0)
         for c in self.stack:
             if c.section is not None:
-                out.section, out.part = c.section, None
-                if c.section in ("request", "endpoint", "other"):
+                out.section, out.part, out.example_of = c.section, None, None
+                if c.section in ("request", "endpoint", "other", "object", "container", "query", "path"):
                     out.status, out.inferred = None, False
+                if c.section in ("object", "container"):
+                    out.name = c.name
             if c.part is not None:
                 out.part = c.part
+                out.example_of = c.example_of or out.example_of
             if c.status is not None:
                 out.status, out.inferred = c.status, c.inferred
         return out
@@ -153,17 +198,54 @@ class _Builder:
             self.page.includes.append(Include(
                 block.name, block.source, block.where,
                 imp.where if imp else None, block.resolved_file))
+        elif isinstance(block, Element):
+            self.element(block)
         elif isinstance(block, Admonition):
             pass  # its content follows as paragraphs marked with the admonition kind
+
+    def element(self, block: Element) -> None:
+        anchors = conventions.first("anchor", block)
+        if anchors is not None:
+            self.used(anchors[0])
+            self.pending_anchors += anchors[1]
+        if self.declared(block):
+            self.scope = self.stack[-1].level if self.stack else 0
+            self.scope_facts = set()
+            if self.stack:
+                self.stack[-1].section, self.stack[-1].status = "endpoint", None
+            self.status = None
+
+    def declared(self, block: Block, where: Location | None = None) -> bool:
+        """Declare the endpoints a block names (see the `endpoint` conventions); whether it named any."""
+        found = conventions.first("endpoint", block)
+        if found is None:
+            return False
+        name, hits = found
+        declared = False
+        for method, url in hits:
+            path, _ = split_url(url)
+            if path is None:
+                continue
+            self.declare(Endpoint(method, path, where or block.where, source="declared", url=url, convention=name))
+            self.used(name)
+            declared = True
+        return declared
 
     def heading(self, block: Heading) -> None:
         while self.stack and self.stack[-1].level >= block.level:
             self.stack.pop()
+        if self.scope is not None and block.level <= self.scope:
+            self.endpoint, self.scope = None, None
+        found = conventions.first("anchor", block)
+        self.heading_text = block.text
+        self.heading_anchors = [*self.pending_anchors, *(found[1] if found else [])]
+        self.pending_anchors = []
         if self.endpoint_line(block.text, block.where):
             self.stack.append(_Context(block.level, section="endpoint"))
             self.status = None
             return
         ctx = classify(block.text, block.level)
+        ctx.anchors = list(self.heading_anchors)
         self.stack.append(ctx)
         if block.level == 1 and not self.page.title:
             self.page.title = block.text
@@ -186,15 +268,8 @@ class _Builder:
     def find_status(self, code: int) -> Status | None:
         return next((s for s in self.page.statuses if s.code == code and s.endpoint == self.key()), None)
 
-    def endpoint_line(self, text: str, where: Location, source: str = "declared") -> bool:
-        m = _ENDPOINT.match(_clean(text))
-        if not m:
-            return False
-        path, _ = split_url(m.group(2))
-        if path is None:
-            return False
-        self.declare(Endpoint(m.group(1), path, where, source="declared", url=m.group(2)))
-        return True
+    def endpoint_line(self, text: str, where: Location) -> bool:
+        return self.declared(Paragraph(where.file or self.doc.file, where.line or 0, text), where)
 
     def declare(self, endpoint: Endpoint) -> None:
         existing = self.page.endpoint(endpoint.key)
@@ -206,6 +281,13 @@ class _Builder:
     def prose(self, block: Paragraph | ListItem) -> None:
         if self.endpoint_line(block.text, block.where):
             return
+        if self.scope is not None and self.endpoint is not None:
+            self.endpoint_prose(block)
+        elif self.ctx().section in ("object", "container"):
+            found = conventions.first("object-prose", block.text, block.links)
+            if found is not None:
+                self.used(found[0])
+                self.pending_extends.append(found[1])
         if (isinstance(block, Paragraph) and not self.page.description and not self.page.endpoints
                 and all(c.level == 1 for c in self.stack)):
             self.page.description = block.text  # the lead paragraph under the title
@@ -214,6 +296,24 @@ class _Builder:
         for constraint in extract(block.text):
             if constraint.subject == "either":
                 self.page.constraints.append(DocsConstraint(constraint, block.where, endpoint=self.key()))
+
+    def endpoint_prose(self, block: Paragraph | ListItem) -> None:
+        """What an endpoint's own prose says: the object it returns, that its parameters are optional."""
+        assert self.endpoint is not None
+        ctx = self.ctx()
+        if ctx.section == "endpoint" and ctx.part is None:
+            found = conventions.first("returns", block.text, block.links)
+            if found is not None:
+                self.used(found[0])
+                for href, partial in found[1]:
+                    if href not in self.endpoint.returns:
+                        self.endpoint.returns.append(href)
+                        if partial:
+                            self.endpoint.partial.append(href)
+        fact = conventions.first("prose", block.text)
+        if fact is not None:
+            self.used(fact[0])
+            self.scope_facts.add(fact[1])
 
     def code(self, block: Code) -> None:
         lines = block.text.strip().splitlines()
@@ -229,6 +329,8 @@ class _Builder:
             self.json_example(block)
 
     def request_examples(self, block: Code, language: str) -> None:
+        if language in ("python", "javascript") and not _CALLS_HTTP.search(block.text):
+            return  # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
         result = extract_requests(block.text, language, block.line)
         for problem in result.problems:
             self.anomaly(problem.kind, problem.message, Location(block.file, problem.line), language=language)
@@ -267,6 +369,11 @@ class _Builder:
             self.anomaly(problem.kind, problem.message, Location(block.file, problem.line), language="json")
         ctx = self.ctx()
         kind: ExampleKind = "response" if ctx.section in ("response", "error") else "request"
+        if ctx.section in ("object", "container") and self.endpoint is None:
+            kind = "object"
+        elif ctx.example_of == "response" or (ctx.part == "example" and ctx.example_of is None
+                                             and self.scope is not None and ctx.section == "endpoint"):
+            kind = "response"  # Discord: "###### Example Response", "###### Example Partial Guild" under a route
         example = Example(
             kind=kind, language="json", where=block.where, body=value, has_body=ok,
             status=ctx.status if kind == "response" else None, placeholders=placeholders(block.text),
@@ -305,40 +412,107 @@ class _Builder:
             return "response-header" if header_part else "response"
         if ctx.section in ("request", "endpoint"):
             return "request-header" if header_part else "request"
+        if ctx.section in ("query", "path"):
+            return "query" if ctx.section == "query" else "path"
+        if ctx.section in ("object", "container") or (self.endpoint is None and self.page.objects):
+            return "object"  # a structure; outside any endpoint on a page of structures, too
         guess: TableKind = "request" if ("required" in roles or "nullable" in roles) else "response"
         self.anomaly("table.unknown_section", f"table outside a known section; read as {guess} fields",
                      block.where, header=block.header)
         return guess
 
     def table(self, block: Table) -> None:
+        found = conventions.first("table", block.header)
+        if found is None:
+            return  # not a parameter or value table (placeholders, changelog, ...)
+        name, shape = found
+        self.used(name)
+        if shape.kind == "enum":
+            self.enum_table(block, shape)
+            return
         roles = column_roles(block.header)
-        if "name" not in roles or not ({"type", "required", "nullable", "optional"} & roles.keys()):
-            return  # not a parameter table (placeholders, changelog, ...)
         kind = self.table_kind(block, roles)
         ctx = self.ctx()
         status = ctx.status if kind in ("error", "response", "response-header") else None
+        section = self.object_table(block).key if kind == "object" else f"{block.file}:{block.line}"
         fields: list[Field] = []
         for row in normalise(block):
             field = self.field(row, block, kind, status)
             if field is not None:
+                field.section = section
+                if kind == "object":
+                    field.endpoint = None
                 fields.append(field)
         self.tables.append(fields)
         self.page.fields += fields
         if status is not None and kind != "response-header":
-            found = self.find_status(status)
-            if found is not None:
-                found.fields += fields
+            found_status = self.find_status(status)
+            if found_status is not None:
+                found_status.fields += fields
+
+    def _named(self) -> tuple[str, list[str]]:
+        """The name and ids of what the nearest heading introduces ("User" for "User Structure")."""
+        ctx = self.stack[-1] if self.stack else None
+        if ctx is not None and ctx.section in ("object", "container") and ctx.name:
+            name = ctx.name
+        else:
+            name = re.sub(r"\s+object$", "", _clean(self.heading_text), flags=re.IGNORECASE)
+        return name, list(self.heading_anchors)
+
+    def object_table(self, block: Table) -> DocsObject:
+        name, anchors = self._named()
+        if self.stack:
+            self.stack[-1].claimed = True
+        # The first structure under "### User Object" (or "### Collectibles") answers links to that heading too.
+        outer = self.stack[-2] if len(self.stack) > 1 else None
+        if outer is not None and not outer.claimed and outer.section not in ("endpoint", "request", "response"):
+            outer.claimed = True
+            anchors += [a for a in outer.anchors if a not in anchors]
+        key = f"{self.stem}#{anchors[0] if anchors else conventions.slug(name) or block.line}"
+        if any(o.key == key for o in self.page.objects):
+            key = f"{key}@{block.line}"
+        obj = DocsObject(name or f"table at line {block.line}", key, block.where, anchors,
+                         extends=self.pending_extends)
+        self.pending_extends = []
+        self.page.objects.append(obj)
+        return obj
+
+    def enum_table(self, block: Table, shape: conventions.TableShape) -> None:
+        name, anchors = self._named()
+        key = f"{self.stem}#{anchors[0] if anchors else conventions.slug(name) or block.line}"
+        enum = DocsEnum(name, key, block.where, anchors)
+        for row in block.rows:
+            cells = row.cells
+
+            def cell(at: int | None, cells: list[str] = cells) -> str:
+                return cells[at] if at is not None and at < len(cells) else ""
+
+            raw = cell(shape.value)
+            if not raw.strip():
+                continue
+            enum.values.append(EnumValue(conventions.enum_value(raw), _clean(cell(shape.label)),
+                                         " ".join(cell(shape.description).split()), Location(block.file, row.line)))
+        self.page.enums.append(enum)
 
     def field(self, row: Row, block: Table, kind: TableKind, status: int | None) -> Field | None:
         cells = row.cells
-        name = _clean(cells.get("name", ""))
+        named = conventions.read_name(_clean(cells.get("name", "")))
+        name = named.name
         written = _clean(cells.get("type", ""))
-        json_type, fmt = normalise_type(written)
+        reading = conventions.read_type(written, row.links.get("type", []))
+        json_type, fmt = reading.json_type, reading.format
         required = parse_flag(cells["required"]) if "required" in cells else None
         if required is None and "optional" in cells:
             optional = parse_flag(cells["optional"])
             required = None if optional is None else not optional
+        if required is None:
+            required = self.notation_required(named, kind, cells)
         nullable = parse_flag(cells["nullable"]) if "nullable" in cells else None
+        if nullable is None and reading.nullable is not None:
+            nullable = reading.nullable
+        elif nullable is None and self.notation.get("?type") and kind in ("object", "request", "response"):
+            nullable = False  # the page marks nullable types `?type`: one without the mark is never null
+            reading = dataclasses.replace(reading, notes=(*reading.notes, "no-?type"))
         description = " ".join(cells.get("description", "").split())
         where = Location(block.file, row.line)
         if not name and not row.shifted:
@@ -348,10 +522,14 @@ class _Builder:
         if row.padded:
             self.anomaly("table.ragged_row", f"row {name or '?'} is missing {row.padded} cell(s); read as empty",
                          where, name=name, header=block.header)
+        links: list[Link] = [link for role_links in row.links.values() for link in role_links]
         field = Field(name=name, type=written, json_type=json_type, format=fmt, required=required,
                       nullable=nullable, description=description, table=kind, where=where, status=status,
-                      endpoint=self.key(), constraints=extract(description), cells=row.raw, repaired=row.shifted)
-        if written and json_type is None:
+                      endpoint=self.key(), constraints=extract(description), cells=row.raw, repaired=row.shifted,
+                      ref=reading.ref, links=links, notes=[*named.notes, *reading.notes])
+        for note in field.notes:
+            self.used(note)
+        if written and json_type is None and not reading.done and reading.ref is None:
             self.anomaly("table.unknown_type", f"type {written!r} of {name or '?'} is not a known type", where,
                          name=name, type=written)
         if kind == "response-header" and name:
@@ -360,6 +538,18 @@ class _Builder:
                                             example=m.group(1) if m else None, status=status,
                                             endpoint=self.key()))
         return field
+
+    def notation_required(self, named: conventions.NameReading, kind: TableKind, cells: dict[str, str]) -> bool | None:
+        """Required by the page's notation: `field?` is optional; without the mark, a field is always there —
+        unless the endpoint says all its parameters are optional, or a query row has a default."""
+        if named.optional:
+            return False
+        if not self.notation.get("name?") or kind not in ("object", "request", "query", "response"):
+            return None
+        if kind == "request" and "all-optional" in self.scope_facts:
+            return False
+        # a documented default: the field may be left out
+        return not (kind in ("query", "request") and _clean(cells.get("default", "")))
 
     # -- whole-page passes -------------------------------------------------------------
     def finish(self) -> DocsPage:
@@ -466,6 +656,28 @@ def _key_lists(value: Any) -> list[list[str]]:
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
+    return out
+
+
+def _stem(file: str) -> str:
+    name = file.replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"\.[A-Za-z0-9]+$", "", name).lower()
+
+
+def _notation(doc: Document) -> dict[str, bool]:
+    """Which field notations the page's tables use: `name?` (optional) and `?type` (nullable)."""
+    out = {"name?": False, "?type": False}
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            continue
+        roles = column_roles(block.header)
+        if "name" not in roles or "type" not in roles:
+            continue
+        for row in block.rows:
+            name = row.cells[roles["name"]] if roles["name"] < len(row.cells) else ""
+            kind = row.cells[roles["type"]] if roles["type"] < len(row.cells) else ""
+            out["name?"] |= conventions.read_name(_clean(name)).optional is True
+            out["?type"] |= _clean(kind).startswith("?")
     return out
 
 

@@ -15,8 +15,11 @@ from contract.model import Location, jsonable
 from contract.prose import ProseConstraint
 
 DocsFormat = Literal["markdown", "mdx", "html", "text"]
-TableKind = Literal["request", "request-header", "response", "response-header", "error"]
-ExampleKind = Literal["request", "response"]
+# "request" is the request body (JSON/form params); "query"/"path" are URL parameters; "object" is an object
+# structure table (`###### User Structure`) that endpoints link to rather than contain.
+TableKind = Literal["request", "request-header", "response", "response-header", "error", "query", "path", "object"]
+ExampleKind = Literal["request", "response", "object"]
+Link = tuple[str, str]  # (text, target) of a hyperlink
 EndpointSource = Literal["declared", "example", "openapi-ref"]
 FieldOrigin = Literal["table", "embedded-spec"]
 JsonType = str | list[str] | None
@@ -48,6 +51,9 @@ class Endpoint:
     where: Location
     source: EndpointSource = "declared"
     url: str | None = None
+    returns: list[str] = field(default_factory=list)  # link targets of "Returns a [user](#user-object) object"
+    partial: list[str] = field(default_factory=list)  # those of `returns` said to be "partial [guild] objects"
+    convention: str | None = None  # the recogniser that found it (see contract.docs.conventions)
 
     @property
     def key(self) -> str:
@@ -82,6 +88,10 @@ class Field:
     cells: dict[str, str] = field(default_factory=dict)  # column header → raw cell
     repaired: bool = False  # the row was damaged and repaired (see the page's anomalies)
     origin: FieldOrigin = "table"
+    section: str | None = None  # the table's id: DocsObject.key for an object table, "<file>:<line>" otherwise
+    ref: str | None = None  # what the type links to: "[user](/…/user#user-object) object" → "/…/user#user-object"
+    links: list[Link] = field(default_factory=list)  # every link in the row's cells (enum tables, objects)
+    notes: list[str] = field(default_factory=list)  # notation read off the row: "name?", "?type", "footnote"
 
     @property
     def line(self) -> int | None:
@@ -111,6 +121,48 @@ class Example:
     label: str | None = None  # e.g. the tab label "cURL"
     ok: bool = True
     text: str = ""
+
+    @property
+    def line(self) -> int | None:
+        return self.where.line
+
+
+@dataclass(slots=True)
+class DocsObject:
+    """An object structure: `###### User Structure` under `### User Object`, its rows in `DocsPage.fields`.
+
+    Endpoints do not contain it; they link to it ("Returns a [user](#user-object) object"), so it is found by
+    its anchors (`user-object`, `user-object-user-structure`) from this or another page.
+    """
+
+    name: str
+    key: str  # unique across pages: "<page stem>#<first anchor>"
+    where: Location
+    anchors: list[str] = field(default_factory=list)
+    extends: list[str] = field(default_factory=list)  # link targets of objects whose fields it adds to
+
+    @property
+    def line(self) -> int | None:
+        return self.where.line
+
+
+@dataclass(slots=True)
+class EnumValue:
+    value: Any
+    name: str
+    description: str
+    where: Location
+
+
+@dataclass(slots=True)
+class DocsEnum:
+    """A table of allowed values (`###### Premium Types`: Value | Name | Description), found by its anchors."""
+
+    name: str
+    key: str
+    where: Location
+    anchors: list[str] = field(default_factory=list)
+    values: list[EnumValue] = field(default_factory=list)
 
     @property
     def line(self) -> int | None:
@@ -215,6 +267,9 @@ class DocsPage:
     anomalies: list[Anomaly] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     description: str = ""
+    objects: list[DocsObject] = field(default_factory=list)
+    enums: list[DocsEnum] = field(default_factory=list)
+    conventions: dict[str, int] = field(default_factory=dict)  # recogniser name → how often it matched
 
     def endpoint(self, key: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.key == key), None)
@@ -224,6 +279,9 @@ class DocsPage:
         return [f for f in self.fields if f.table == table
                 and (endpoint is None or f.endpoint == endpoint)
                 and (status is None or f.status == status)]
+
+    def object_fields(self, obj: DocsObject) -> list[Field]:
+        return [f for f in self.fields if f.table == "object" and f.section == obj.key]
 
     def find_field(self, name: str, table: TableKind = "request") -> Field | None:
         return next((f for f in self.fields if f.name == name and f.table == table), None)

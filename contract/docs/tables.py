@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contract.docs.blocks import Table
+from contract.docs.blocks import Link, Table
 from contract.docs.vocab import is_flag, is_type_word
 
 Role = str  # "name" | "type" | "required" | "nullable" | "description" | "example" | "default" | "optional"
@@ -52,6 +52,7 @@ class Row:
     shifted: bool = False  # a leading cell was lost; "name" is empty
     padded: int = 0  # how many missing trailing cells were treated as empty
     notes: list[str] = field(default_factory=list)
+    links: dict[Role, list[Link]] = field(default_factory=dict)  # the links in each role's cell
 
 
 def _is_continuation(cells: list[str]) -> bool:
@@ -66,6 +67,7 @@ def normalise(table: Table) -> list[Row]:
     out: list[Row] = []
     for row in table.rows:
         cells = [c.strip() for c in row.cells]
+        links = [list(x) for x in row.links] + [[] for _ in range(max(0, len(cells) - len(row.links)))]
         if _is_continuation(cells):
             continue  # a lone "|" line: the rest of the previous row, which had nothing more
         while len(cells) > width and not cells[-1]:
@@ -75,6 +77,7 @@ def normalise(table: Table) -> list[Row]:
                 and not is_type_word(cells[type_at]) and is_type_word(cells[type_at - 1])
                 and _flags_fit(cells, roles, shift=1)):
             cells.insert(name_at, "")
+            links.insert(name_at, [])
             shifted = True
             while len(cells) > width and not cells[-1]:
                 cells.pop()
@@ -82,7 +85,8 @@ def normalise(table: Table) -> list[Row]:
         cells += [""] * padded
         by_role = {role: cells[i] for role, i in roles.items() if i < len(cells)}
         raw = {table.header[i] if i < width else f"#{i}": c for i, c in enumerate(cells)}
-        out.append(Row(by_role, raw, row.line, shifted=shifted, padded=padded))
+        by_role_links = {role: links[i] for role, i in roles.items() if i < len(links) and links[i]}
+        out.append(Row(by_role, raw, row.line, shifted=shifted, padded=padded, links=by_role_links))
     return out
 
 

@@ -25,8 +25,10 @@ from contract.docs.blocks import (
     Admonition,
     Code,
     Document,
+    Element,
     Heading,
     IncludeRef,
+    Link,
     ListItem,
     Paragraph,
     Table,
@@ -58,8 +60,12 @@ _MD_FRAGMENT = _parser(front_matter=False)
 
 def inline_text(token: Token) -> str:
     """Plain text of an inline token: code spans keep their content, markup and raw HTML go."""
+    return _children_text(token.children or [])
+
+
+def _children_text(children: list[Token]) -> str:
     parts: list[str] = []
-    for child in token.children or []:
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -69,6 +75,27 @@ def inline_text(token: Token) -> str:
         elif child.type == "html_inline" and child.content.lower().startswith("<br"):
             parts.append(" ")
     return " ".join("".join(parts).split())
+
+
+def _children_links(children: list[Token]) -> list[Link]:
+    """The links among inline tokens, as (text, href), in order."""
+    out: list[Link] = []
+    href: str | None = None
+    start = 0
+    for n, child in enumerate(children):
+        if child.type == "link_open":
+            href, start = str(child.attrs.get("href") or ""), n + 1
+        elif child.type == "link_close" and href is not None:
+            out.append((_children_text(children[start:n]), href))
+            href = None
+    return out
+
+
+def inline_links(token: Token) -> list[Link]:
+    return _children_links(token.children or [])
+
+
+_HEADING_ID = re.compile(r"\s*\{#([\w.:-]+)\}\s*$")
 
 
 @dataclass(slots=True)
@@ -137,7 +164,11 @@ class _MarkdownReader:
                 self._front_matter(tok.content, line)
             elif kind == "heading_open":
                 text = inline_text(tokens[i + 1])
-                self.doc.blocks.append(Heading(file, line, level=int(tok.tag[1:]), text=text))
+                explicit = _HEADING_ID.search(text)
+                if explicit:
+                    text = text[:explicit.start()]
+                self.doc.blocks.append(Heading(file, line, level=int(tok.tag[1:]), text=text,
+                                               anchor=explicit.group(1) if explicit else None))
                 i += 2
             elif kind == "paragraph_open":
                 inline = tokens[i + 1]
@@ -186,28 +217,51 @@ class _MarkdownReader:
                 self.doc.blocks.append(Paragraph(self.ctx.file, line + 1, api.strip()))
 
     def _paragraph(self, inline: Token, line: int, as_item: bool) -> None:
-        for child in inline.children or []:
-            if child.type == "html_inline":
-                for event in mdx.tag_events(child.content):
+        children = inline.children or []
+        outside: list[Token] = []  # what is not wrapped by a component
+        n = 0
+        while n < len(children):
+            child = children[n]
+            if child.type != "html_inline":
+                outside.append(child)
+                n += 1
+                continue
+            events = mdx.tag_events(child.content)
+            for event in events:
+                self._tag(event, line)
+            close = _closing(children, n, events)
+            if close is not None:
+                inner = children[n + 1:close]
+                self.doc.blocks.append(Element(self.ctx.file, line, events[0].name, dict(events[0].attrs),
+                                               text=_children_text(inner), links=_children_links(inner)))
+                for event in mdx.tag_events(children[close].content):
                     self._tag(event, line)
-        text = inline_text(inline)
+                n = close + 1
+                continue
+            outside.append(child)
+            n += 1
+        text = _children_text(outside)
         if not text:
             return
         block = ListItem if as_item else Paragraph
-        self.doc.blocks.append(block(self.ctx.file, line, text, admonition=self.ctx.admonition))
+        self.doc.blocks.append(block(self.ctx.file, line, text, admonition=self.ctx.admonition,
+                                     links=_children_links(outside)))
 
     def _table(self, tokens: list[Token], i: int, offset: int) -> int:
         rows: list[TableRow] = []
         current: list[str] | None = None
+        links: list[list[Link]] = []
         row_line = 0
         while i < len(tokens) and tokens[i].type != "table_close":
             tok = tokens[i]
             if tok.type == "tr_open":
                 current, row_line = [], offset + (tok.map[0] if tok.map else 0) + 1
+                links = []
             elif tok.type == "inline" and current is not None:
                 current.append(inline_text(tok))
+                links.append(inline_links(tok))
             elif tok.type == "tr_close" and current is not None:
-                rows.append(TableRow(current, row_line))
+                rows.append(TableRow(current, row_line, links))
                 current = None
             i += 1
         if rows:
@@ -256,6 +310,8 @@ class _MarkdownReader:
     def _tag(self, event: mdx.TagEvent, line: int) -> None:
         if not mdx.is_component(event.name):
             return
+        if event.kind == "self":
+            self.doc.blocks.append(Element(self.ctx.file, line, event.name, dict(event.attrs)))
         imp = self.ctx.imports.get(event.name)
         if imp is not None:
             imp.used = True
@@ -309,6 +365,15 @@ class _MarkdownReader:
             if found:
                 return found[0]
         return None
+
+
+def _closing(children: list[Token], at: int, events: list[mdx.TagEvent]) -> int | None:
+    """Where the component opened by `children[at]` (alone in its tag) closes in the same paragraph."""
+    if len(events) != 1 or events[0].kind != "open" or not mdx.is_component(events[0].name):
+        return None
+    end = re.compile(r"\s*</\s*" + re.escape(events[0].name) + r"\s*>\s*$")
+    return next((k for k in range(at + 1, len(children))
+                 if children[k].type == "html_inline" and end.match(children[k].content)), None)
 
 
 def read_markdown(text: str, file: str, *, components_dir: str | Path | None = None) -> Document:

@@ -40,6 +40,9 @@ def live_options(fn: F) -> F:
                      help="Stop sending new requests after this many seconds."),
         click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="At most this many requests per second."),
+        click.option("--max-requests", type=click.IntRange(1), default=None,
+                     help="At most this many requests in all (every purpose: cases, setup, discovery, shrinking, "
+                          "triangulation); then the run winds down as at --max-time."),
         click.option("--max-response-time", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Turns on max_response_time: answers slower than this many seconds are findings."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
@@ -113,7 +116,8 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         max_response_bytes=options["max_response_size"], secrets=[*env_secrets, *options["secrets"]],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
-        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")))
+        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
+        max_requests=options.get("max_requests"))
     return config
 
 

@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from contract.core.grouping import collapse
 from contract.errors import InputError
 from contract.model import Finding
 from contract.textio import read_json
@@ -45,9 +46,17 @@ def summarize(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "findings": len(items),
         "by_severity": {s: by_severity[s] for s in SEVERITIES if by_severity[s]},
         "by_check": dict(sorted(Counter(f["check"] for f in items).items())),
-        "by_operation": dict(sorted(Counter(f.get("operation") or NO_OPERATION for f in items).items())),
+        "by_operation": dict(sorted(Counter(op for f in items for op in _operations(f)).items())),
         "by_verdict": dict(sorted(Counter(f["verdict"] for f in items if f.get("verdict")).items())),
     }
+
+
+def _operations(finding: Mapping[str, Any]) -> list[str]:
+    """The operations a finding is about: its own, or every one a merged finding lists."""
+    if finding.get("operation"):
+        return [str(finding["operation"])]
+    listed = (finding.get("details") or {}).get("operations")
+    return [str(o) for o in listed] if isinstance(listed, list) and listed else [NO_OPERATION]
 
 
 def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any] | None = None,
@@ -57,7 +66,7 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     ``seed``, ``timings`` ({stage: seconds}), ``coverage`` (see :func:`coverage_section`),
     ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
     """
-    dicts = [f.to_dict() for f in findings]
+    dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "tool": {"name": "contract", "version": tool_version()},

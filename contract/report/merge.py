@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from contract.core.grouping import collapse
 from contract.report.json import REPORT_VERSION, summarize, tool_version
 
 _COVERAGE_ROW_KEY = ("part", "pointer", "keyword", "source")
@@ -38,6 +39,7 @@ def merge_reports(reports: Sequence[Mapping[str, Any]], *, files: Sequence[str |
             if key not in seen:
                 seen.add(key)
                 findings.append(dict(f))
+    findings = collapse(findings)  # a cause seen by several shards is one finding, as in the unsharded run
     commands = sorted({str(r.get("command", "")) for r in reports})
     merged: dict[str, Any] = {
         "report_version": REPORT_VERSION,

@@ -107,7 +107,7 @@ def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], ur
     with Sender.for_run(config) as sender:
         runner = Runner(spec, config, pages, sender=sender)
         result = runner.run()
-        extra = report_extra(result.meta, result.coverage)
+        extra = report_extra(result.meta, result.coverage, result.reach)
         started = time.monotonic()
         drift = [f for f in offline_findings if f.check.startswith("drift.")]
         tri = triangulate(spec, pages, drift, sender.sender_for("triangulation"), headers=config.headers,

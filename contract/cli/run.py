@@ -121,12 +121,13 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
     return config
 
 
-def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
-    """What the report renderers read from a live run: seed, timings, checks run, coverage."""
+def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]],
+                 reach: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """What the report renderers read from a live run: seed, timings, checks run, coverage (and reach)."""
     from contract.report.json import coverage_section
 
     return {"run": meta, "seed": meta.get("seed"), "timings": {"live": meta.get("elapsed_s")},
-            "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage)}
+            "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage, reach)}
 
 
 @click.command("run")
@@ -152,7 +153,7 @@ def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir
     runner = Runner(spec, run_config(spec, base_url, options), pages)
     result = runner.run()
     report = build_report(result.findings, command="run", inputs={"spec": spec_path, "docs": list(docs)},
-                          extra=report_extra(result.meta, result.coverage))
+                          extra=report_extra(result.meta, result.coverage, result.reach))
     return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
                   redactor=runner.redactor,
                   notes=[f"{result.meta['requests']} requests in {result.meta['elapsed_s']}s"])

@@ -52,7 +52,7 @@ from contract.replay.operations import LiveOperation, Resource
 from contract.replay.roundtrip import Rules, State, compare_state, unwrap
 from contract.validate import Validators
 
-__all__ = ["CheckContext", "CheckInfo", "Observation", "live_checks", "register", "run_checks"]
+__all__ = ["CheckContext", "CheckInfo", "Observation", "identifier_params", "live_checks", "register", "run_checks"]
 
 Role = Literal["flood", "auth-none", "auth-invalid", "sequence", "probe"]
 
@@ -267,7 +267,7 @@ def max_response_time(ctx: CheckContext, obs: Observation) -> list[Finding]:
 # --------------------------------------------------------------------------- acceptance
 
 
-def _identifiers(ctx: CheckContext, obs: Observation) -> list[str]:
+def identifier_params(ctx: CheckContext, obs: Observation) -> list[str]:
     """The identifier parameters the case carries: its path parameters and the resource links it sets."""
     case = obs.case
     if case is None:
@@ -326,7 +326,7 @@ def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
     items = errors_body.read_errors(ex.response_body)
     key = obs.op.key
     if status in (404, 410):
-        ids = _identifiers(ctx, obs)
+        ids = identifier_params(ctx, obs)
         made_up = [n for n in ids if case.identifier_source(n) == "generated"]
         if made_up:
             return []  # nothing says a resource with a made-up identifier exists: a 404 is the right answer

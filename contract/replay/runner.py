@@ -39,7 +39,7 @@ from contract.generate import CoverageRow, ExtraConstraint, generate_cases, pros
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, IdentifierSource
 from contract.redact import Redactor, is_secret_name
-from contract.replay.checks import CheckContext, Observation, live_checks, run_checks
+from contract.replay.checks import CheckContext, Observation, identifier_params, live_checks, run_checks
 from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS
 from contract.replay.group import annotate, group_key
 from contract.replay.operations import (
@@ -51,6 +51,7 @@ from contract.replay.operations import (
     link_field,
 )
 from contract.replay.progress import Progress, make_progress
+from contract.replay.reach import Reach
 from contract.replay.roundtrip import Rules, State, rules_for, unwrap
 from contract.replay.sender import Purpose, Sender
 from contract.replay.shrink import shrink
@@ -133,6 +134,7 @@ class RunResult:
     findings: list[Finding]
     meta: dict[str, Any]
     coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
+    reach: dict[str, dict[str, Any]] = field(default_factory=dict)  # operation → statuses, reached, why, hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,7 @@ class Runner:
         self.templates: dict[str, Case] = {}  # resource path → an accepted create case
         self.template_index: dict[str, int] = {}
         self.extras: dict[str, list[ExtraConstraint]] = {}
+        self.reach = Reach()  # why an operation got no 2xx, for the report's coverage section
 
     def _index_resources(self) -> None:
         for res in self.resources:
@@ -230,6 +233,8 @@ class Runner:
         exchange = self.sender.send(case, _PURPOSE.get(str(role), "flood"))
         obs = Observation(lo, case, exchange, role, expected, writer)
         found = run_checks(self.ctx, obs)
+        if role == "flood":
+            self.reach.observe(case, exchange, identifier_params(self.ctx, obs))
         with self._lock:
             for f in found:
                 self._keep(_Hit(order, f, obs))
@@ -554,7 +559,9 @@ class Runner:
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
         }
-        return RunResult(findings, meta, dict(self.coverage))
+        not_sent = {key: "--read-only (only GET, HEAD and OPTIONS are sent)" for key in self.read_only_skipped}
+        reach = self.reach.summary([lo.key for lo in self.ops], self.sender.statuses, not_sent)
+        return RunResult(findings, meta, dict(self.coverage), reach)
 
     # ------------------------------------------------------------------ findings
 

@@ -80,8 +80,10 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     return report
 
 
-def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
-    """Constraint coverage for ``extra["coverage"]``: per operation, the rows and their totals.
+def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]],
+                     reach: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """Coverage for ``extra["coverage"]``: per operation, the constraint rows and their totals, and (live
+    runs) what it reached — ``statuses`` seen, ``reached`` (a 2xx), ``why`` not and the ``hint`` to fix it.
 
     Rows are `CoverageRow`s (or their dicts); a constraint counts as covered when at least
     one violating case breaks it. Values are kept as they are: the report becomes plain JSON
@@ -95,6 +97,9 @@ def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str
             "covered": sum(1 for r in dict_rows if r.get("cases")),
             "rows": dict_rows,
         }
+    for operation, seen in (reach or {}).items():
+        entry = operations.setdefault(operation, {"constraints": 0, "covered": 0, "rows": []})
+        entry.update({k: seen.get(k) for k in ("statuses", "reached", "why", "hint")})
     return {"operations": operations}
 
 

@@ -20,7 +20,8 @@ Severities (``contract checks --stage live`` prints them):
 * warning — the server disagrees with something only prose or a docs page states
   (a violating case from prose/docs accepted), a conforming request refused over a
   field a docs page or the operation's prose names, a conforming request answered
-  401 (check the credential), a body media type not enforced, an undocumented
+  401 (check the credential) or 404 for an identifier the user configured, a body
+  media type not enforced, an undocumented
   status, a documented response header missing, a slow answer;
 * info — a conforming request answered 403 (switched off or forbidden for this
   credential); a violating request refused over *another* field (could not decide
@@ -331,12 +332,19 @@ def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
         if made_up:
             return []  # nothing says a resource with a made-up identifier exists: a 404 is the right answer
         if ids:
-            sources = sorted({case.identifier_source(n) for n in ids})
+            sources = {n: case.identifier_source(n) for n in ids}
+            configured = [n for n, src in sources.items() if src == "configured"]
+            if configured:  # a value the user gave: most likely the value (or its tenant) is wrong
+                return [finding("live.positive_acceptance", obs,
+                                f"{key}: a conforming request was answered {status} for the configured "
+                                f"{', '.join(configured)} (check the value you passed){_quote(items)}",
+                                f"status {status} configured", severity=Severity.WARNING, status=status,
+                                identifiers=sources, server_says=[i.message for i in items])]
             return [finding("live.positive_acceptance", obs,
                             f"{key}: a conforming request was answered {status} although its {', '.join(ids)} "
-                            f"{'was' if len(ids) == 1 else 'were'} {' or '.join(sources)} (the resource should "
-                            f"exist){_quote(items)}",
-                            f"status {status}", status=status, identifiers={n: case.identifier_source(n) for n in ids},
+                            f"{'was' if len(ids) == 1 else 'were'} produced by a successful create (the resource "
+                            f"should exist){_quote(items)}",
+                            f"status {status}", status=status, identifiers=sources,
                             server_says=[i.message for i in items])]
     if status == 403:
         return [finding("live.positive_acceptance", obs,

@@ -72,6 +72,13 @@ def test_404_for_produced_identifiers_is_an_error(ctx, spec):
     assert "segment '…' not found" in f.message
 
 
+def test_404_for_a_configured_identifier_is_a_warning(ctx, spec):
+    body = _error("collection 'mine' not found", "not_found")
+    [f] = judge(ctx, spec, "getCollection", 404, body, path_params={"collection_name": "mine"},
+                sources={"collection_name": "configured"}, only="live.positive_acceptance")
+    assert f.severity == Severity.WARNING and "check the value you passed" in f.message
+
+
 @pytest.mark.parametrize("status", [409, 429])
 def test_conflict_and_rate_limit_are_no_finding(ctx, spec, status):
     body = _error("collection 'books' already exists", "already_exists")

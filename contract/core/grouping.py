@@ -133,7 +133,10 @@ def _merge(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     elif one_operation:
         message = f"{first.get('message')} (and {len(ordered) - 1} more like it)"
     else:
-        message = f"{len(operations)} operations ({_names(operations)}): {_short(str(first.get('message')), first.get('operation'))}"
+        message = (f"{len(operations)} operations ({_names(operations)}): "
+                   f"{_short(str(first.get('message')), first.get('operation'))}")
+        if len(ordered) > len(operations):
+            message += f" (and {len(ordered) - 1} more like it, every one in details.places)"
     details["operations"] = operations
     details["subject"] = cause
     merged["message"] = message

@@ -19,7 +19,7 @@ Severities (``contract checks --stage live`` prints them):
   body), or a 404 for an identifier a successful create produced;
 * warning — the server disagrees with something only prose or a docs page states
   (a violating case from prose/docs accepted), a conforming request refused over a
-  field a docs page or the operation's prose names, a conforming request answered
+  field a docs page or the spec's prose names, a conforming request answered
   401 (check the credential) or 404 for an identifier the user configured, a body
   media type not enforced, an undocumented
   status, a documented response header missing, a slow answer;
@@ -289,15 +289,19 @@ def _quote(items: list[ErrorItem]) -> str:
     return f" — the server said: \"{said}\"" if said else ""
 
 
-def _in_prose(obs: Observation, name: str) -> bool:
-    """Whether the operation's own prose (summary, description, body description) names field `name`.
+def _in_prose(ctx: CheckContext, obs: Observation, name: str) -> bool:
+    """Whether the spec's prose names field `name`: the operation's summary and descriptions, the blamed
+    parameter's description, or the API's own description (``info.description``, rules for every operation).
 
     As code (`` `vector` ``), or, for a name no English word spells (``top_k``, ``maxItems``), as a word:
     "a name of your choice" does not state a rule on ``name``.
     """
     op = obs.op.op
-    text = " ".join(t for t in (op.summary, op.description, op.request_body.description if op.request_body else "")
-                    if t)
+    info = ctx.spec.data.get("info") if isinstance(ctx.spec.data, dict) else None
+    texts = [op.summary, op.description, op.request_body.description if op.request_body else "",
+             str(info.get("description") or "") if isinstance(info, dict) else ""]
+    texts += [p.description for p in op.parameters if p.name in _names(name)]
+    text = " ".join(t for t in texts if t)
     if not text:
         return False
     for word in _names(name):
@@ -314,7 +318,7 @@ _STATE_STATUSES = {409: "the resource's state (already exists, sealed, ...)", 42
 
 @register("live.positive_acceptance", Severity.ERROR,
           "a conforming request (spec + prose) was refused with 4xx: one finding per field the server blamed, "
-          "quoting its rule (warning when a docs page or the operation's prose names that field); not for 404 on "
+          "quoting its rule (warning when a docs page or the spec's prose names that field); not for 404 on "
           "made-up identifiers, 409 or 429; 403 is info, 401 a warning")
 def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
@@ -369,11 +373,11 @@ def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
     out = []
     for name, messages in sorted(named.items()):
         documented = _docs_field(ctx, obs, _names(name))
-        prose = not documented and _in_prose(obs, name)
+        prose = not documented and _in_prose(ctx, obs, name)
         rule = "; ".join(messages)
         rule = rule if len(rule) <= 200 else rule[:199] + "…"
         where = " (a docs page documents this field: live follows the docs)" if documented else (
-            " (the operation's description states a rule on this field the schema cannot)" if prose else "")
+            " (the spec's prose states a rule on this field the schema cannot)" if prose else "")
         f = finding("live.positive_acceptance", obs,
                     f"{key}: the server is stricter than the spec: it refused a conforming request with {status} "
                     f"over {name}: \"{rule}\"{where}", name,
@@ -454,8 +458,8 @@ def negative_rejection(ctx: CheckContext, obs: Observation) -> list[Finding]:
         if not others:
             return []  # refused over the broken field (or no field named): the constraint is enforced
         return [finding("live.negative_rejection", obs,
-                        f"{obs.op.key}: could not decide whether {label} is enforced: the request was refused with "
-                        f"{status} for another reason — the server blamed {', '.join(others)}{_quote(items)}",
+                        f"{obs.op.key}: refused with {status} over another field ({', '.join(others)}){_quote(items)}: "
+                        f"could not decide whether {label} is enforced",
                         f"{subject} undecided", severity=Severity.INFO, labelled=True, status=status,
                         decided="could not decide", blamed=others, server_says=[i.message for i in items])]
     if not 200 <= status < 300:

@@ -19,8 +19,8 @@ check                                   same cause = the same …
 ``live.status_code_documented``         status class (one finding: "400, 415 and 422 are answered by 30
                                         operations that do not document them")
 ``live.positive_acceptance``            status, blamed field, and the server's rule (values masked)
-``live.negative_rejection``             broken constraint (pointer, keyword, value); when undecided, also
-                                        the field the server blamed instead
+``live.negative_rejection``             broken constraint (pointer, keyword, value); when undecided (refused
+                                        over another field): the status, field and rule blamed instead
 ``live.auth_enforced``                  missing vs invalid credentials
 ``live.server_error``                   status and the server's error message (values masked)
 ``live.content_type``                   status class and media type answered
@@ -78,10 +78,11 @@ def _acceptance(f: Finding) -> str:
 
 
 def _rejection(f: Finding) -> str:
-    c = f.constraint
-    what = f"{c.pointer} {c.keyword} {json.dumps(c.value, sort_keys=True, default=str)}" if c else (f.subject or "")
     blamed = f.details.get("blamed")
-    return what + (f" · undecided, blamed {', '.join(map(str, blamed))}" if blamed else "")
+    if blamed:  # undecided: the cause is what the server refused instead, whichever constraint was broken
+        return f"undecided · {_status(f)} · blamed {', '.join(map(str, blamed))} · {_rule(f)}"
+    c = f.constraint
+    return f"{c.pointer} {c.keyword} {json.dumps(c.value, sort_keys=True, default=str)}" if c else (f.subject or "")
 
 
 def _server_error(f: Finding) -> str:
@@ -113,8 +114,8 @@ CAUSES: dict[str, Cause] = {
     "live.status_code_documented": Cause("the status class (4xx, 2xx, ...)", _status_class),
     "live.positive_acceptance": Cause("the status, the field the server blamed and its rule (values masked)",
                                       _acceptance),
-    "live.negative_rejection": Cause("the broken constraint (pointer, keyword, value); when undecided, the field "
-                                     "blamed instead", _rejection),
+    "live.negative_rejection": Cause("the broken constraint (pointer, keyword, value); when undecided, the status, "
+                                     "field and rule the server blamed instead", _rejection),
     "live.auth_enforced": Cause("missing or invalid credentials", _subject),
     "live.server_error": Cause("the status and the server's error message (values masked)", _server_error),
     "live.content_type": Cause("the status class and the media type answered", _subject),

@@ -155,7 +155,7 @@ def test_refused_over_another_field_is_could_not_decide(ctx, spec):
     [f] = judge(ctx, spec, "createRecord", 422, body, mode="violating", label=SCORE, path_params=SEGMENT,
                 case_body={"vector": [1, 2], "score": 2}, only="live.negative_rejection")
     assert f.severity == Severity.INFO and f.details["decided"] == "could not decide"
-    assert f.details["blamed"] == ["vector"] and "for another reason" in f.message
+    assert f.details["blamed"] == ["vector"] and "over another field (vector)" in f.message
 
 
 def test_a_message_naming_another_body_field_is_could_not_decide(ctx, spec):

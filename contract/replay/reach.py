@@ -56,8 +56,8 @@ class Reach:
             seen.path_params.update(case.path_params)
             names = seen.made_up.setdefault(key, [])
             names += [n for n in made_up if n not in names]
-            if said:
-                seen.said.setdefault(key, said)
+            if said and (key not in seen.said or said < seen.said[key]):
+                seen.said[key] = said  # the smallest, not the first: workers answer in any order
 
     def summary(self, operations: Iterable[str], statuses: Mapping[str, Mapping[str, int]],
                 not_sent: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:

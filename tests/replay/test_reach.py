@@ -61,3 +61,15 @@ def test_reach_is_in_the_report_and_its_summary():
     md = render_markdown(report)
     assert "### Coverage: 1/2 operations answered 2xx" in md
     assert md.index("GET /account") < md.index("GET /health")  # what was not reached comes first
+
+
+def test_the_same_answers_in_any_order_give_the_same_reach():
+    answers = [("collection 'b' not found", "b"), ("collection 'a' not found", "a")]
+    out = []
+    for order in (answers, answers[::-1]):
+        reach = Reach()
+        for message, name in order:  # workers finish in any order
+            _answer(reach, "GET /c/{collection_name}", 404, {"error": {"code": "not_found", "message": message}},
+                    path={"collection_name": name})
+        out.append(reach.summary(["GET /c/{collection_name}"], {}))
+    assert out[0] == out[1] and "collection 'a' not found" in out[0]["GET /c/{collection_name}"]["why"]

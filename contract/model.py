@@ -17,6 +17,10 @@ ParamIn = Literal["path", "query", "header", "cookie"]
 CaseMode = Literal["conforming", "violating"]
 ConstraintSource = Literal["spec", "prose", "docs"]
 Verdict = Literal["spec", "docs", "neither", "both", "inconclusive"]
+# Where the value of an identifier parameter of a case came from (see `Case.identifier_sources`):
+# generated — made up by the run (nothing says such a resource exists); produced — read from the
+# response of a request that created it (the create succeeded); configured — given by the user.
+IdentifierSource = Literal["generated", "produced", "configured"]
 
 
 class Severity(enum.IntEnum):
@@ -217,6 +221,13 @@ class Case:
     raw_body: bytes | None = None  # overrides `body` when set (malformed JSON cases)
     mode: CaseMode = "conforming"
     label: Constraint | None = None
+    # Identifier parameter name (path parameters, and header/query parameters carrying an identifier)
+    # → where its value came from. Absent = "generated": a value the run made up.
+    identifier_sources: dict[str, IdentifierSource] = field(default_factory=dict)
+
+    def identifier_source(self, name: str) -> IdentifierSource:
+        """Where the value of identifier parameter `name` came from ("generated" unless recorded)."""
+        return self.identifier_sources.get(name, "generated")
 
     def rendered_path(self) -> str:
         from urllib.parse import quote

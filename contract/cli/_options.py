@@ -62,7 +62,7 @@ def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, 
     written = write_reports(report_dir, report)
     counts = report["summary"]["by_severity"]
     summary = ", ".join(f"{n} {sev}" for sev, n in counts.items()) or "no findings"
-    click.echo(f"{len(findings)} findings ({summary}){note}; reports: {written['json'].parent}/"
+    click.echo(f"{len(report['findings'])} findings ({summary}){note}; reports: {written['json'].parent}/"
                f"{{{','.join(p.name for p in written.values())}}}", err=True)
     return code
 

@@ -99,21 +99,20 @@ def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], ur
           default_alt: Any) -> tuple[list[Finding], dict[str, Any], Redactor]:
     """The live run and triangulation: findings, report extras, and the redactor that saw every exchange."""
     from contract.compare.triangulate import triangulate
-    from contract.replay.client import ClientConfig, ReplayClient
     from contract.replay.runner import Runner
+    from contract.replay.sender import Sender
 
     config = run_config(spec, url, options, default_alt)
-    runner = Runner(spec, config, pages)
-    result = runner.run()
-    extra = report_extra(result.meta, result.coverage)
-    started = time.monotonic()
-    drift = [f for f in offline_findings if f.check.startswith("drift.")]
-    with ReplayClient(ClientConfig(url, config.connect_timeout, config.read_timeout,
-                                   config.total_timeout or config.read_timeout * 3,
-                                   max_response_bytes=config.max_response_bytes,
-                                   read_only=config.read_only)) as client:
-        tri = triangulate(spec, pages, drift, client.send, headers=config.headers, redactor=runner.redactor,
-                          seed=config.seed)
+    # One sender for the live run and triangulation: --rate and --max-requests hold for every request.
+    with Sender.for_run(config) as sender:
+        runner = Runner(spec, config, pages, sender=sender)
+        result = runner.run()
+        extra = report_extra(result.meta, result.coverage, result.reach)
+        started = time.monotonic()
+        drift = [f for f in offline_findings if f.check.startswith("drift.")]
+        tri = triangulate(spec, pages, drift, sender.sender_for("triangulation"), headers=config.headers,
+                          redactor=runner.redactor, seed=config.seed)
+        extra["run"].update(sender.meta(), requests_total=sender.sent)  # the run's and triangulation's
     extra["timings"] = {"live": result.meta.get("elapsed_s"), "triangulation": round(time.monotonic() - started, 3)}
     extra["run"]["triangulation_requests"] = tri.sent
     return result.findings + tri.docs_live, extra, runner.redactor  # verdict counts: summary.by_verdict

@@ -40,6 +40,9 @@ def live_options(fn: F) -> F:
                      help="Stop sending new requests after this many seconds."),
         click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="At most this many requests per second."),
+        click.option("--max-requests", type=click.IntRange(1), default=None,
+                     help="At most this many requests in all (every purpose: cases, setup, discovery, shrinking, "
+                          "triangulation); then the run winds down as at --max-time."),
         click.option("--max-response-time", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Turns on max_response_time: answers slower than this many seconds are findings."),
         click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
@@ -113,16 +116,18 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         max_response_bytes=options["max_response_size"], secrets=[*env_secrets, *options["secrets"]],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
-        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")))
+        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
+        max_requests=options.get("max_requests"))
     return config
 
 
-def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
-    """What the report renderers read from a live run: seed, timings, checks run, coverage."""
+def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]],
+                 reach: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """What the report renderers read from a live run: seed, timings, checks run, coverage (and reach)."""
     from contract.report.json import coverage_section
 
     return {"run": meta, "seed": meta.get("seed"), "timings": {"live": meta.get("elapsed_s")},
-            "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage)}
+            "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage, reach)}
 
 
 @click.command("run")
@@ -148,7 +153,7 @@ def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir
     runner = Runner(spec, run_config(spec, base_url, options), pages)
     result = runner.run()
     report = build_report(result.findings, command="run", inputs={"spec": spec_path, "docs": list(docs)},
-                          extra=report_extra(result.meta, result.coverage))
+                          extra=report_extra(result.meta, result.coverage, result.reach))
     return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
                   redactor=runner.redactor,
                   notes=[f"{result.meta['requests']} requests in {result.meta['elapsed_s']}s"])

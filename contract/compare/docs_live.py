@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from contract.core import checks
+from contract.core import checks, errors_body
 from contract.core.curl import to_curl
 from contract.core.schema_facts import json_type
 from contract.docs.model import DocsPage, Example
@@ -87,7 +87,9 @@ def compare_live(pages: Sequence[DocsPage], examples: Mapping[str, tuple[Case, L
             continue  # transport faults are the runner's findings
         documented = {s.code for p in pages for s in p.statuses if s.endpoint == endpoint}
         if documented and raw.status not in documented:
-            said = redactor.text((exchange.response_body or b"")[:200].decode("utf-8", "replace"))
+            # The server's reasons as one line (the shared error-body reader), else the start of its body.
+            said = redactor.text(errors_body.summary(errors_body.read_errors(exchange.response_body))
+                                 or (exchange.response_body or b"")[:200].decode("utf-8", "replace"))
             add("docs_live.status_undocumented",
                 f"{endpoint}: the docs' example request got {raw.status}; the page documents "
                 f"{', '.join(map(str, sorted(documented)))} — the server said: {said}", f"status:{raw.status}")

@@ -11,14 +11,27 @@ every live id and severity (all in the one registry, :mod:`contract.core.checks`
 Severities (``contract checks --stage live`` prints them):
 
 * error — the API is broken for a client that follows the contract: 5xx, a
-  response that breaks its schema or content type, auth not enforced, one tenant
-  reaching another's data, a write not kept, a lost update, a delete not done,
-  a transport failure; a *spec*-stated constraint the server does not enforce;
-  a conforming request refused (unless a docs page documents the blamed field);
+  response that breaks its schema or content type, auth not enforced (a request
+  without valid credentials *succeeded*), one tenant reaching another's data, a
+  write not kept, a lost update, a delete not done, a transport failure; a
+  *spec*-stated constraint the server does not enforce; a conforming request
+  refused over a rule the spec does not state (quoted from the server's error
+  body), or a 404 for an identifier a successful create produced;
 * warning — the server disagrees with something only prose or a docs page states
   (a violating case from prose/docs accepted), a conforming request refused over a
-  field a docs page documents (live follows the docs), an undocumented status, a documented response header missing, a slow answer;
-* info — operations known only from the docs or only from the live target.
+  field a docs page or the spec's prose names, a conforming request answered
+  401 (check the credential) or 404 for an identifier the user configured, a body
+  media type not enforced, an undocumented
+  status, a documented response header missing, a slow answer;
+* info — a conforming request answered 403 (switched off or forbidden for this
+  credential); a violating request refused over *another* field (could not decide
+  whether its constraint is enforced); operations known only from the docs or only
+  from the live target.
+
+Never a finding: a 404 for an identifier the run made up (``Case.identifier_sources``
+says where each came from), a 409 (the resource's state) or 429 (rate limiting) on a
+conforming request; a 400/404/422 to a request without credentials. Error bodies are
+read by the one shared reader, :mod:`contract.core.errors_body`.
 """
 
 from __future__ import annotations
@@ -29,16 +42,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contract.core import checks
+from contract.core import checks, errors_body
 from contract.core.checks import CheckInfo, CheckKind
+from contract.core.errors_body import ErrorItem
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, Location, Severity
+from contract.replay.client import NOT_SENT
 from contract.replay.operations import LiveOperation, Resource
 from contract.replay.roundtrip import Rules, State, compare_state, unwrap
 from contract.validate import Validators
 
-__all__ = ["CheckContext", "CheckInfo", "Observation", "live_checks", "register", "run_checks"]
+__all__ = ["CheckContext", "CheckInfo", "Observation", "identifier_params", "live_checks", "register", "run_checks"]
 
 Role = Literal["flood", "auth-none", "auth-invalid", "sequence", "probe"]
 
@@ -134,7 +149,7 @@ def _norm_pointer(pointer: str) -> str:
 @register("live.transport", Severity.ERROR, "the target reset, closed, timed out, redirected away or sent too much")
 def transport(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
-    if ex.error is None:
+    if ex.error is None or ex.error == NOT_SENT:
         return []
     what = {
         "timeout": "no complete answer within the timeout",
@@ -253,103 +268,133 @@ def max_response_time(ctx: CheckContext, obs: Observation) -> list[Finding]:
 # --------------------------------------------------------------------------- acceptance
 
 
-_NAME_KEYS = ("source", "field", "param", "parameter", "name", "property")
-_MESSAGE_KEYS = ("errors", "messages", "message", "msg", "detail", "details", "reason")
-_GENERAL = ("non_field_errors", "detail", "__all__", "")
-
-
-def _texts(node: Any, depth: int = 0) -> list[str]:
-    if depth > 3:
+def identifier_params(ctx: CheckContext, obs: Observation) -> list[str]:
+    """The identifier parameters the case carries: its path parameters and the resource links it sets."""
+    case = obs.case
+    if case is None:
         return []
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, list):
-        return [t for item in node for t in _texts(item, depth + 1)]
-    if isinstance(node, dict):
-        return [t for key in _MESSAGE_KEYS if key in node for t in _texts(node[key], depth + 1)]
-    return []
+    names = list(case.path_params)
+    res = ctx.resources.get(obs.op.key)
+    lowered = {k.lower() for k in case.headers}
+    for link in res.links if res else []:
+        present = (link.location == "header" and link.name.lower() in lowered) or (
+            link.location == "query" and link.name in case.query)
+        if present and link.name not in names:
+            names.append(link.name)
+    return names
 
 
-def blamed(body: bytes | None) -> dict[str, list[str]]:
-    """Field → messages an error body blames, in the common shapes (DRF/Adapty, FastAPI, JSON:API, flat maps)."""
-    try:
-        data = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    out: dict[str, list[str]] = {}
+def _quote(items: list[ErrorItem]) -> str:
+    said = errors_body.summary(items)
+    return f" — the server said: \"{said}\"" if said else ""
 
-    def add(name: str, messages: list[str]) -> None:
-        out.setdefault(name, [])
-        out[name] += [m for m in messages if m not in out[name]]
 
-    def walk(node: Any, depth: int) -> None:
-        if depth > 4:
-            return
-        if isinstance(node, list):
-            for item in node:
-                walk(item, depth + 1)
-            return
-        if not isinstance(node, dict):
-            return
-        named = False
-        for key in _NAME_KEYS:
-            val = node.get(key)
-            if isinstance(val, dict) and isinstance(val.get("pointer"), str):  # JSON:API
-                val = val["pointer"].strip("/").split("/")[-1]
-            if isinstance(val, str):
-                add(val, _texts({k: v for k, v in node.items() if k not in _NAME_KEYS}))
-                named = True
-                break
-        loc = node.get("loc")
-        if not named and isinstance(loc, list) and loc:
-            parts = [str(x) for x in loc if x not in ("body", "query", "header", "path")]
-            add(parts[0] if parts else str(loc[-1]), _texts(node))
-            named = True
-        for key, val in node.items():
-            if key in ("errors", "detail", "error", "details", "fields", "invalid_params"):
-                if isinstance(val, dict) and depth < 2 and all(isinstance(v, list | str) for v in val.values()):
-                    for name, msgs in val.items():
-                        add(str(name), _texts(msgs))
-                else:
-                    walk(val, depth + 1)
-            elif depth == 0 and not named and isinstance(val, list) and val and all(isinstance(x, str) for x in val):
-                add(key, list(val))  # {"field": ["message"]}
+def _in_prose(ctx: CheckContext, obs: Observation, name: str) -> bool:
+    """Whether the spec's prose names field `name`: the operation's summary and descriptions, the blamed
+    parameter's description, or the API's own description (``info.description``, rules for every operation).
 
-    walk(data, 0)
-    return out
+    As code (`` `vector` ``), or, for a name no English word spells (``top_k``, ``maxItems``), as a word:
+    "a name of your choice" does not state a rule on ``name``.
+    """
+    op = obs.op.op
+    info = ctx.spec.data.get("info") if isinstance(ctx.spec.data, dict) else None
+    texts = [op.summary, op.description, op.request_body.description if op.request_body else "",
+             str(info.get("description") or "") if isinstance(info, dict) else ""]
+    texts += [p.description for p in op.parameters if p.name in _names(name)]
+    text = " ".join(t for t in texts if t)
+    if not text:
+        return False
+    for word in _names(name):
+        if f"`{word}`" in text:
+            return True
+        if re.search(r"[_\d]|[a-z][A-Z]", word) and errors_body.mentioned(text, [word]):
+            return True
+    return False
+
+
+# 4xx answers to a conforming request that say nothing about the request's conformance.
+_STATE_STATUSES = {409: "the resource's state (already exists, sealed, ...)", 429: "rate limiting"}
 
 
 @register("live.positive_acceptance", Severity.ERROR,
-          "a conforming request (spec + prose) was refused with 4xx; one finding per field the server blamed "
-          "(warning when a docs page documents that field: live follows the docs)")
+          "a conforming request (spec + prose) was refused with 4xx: one finding per field the server blamed, "
+          "quoting its rule (warning when a docs page or the spec's prose names that field); not for 404 on "
+          "made-up identifiers, 409 or 429; 403 is info, 401 a warning")
 def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
     case = obs.case
     if obs.role != "flood" or case is None or case.mode != "conforming" or not _answered(ex):
         return []
     status = ex.status or 0
-    if not 400 <= status < 500:
+    if not 400 <= status < 500 or status in _STATE_STATUSES:
         return []
-    named = {k: v for k, v in blamed(ex.response_body).items() if k not in _GENERAL}
-    if not named:
-        general = blamed(ex.response_body)
-        why = "; ".join(m for msgs in general.values() for m in msgs)[:200]
+    items = errors_body.read_errors(ex.response_body)
+    key = obs.op.key
+    if status in (404, 410):
+        ids = identifier_params(ctx, obs)
+        made_up = [n for n in ids if case.identifier_source(n) == "generated"]
+        if made_up:
+            return []  # nothing says a resource with a made-up identifier exists: a 404 is the right answer
+        if ids:
+            sources = {n: case.identifier_source(n) for n in ids}
+            configured = [n for n, src in sources.items() if src == "configured"]
+            if configured:  # a value the user gave: most likely the value (or its tenant) is wrong
+                return [finding("live.positive_acceptance", obs,
+                                f"{key}: a conforming request was answered {status} for the configured "
+                                f"{', '.join(configured)} (check the value you passed){_quote(items)}",
+                                f"status {status} configured", severity=Severity.WARNING, status=status,
+                                identifiers=sources, server_says=[i.message for i in items])]
+            return [finding("live.positive_acceptance", obs,
+                            f"{key}: a conforming request was answered {status} although its {', '.join(ids)} "
+                            f"{'was' if len(ids) == 1 else 'were'} produced by a successful create (the resource "
+                            f"should exist){_quote(items)}",
+                            f"status {status}", status=status, identifiers=sources,
+                            server_says=[i.message for i in items])]
+    if status == 403:
         return [finding("live.positive_acceptance", obs,
-                        f"{obs.op.key}: a conforming request was refused with {status}"
-                        + (f" ({why})" if why else ""), f"status {status}", status=status)]
+                        f"{key}: a conforming request was answered 403: switched off or forbidden for this "
+                        f"credential{_quote(items)}", f"status {status}", severity=Severity.INFO, status=status,
+                        server_says=[i.message for i in items])]
+    if status == 401:
+        return [finding("live.positive_acceptance", obs,
+                        f"{key}: a conforming request was answered 401: the credential was not accepted (check "
+                        f"--header or CONTRACT_API_KEY){_quote(items)}", f"status {status}",
+                        severity=Severity.WARNING, status=status, server_says=[i.message for i in items])]
+    named: dict[str, list[str]] = {}
+    for item in items:
+        if item.field is not None:
+            named.setdefault(item.field, []).append(item.message)
+    if not named:
+        stricter = "" if status in (404, 405, 410) else "the server is stricter than the spec: "
+        return [finding("live.positive_acceptance", obs,
+                        f"{key}: {stricter}a conforming request was refused with {status}"
+                        + (_quote(items) or " (no reason given)"),
+                        f"status {status}", status=status, server_says=[i.message for i in items])]
     out = []
     for name, messages in sorted(named.items()):
-        documented = _docs_field(ctx, obs, [name])
-        why = "; ".join(messages)[:200]
+        documented = _docs_field(ctx, obs, _names(name))
+        prose = not documented and _in_prose(ctx, obs, name)
+        rule = "; ".join(messages)
+        rule = rule if len(rule) <= 200 else rule[:199] + "…"
+        where = " (a docs page documents this field: live follows the docs)" if documented else (
+            " (the spec's prose states a rule on this field the schema cannot)" if prose else "")
         f = finding("live.positive_acceptance", obs,
-                    f"{obs.op.key}: a conforming request was refused with {status}: the server applied a rule "
-                    f"on {name}" + (f" ({why})" if why else ""), name,
-                    severity=Severity.WARNING if documented else Severity.ERROR, status=status, field=name,
-                    server_says=messages)
+                    f"{key}: the server is stricter than the spec: it refused a conforming request with {status} "
+                    f"over {name}: \"{rule}\"{where}", name,
+                    severity=Severity.WARNING if documented or prose else Severity.ERROR, status=status, field=name,
+                    server_says=messages, rule=rule)
         if documented:
             f.docs, f.source = documented, "docs"
+        elif prose:
+            f.source = "prose"
         out.append(f)
     return out
+
+
+def _names(field: str) -> list[str]:
+    """A blamed field as the names a docs table may use: as written, its first and its last segment."""
+    parts = [p for p in re.split(r"[./\[\]]+", field.strip("/#")) if p and not p.isdigit()]
+    return list(dict.fromkeys([field, *parts[:1], *parts[-1:]]))
 
 
 def _docs_field(ctx: CheckContext, obs: Observation, names: list[str]) -> Location | None:
@@ -362,23 +407,76 @@ def _docs_field(ctx: CheckContext, obs: Observation, names: list[str]) -> Locati
     return None
 
 
+def _broken_field(case: Case) -> str | None:
+    """The request field a violating case breaks, as a name to compare with what the server blames."""
+    label = case.label
+    if label is None:
+        return None
+    pointer = label.pointer
+    if pointer.startswith("/"):
+        return pointer
+    head, _, rest = pointer.partition("/")
+    if head in ("query", "header", "path", "cookie") and rest:
+        return rest.split("|")[0]
+    return None  # request/body, request/content-type: the request as a whole
+
+
+def _other_reason(case: Case, items: list[ErrorItem]) -> list[str]:
+    """The fields the server blamed instead of the broken one ([] when it blamed it, or named none)."""
+    broken = _broken_field(case)
+    if broken is None:
+        return []
+    named = [i.field for i in items if i.field is not None]
+    if not named:  # no field given: the message may still name a field of the request
+        fields = [k for k in case.body if isinstance(k, str)] if isinstance(case.body, dict) else []
+        fields += list(case.query)
+        said = " ".join(i.message for i in items)
+        leaf = [p for p in re.split(r"[./\[\]]+", broken) if p and not p.isdigit()][-1:]
+        if errors_body.mentioned(said, leaf):
+            return []
+        named = errors_body.mentioned(said, [f for f in fields if not errors_body.same_field(f, broken)])
+    if any(errors_body.same_field(n, broken) for n in named):
+        return []
+    return named
+
+
 @register("live.negative_rejection", Severity.ERROR,
-          "a request breaking one labelled constraint was accepted with 2xx (warning when only prose/docs state it)")
+          "a request breaking one labelled constraint was accepted with 2xx (warning when only prose/docs state it "
+          "or it is the body's media type; info when refused over another field: could not decide)")
 def negative_rejection(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex, case = obs.exchange, obs.case
     if obs.role != "flood" or case is None or case.mode != "violating" or case.label is None:
         return []
-    if case.label.keyword == "security" or not _answered(ex) or not 200 <= (ex.status or 0) < 300:
+    if case.label.keyword == "security" or not _answered(ex):
         return []
     label = case.label
+    status = ex.status or 0
+    subject = f"{_norm_pointer(label.pointer)} {label.keyword}"
+    if 400 <= status < 500 and status not in (401, 403, 404, 409, 429):
+        items = errors_body.read_errors(ex.response_body)
+        others = _other_reason(case, items)
+        if not others:
+            return []  # refused over the broken field (or no field named): the constraint is enforced
+        return [finding("live.negative_rejection", obs,
+                        f"{obs.op.key}: refused with {status} over another field ({', '.join(others)}){_quote(items)}: "
+                        f"could not decide whether {label} is enforced",
+                        f"{subject} undecided", severity=Severity.INFO, labelled=True, status=status,
+                        decided="could not decide", blamed=others, server_says=[i.message for i in items])]
+    if not 200 <= status < 300:
+        return []
+    if label.keyword == "content-type":
+        return [finding("live.negative_rejection", obs,
+                        f"{obs.op.key}: the server ignores the Content-Type header: a request breaking {label} "
+                        f"was accepted with {ex.status} (a lenient server; clients following the spec are not "
+                        f"affected)", subject, severity=Severity.WARNING, labelled=True, status=ex.status)]
     severity = Severity.ERROR if label.source == "spec" else Severity.WARNING
     return [finding("live.negative_rejection", obs,
                     f"{obs.op.key}: a request breaking {label} (stated in the {label.source}) was accepted "
-                    f"with {ex.status}", f"{_norm_pointer(label.pointer)} {label.keyword}", severity=severity,
-                    labelled=True, status=ex.status)]
+                    f"with {ex.status}", subject, severity=severity, labelled=True, status=ex.status)]
 
 
-@register("live.auth_enforced", Severity.ERROR, "a request with missing or invalid credentials was not refused 401/403")
+@register("live.auth_enforced", Severity.ERROR,
+          "a request with missing or invalid credentials succeeded (2xx)")
 def auth_enforced(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
     no_creds = obs.role == "auth-none" or (
@@ -386,11 +484,11 @@ def auth_enforced(ctx: CheckContext, obs: Observation) -> list[Finding]:
         and obs.case.label.keyword == "security")
     if not (no_creds or obs.role == "auth-invalid") or not _answered(ex):
         return []
-    if ex.status in (401, 403) or (ex.status or 0) >= 500:
-        return []
+    if not 200 <= (ex.status or 0) < 300:
+        return []  # refused (401/403), or refused for another reason before auth was judged: not a success
     what = "missing" if no_creds else "invalid"
-    return [finding("live.auth_enforced", obs, f"{obs.op.key}: a request with {what} credentials was answered "
-                    f"{ex.status}, not 401/403", f"{what} credentials", status=ex.status)]
+    return [finding("live.auth_enforced", obs, f"{obs.op.key}: a request with {what} credentials succeeded "
+                    f"({ex.status}): auth is not enforced", f"{what} credentials", status=ex.status)]
 
 
 # --------------------------------------------------------------------------- round trip

@@ -20,7 +20,7 @@ import errno
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -30,7 +30,7 @@ import httpx
 
 from contract.model import Case, Exchange
 
-__all__ = ["SAFE_METHODS", "ClientConfig", "ReplayClient", "classify"]
+__all__ = ["NOT_SENT", "SAFE_METHODS", "ClientConfig", "ReplayClient", "classify"]
 
 # Exchange.error kinds
 TIMEOUT = "timeout"
@@ -45,6 +45,7 @@ REDIRECT_LOOP = "redirect_loop"
 REDIRECT_OFF_HOST = "redirect_off_host"
 OFF_HOST = "off_host"
 READ_ONLY = "read_only"  # refused before sending: not a safe method and the run is read-only
+NOT_SENT = "not_sent"  # refused before sending: the run's request budget is spent (see replay/sender.py)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNREACHABLE_KINDS = frozenset({REFUSED, CONNECT, DNS})
 
@@ -159,8 +160,11 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 class ReplayClient:
     """Sends :class:`Case`s to one base URL; never raises for what the target does."""
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(self, config: ClientConfig, pace: Callable[[], bool] | None = None) -> None:
+        """`pace` is called before every request put on the wire (each redirect hop too): it may wait
+        (a rate limit), and False means "do not send" (a spent budget: the exchange gets `NOT_SENT`)."""
         self.config = config
+        self._pace = pace
         self.base = config.base_url.rstrip("/")
         self._origin = _origin(self.base)
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
@@ -209,6 +213,9 @@ class ReplayClient:
             for _ in range(self.config.max_redirects + 1):
                 if _origin(url) != self._origin:
                     exchange.error = OFF_HOST  # never reached: only the base URL's host is contacted
+                    return exchange
+                if self._pace is not None and not self._pace():
+                    exchange.error = NOT_SENT
                     return exchange
                 self.sent += 1
                 location = self._once(exchange, method, url, headers, body, started)

@@ -33,15 +33,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from contract.core import checks
-from contract.core.curl import to_curl
 from contract.docs import DocsPage
 from contract.errors import TargetUnreachable
 from contract.generate import CoverageRow, ExtraConstraint, generate_cases, prose_constraints
 from contract.load import Spec
-from contract.model import Case, Exchange, Finding
+from contract.model import Case, Exchange, Finding, IdentifierSource
 from contract.redact import Redactor, is_secret_name
-from contract.replay.checks import CheckContext, Observation, live_checks, run_checks
-from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS, ClientConfig, ReplayClient
+from contract.replay.checks import CheckContext, Observation, identifier_params, live_checks, run_checks
+from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS
+from contract.replay.group import annotate, group_key
 from contract.replay.operations import (
     Link,
     LiveOperation,
@@ -51,7 +51,9 @@ from contract.replay.operations import (
     link_field,
 )
 from contract.replay.progress import Progress, make_progress
+from contract.replay.reach import Reach
 from contract.replay.roundtrip import Rules, State, rules_for, unwrap
+from contract.replay.sender import Purpose, Sender
 from contract.replay.shrink import shrink
 from contract.validate import Validators
 
@@ -60,6 +62,9 @@ __all__ = ["DEFAULT_WORKERS", "RunConfig", "RunResult", "Runner", "credential_he
 DEFAULT_WORKERS = 8  # I/O bound: 4 per core on the 2-core machines CI runs on
 _SHRINKABLE = {"live.positive_acceptance", "live.negative_rejection", "live.server_error", "live.response_schema",
                "live.content_type", "live.round_trip", "live.status_code_documented", "live.response_headers"}
+# Runner.send's observation role → the sender's purpose (for the counters).
+_PURPOSE: dict[str, Purpose] = {"flood": "flood", "auth-none": "auth", "auth-invalid": "auth",
+                                "sequence": "sequence", "probe": "discovery"}
 _NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
 
 
@@ -116,6 +121,7 @@ class RunConfig:
     total_timeout: float | None = None  # whole request, body included; default 3 × read_timeout
     read_only: bool = False  # only GET/HEAD/OPTIONS; everything else (and the sequences) skipped
     run_token: str | None = None  # salt of generated identifiers; default: derived from the seed
+    max_requests: int | None = None  # requests on the wire, all purposes together; None: no budget
 
 
 def shard_of(path: str, count: int) -> int:
@@ -128,6 +134,7 @@ class RunResult:
     findings: list[Finding]
     meta: dict[str, Any]
     coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
+    reach: dict[str, dict[str, Any]] = field(default_factory=dict)  # operation → statuses, reached, why, hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,36 +153,23 @@ class _Hit:
     obs: Observation
 
 
-class _RateLimit:
-    def __init__(self, rate: float | None) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
-        self._next = time.monotonic()
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)  # pacing requests, not synchronisation
-
-
 class Runner:
     """One live run against one base URL."""
 
     def __init__(self, spec: Spec, config: RunConfig, pages: Sequence[DocsPage] = (),
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, sender: Sender | None = None) -> None:
+        """`sender`: every request goes through it (default: one made from `config`, closed by
+        :meth:`run`); pass one to keep sending after the run (triangulation) under the same limits."""
         self.spec = spec
         self.config = config
         self.pages = list(pages)
-        self.redactor = Redactor(config.secrets)
-        self.redactor.learn_headers(config.headers)
-        self.redactor.learn_headers(config.alt_headers)
+        self._own_sender = sender is None
+        self.sender = sender if sender is not None else Sender.for_run(config)
+        self.redactor: Redactor = self.sender.redactor
         self.progress = progress or make_progress(self.redactor, config.progress)
+        self._own_progress = self.sender.progress is None
+        if self._own_progress:
+            self.sender.progress = self.progress
         # Identifiers of this run's resources: from the seed, so a rerun sends (and reports) the same ones.
         self.token = config.run_token or hashlib.sha256(f"contract-run/{config.seed}".encode()).hexdigest()[:8]
         self.ops: list[LiveOperation] = [LiveOperation(o) for o in spec.operations] + docs_operations(spec, pages)
@@ -193,26 +187,19 @@ class Runner:
                                 enabled=config.checks)
         self.rules: dict[str, Rules] = {}
         self._index_resources()
-        self.client = ReplayClient(ClientConfig(config.base_url, config.connect_timeout, config.read_timeout,
-                                                config.total_timeout or config.read_timeout * 3,
-                                                config.max_response_bytes, workers=config.workers,
-                                                read_only=config.read_only))
         self.pool = ThreadPoolExecutor(max_workers=max(config.workers, 1), thread_name_prefix="contract-run")
-        self.rate = _RateLimit(config.rate)
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
         # (check, operation, signature) → its first hit in case order: one exchange kept per distinct
         # finding, so memory does not grow with the number of cases (a 1 MB body each, against a hostile target).
         self.hits: dict[tuple[str, str, str], _Hit] = {}
         self._lock = threading.Lock()
-        self.answered = 0
-        self.exchanges = 0  # requests the runner judged (not counting redirect hops or shrinking)
-        self.errors: dict[str, int] = {}
         self.skipped = 0
         self.first_finding: dict[str, float] = {}
         self.templates: dict[str, Case] = {}  # resource path → an accepted create case
         self.template_index: dict[str, int] = {}
         self.extras: dict[str, list[ExtraConstraint]] = {}
+        self.reach = Reach()  # why an operation got no 2xx, for the report's coverage section
 
     def _index_resources(self) -> None:
         for res in self.resources:
@@ -223,26 +210,35 @@ class Runner:
 
     # ------------------------------------------------------------------ sending
 
+    @property
+    def answered(self) -> int:
+        return self.sender.answered
+
+    @property
+    def exchanges(self) -> int:
+        """Requests the runner judged (not counting redirect hops, shrinking or discovery)."""
+        return self.sender.exchanges
+
+    @property
+    def errors(self) -> dict[str, int]:
+        return self.sender.errors
+
     def over_time(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
+        """Stop starting new work: --max-time passed, or the request budget is spent."""
+        return (self.deadline is not None and time.monotonic() > self.deadline) or self.sender.exhausted
 
     def send(self, lo: LiveOperation, case: Case, role: Any = "flood", *, order: tuple[Any, ...] = (),
              expected: State | None = None, writer: str | None = None) -> tuple[Exchange, list[Finding]]:
         """Send one case, run every check on the answer, record the findings under `order`."""
-        self.rate.wait()
-        exchange = self.client.send(case)
+        exchange = self.sender.send(case, _PURPOSE.get(str(role), "flood"))
         obs = Observation(lo, case, exchange, role, expected, writer)
         found = run_checks(self.ctx, obs)
+        if role == "flood":
+            self.reach.observe(case, exchange, identifier_params(self.ctx, obs))
         with self._lock:
-            self.exchanges += 1
-            if exchange.status is not None:
-                self.answered += 1
-            if exchange.error:
-                self.errors[exchange.error] = self.errors.get(exchange.error, 0) + 1
             for f in found:
                 self._keep(_Hit(order, f, obs))
                 self.first_finding.setdefault(f.check, round(time.monotonic() - self.started, 4))
-        self.progress.advance()
         return exchange, found
 
     def record(self, order: tuple[Any, ...], finding: Finding, obs: Observation) -> None:
@@ -283,14 +279,23 @@ class Runner:
                     case.headers[present] = value
                 elif all_links and res.create and res.create.op.parameter("header", name):
                     case.headers[name] = value
+                else:
+                    continue
             elif link.location == "query" and (name in case.query or all_links):
                 case.query[name] = value
             elif link.location == "path" and name in case.path_params:
                 case.path_params[name] = value
+            else:
+                continue
+            case.identifier_sources[name] = "generated"
         return case
 
-    def with_ids(self, res: Resource | None, case: Case, ids: dict[str, Any]) -> Case:
-        """`case` naming an existing resource: identifier parameters set from `ids` (response fields)."""
+    def with_ids(self, res: Resource | None, case: Case, ids: dict[str, Any],
+                 source: IdentifierSource = "produced") -> Case:
+        """`case` naming an existing resource: identifier parameters set from `ids` (response fields).
+
+        `source`: where `ids` come from — "produced" (a create's response) or "configured" (the user).
+        """
         case = copy.deepcopy(case)
         protected = case.label.pointer.lower() if case.label else ""
         links = res.links if res else []
@@ -305,12 +310,16 @@ class Runner:
                 continue
             if link.location == "header":
                 present = next((k for k in case.headers if k.lower() == link.name.lower()), None)
-                if present is not None:
-                    case.headers[present] = str(value)
+                if present is None:
+                    continue
+                case.headers[present] = str(value)
             elif link.location == "query" and link.name in case.query:
                 case.query[link.name] = str(value)
             elif link.location == "path" and link.name in case.path_params:
                 case.path_params[link.name] = str(value)
+            else:
+                continue
+            case.identifier_sources[link.name] = source
         return case
 
     def _op_of(self, case: Case) -> LiveOperation | None:
@@ -402,16 +411,10 @@ class Runner:
                 continue
             res = self.ctx.resources.get(lo.key)
             case = self.with_fresh_ids(res, first, "preflight") if res and res.create is lo else first
-            probe = self.client.send(case)
-            self.progress.advance()
+            probe = self.sender.send(case, "preflight")  # counted like any other exchange
             if probe.status is None and probe.error in UNREACHABLE_KINDS:
                 raise TargetUnreachable(f"{self.redactor.url(self.config.base_url)}: {probe.error} "
                                         f"(no answer to {lo.key})")
-            self.exchanges += 1
-            if probe.status is not None:
-                self.answered += 1
-            if probe.error:  # counted like any other: every exchange is answered or a recorded error
-                self.errors[probe.error] = self.errors.get(probe.error, 0) + 1
             return
 
     def flood(self, lo: LiveOperation, index: int, cases: list[Case]) -> bool:
@@ -457,7 +460,7 @@ class Runner:
             if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
                 expected = self.expected_for(res, case)
         elif self.config.ids:
-            case = self.with_ids(None, case, self.config.ids)
+            case = self.with_ids(None, case, self.config.ids, "configured")
         exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
                                 writer=lo.key if expected else None)
         with self._lock:
@@ -530,7 +533,10 @@ class Runner:
             findings = self.finish()
         finally:
             self.pool.shutdown(wait=True)
-            self.client.close()
+            if self._own_sender:
+                self.sender.close()
+            if self._own_progress:
+                self.sender.progress = None
             self.progress.close()
         elapsed = time.monotonic() - self.started
         meta = {
@@ -538,13 +544,14 @@ class Runner:
             "seed": self.config.seed,
             "max_examples": self.config.max_examples,
             "workers": self.config.workers,
-            "requests": self.client.sent,
+            "requests": self.sender.sent,
             "exchanges": self.exchanges,
             "answered": self.answered,
             "transport_errors": dict(sorted(self.errors.items())),
             "skipped_cases": self.skipped,
             "elapsed_s": round(elapsed, 3),
-            "requests_per_s": round(self.client.sent / elapsed, 1) if elapsed > 0 else None,
+            "requests_per_s": round(self.sender.sent / elapsed, 1) if elapsed > 0 else None,
+            **self.sender.meta(),
             "first_finding_s": dict(sorted(self.first_finding.items())),
             "operations": {lo.key: lo.origin for lo in self.ops},
             "checks": sorted(self.config.checks or [info.id for info in live_checks()]),
@@ -552,23 +559,35 @@ class Runner:
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
         }
-        return RunResult(findings, meta, dict(self.coverage))
+        not_sent = {key: "--read-only (only GET, HEAD and OPTIONS are sent)" for key in self.read_only_skipped}
+        reach = self.reach.summary([lo.key for lo in self.ops], self.sender.statuses, not_sent)
+        return RunResult(findings, meta, dict(self.coverage), reach)
 
     # ------------------------------------------------------------------ findings
 
     def finish(self) -> list[Finding]:
+        """The kept findings in case order, each marked with its cause (:mod:`contract.replay.group`).
+
+        Findings of one cause become one in the report (:func:`contract.core.grouping.collapse`), so
+        only the first of each cause (its example) is shrunk.
+        """
         hits = sorted(self.hits.values(), key=lambda h: _order_key(h.order))
         chosen: dict[tuple[str, str, str], _Hit] = {}
         for h in hits:
             key = (h.finding.check, h.finding.operation or "", h.finding.signature())
             chosen.setdefault(key, h)
         budget = self.config.shrink_total
+        shrunk: set[tuple[Any, ...]] = set()
         out: list[Finding] = []
         for h in chosen.values():
-            if budget > 0 and h.obs.role == "flood" and h.obs.case is not None and h.finding.check in _SHRINKABLE:
+            cause = group_key(h.finding)
+            if budget > 0 and cause not in shrunk and h.obs.role == "flood" and h.obs.case is not None \
+                    and h.finding.check in _SHRINKABLE:
+                shrunk.add(cause)
                 used = self._shrink(h, min(self.config.shrink_budget, budget))
                 budget -= used
             out.append(self._finalise(h.finding))
+        annotate(out)
         out.sort(key=lambda f: (f.check, f.operation or "", f.signature()))
         return out
 
@@ -583,7 +602,7 @@ class Runner:
             expected = None
             if obs.expected is not None and res is not None:
                 expected = self.expected_for(res, candidate)
-            exchange = self.client.send(candidate)
+            exchange = self.sender.send(candidate, "shrink")
             again = Observation(lo, candidate, exchange, obs.role, expected, obs.writer)
             hits = run_checks(self.ctx, again, only=finding.check)
             match = next((f for f in hits if f.signature() == signature), None)
@@ -605,8 +624,7 @@ class Runner:
     def _finalise(self, finding: Finding) -> Finding:
         """The exchange redacted (by name and value, before the report cuts its body) and its curl line."""
         if finding.exchange is not None and finding.exchange.url:
-            finding.curl = to_curl(finding.exchange, self.redactor)
-            finding.exchange = self.redactor.exchange(finding.exchange)
+            finding.exchange, finding.curl = self.sender.recorded(finding.exchange)
         else:
             finding.exchange = None
         return finding

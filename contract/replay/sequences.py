@@ -85,8 +85,7 @@ def discover(runner: Runner, res: Resource, r_index: int) -> None:
         lo = live_operation(method, res.create.op)
         body = template.body if method in ("PUT", "PATCH") else None
         case = _case_for(runner, lo, ids, _base_headers(runner), body, method in ("PUT", "PATCH"))
-        exchange = runner.client.send(case)
-        runner.progress.advance()
+        exchange = runner.sender.send(case, "discovery")
         if exchange.error is None and exchange.status is not None and exchange.status not in _ABSENT:
             found.append(lo)
     if not found:

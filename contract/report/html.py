@@ -15,7 +15,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contract.report.json import SEVERITIES
-from contract.report.view import Finding, describe, location_text, ordered, short_message, verdict_groups
+from contract.report.view import (
+    Finding,
+    describe,
+    location_text,
+    ordered,
+    reach_rows,
+    short_message,
+    verdict_groups,
+)
 
 
 def esc(value: Any) -> str:
@@ -135,6 +143,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         "<main>",
         _summary(report),
         _drift(findings),
+        _reach(report.get("coverage")),
         _coverage(report.get("coverage")),
         _fixed(report.get("fixed") or []),
         _findings(findings, report),
@@ -246,6 +255,22 @@ def _coverage(coverage: Mapping[str, Any] | None) -> str:
                      "<th>keyword</th><th>source</th><th>why</th></tr>" + "".join(rows) + "</table>")
     return (f'<section id="coverage"><h2>Constraint coverage: {covered}/{total}</h2>'
             f'<div role="img" aria-label="constraint coverage per operation">{"".join(bars)}</div>{uncovered}</section>')
+
+
+def _reach(coverage: Mapping[str, Any] | None) -> str:
+    """A compact table: per operation the statuses seen, a 2xx or not, and why not with the fix."""
+    rows = reach_rows(coverage)
+    if not rows:
+        return ""
+    reached = sum(1 for r in rows if r["reached"])
+    body = "".join(
+        f'<tr class="{"ok" if r["reached"] else "no"}"><td>{esc(r["operation"])}</td><td>{esc(r["statuses"])}</td>'
+        f'<td>{"yes" if r["reached"] else "no"}</td><td>{esc(r["why"])}'
+        + (f'<br><em>{esc(r["hint"])}</em>' if r["hint"] else "") + "</td></tr>"
+        for r in rows)
+    return (f'<section id="reach"><h2>Coverage: {reached}/{len(rows)} operations answered 2xx</h2>'
+            '<table><tr><th>operation</th><th>statuses</th><th>2xx</th><th>why not — fix</th></tr>'
+            f"{body}</table></section>")
 
 
 def _bar(label: str, covered: int, total: int) -> str:

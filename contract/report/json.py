@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from contract.core.grouping import collapse
 from contract.errors import InputError
 from contract.model import Finding
 from contract.textio import read_json
@@ -45,9 +46,17 @@ def summarize(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "findings": len(items),
         "by_severity": {s: by_severity[s] for s in SEVERITIES if by_severity[s]},
         "by_check": dict(sorted(Counter(f["check"] for f in items).items())),
-        "by_operation": dict(sorted(Counter(f.get("operation") or NO_OPERATION for f in items).items())),
+        "by_operation": dict(sorted(Counter(op for f in items for op in _operations(f)).items())),
         "by_verdict": dict(sorted(Counter(f["verdict"] for f in items if f.get("verdict")).items())),
     }
+
+
+def _operations(finding: Mapping[str, Any]) -> list[str]:
+    """The operations a finding is about: its own, or every one a merged finding lists."""
+    if finding.get("operation"):
+        return [str(finding["operation"])]
+    listed = (finding.get("details") or {}).get("operations")
+    return [str(o) for o in listed] if isinstance(listed, list) and listed else [NO_OPERATION]
 
 
 def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any] | None = None,
@@ -57,7 +66,7 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     ``seed``, ``timings`` ({stage: seconds}), ``coverage`` (see :func:`coverage_section`),
     ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
     """
-    dicts = [f.to_dict() for f in findings]
+    dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "tool": {"name": "contract", "version": tool_version()},
@@ -71,8 +80,10 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     return report
 
 
-def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
-    """Constraint coverage for ``extra["coverage"]``: per operation, the rows and their totals.
+def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]],
+                     reach: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """Coverage for ``extra["coverage"]``: per operation, the constraint rows and their totals, and (live
+    runs) what it reached — ``statuses`` seen, ``reached`` (a 2xx), ``why`` not and the ``hint`` to fix it.
 
     Rows are `CoverageRow`s (or their dicts); a constraint counts as covered when at least
     one violating case breaks it. Values are kept as they are: the report becomes plain JSON
@@ -86,6 +97,9 @@ def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]]) -> dict[str
             "covered": sum(1 for r in dict_rows if r.get("cases")),
             "rows": dict_rows,
         }
+    for operation, seen in (reach or {}).items():
+        entry = operations.setdefault(operation, {"constraints": 0, "covered": 0, "rows": []})
+        entry.update({k: seen.get(k) for k in ("statuses", "reached", "why", "hint")})
     return {"operations": operations}
 
 

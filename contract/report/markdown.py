@@ -14,7 +14,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from contract.report.json import SEVERITIES
-from contract.report.view import Finding, location_text, ordered, short_message, truncate, verdict_groups
+from contract.report.view import (
+    Finding,
+    location_text,
+    ordered,
+    reach_rows,
+    short_message,
+    truncate,
+    verdict_groups,
+)
 
 DEFAULT_LIMIT = 200
 DEFAULT_MAX_BYTES = 512 * 1024
@@ -81,12 +89,29 @@ def _findings_table(findings: list[Finding]) -> list[str]:
             *(_finding_row(f) for f in findings)]
 
 
+def _reach(report: Mapping[str, Any], limit: int) -> list[str]:
+    """Per operation: statuses seen, whether a 2xx was reached, and if not why (and the fix)."""
+    rows = reach_rows(report.get("coverage"))
+    if not rows:
+        return []
+    reached = sum(1 for r in rows if r["reached"])
+    out = [f"### Coverage: {reached}/{len(rows)} operations answered 2xx", "",
+           "| operation | statuses | 2xx | why not — fix |", "|---|---|---|---|"]
+    for r in rows[:limit]:
+        why = cell(truncate(r["why"], 200)) + (f" — _{cell(truncate(r['hint'], 200))}_" if r["hint"] else "")
+        out.append(f"| {cell(r['operation'])} | {cell(r['statuses'])} | {'✅' if r['reached'] else '❌'} | {why} |")
+    if len(rows) > limit:
+        out.append(f"\n… and {len(rows) - limit} more operations (see report.json)")
+    return [*out, ""]
+
+
 def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     findings: list[Finding] = list(report["findings"])
     out = ["## contract report", "", *_totals(report), ""]
     if findings:
         out += ["### Findings per check", "", *_check_table(findings), ""]
+    out += _reach(report, limit)
     groups = verdict_groups(findings)
     if groups:
         out += ["### Drift by verdict", ""]

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from contract.core.grouping import collapse
 from contract.report.json import REPORT_VERSION, summarize, tool_version
 
 _COVERAGE_ROW_KEY = ("part", "pointer", "keyword", "source")
@@ -38,6 +39,7 @@ def merge_reports(reports: Sequence[Mapping[str, Any]], *, files: Sequence[str |
             if key not in seen:
                 seen.add(key)
                 findings.append(dict(f))
+    findings = collapse(findings)  # a cause seen by several shards is one finding, as in the unsharded run
     commands = sorted({str(r.get("command", "")) for r in reports})
     merged: dict[str, Any] = {
         "report_version": REPORT_VERSION,
@@ -90,6 +92,7 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             if current is None:
                 operations[operation] = copy.deepcopy(dict(entry))
                 continue
+            _merge_reach(current, entry)
             if not current.get("rows") or not entry.get("rows"):
                 if entry.get("covered", 0) > current.get("covered", 0):
                     operations[operation] = copy.deepcopy(dict(entry))
@@ -105,6 +108,21 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             current["constraints"] = len(current["rows"])
             current["covered"] = sum(1 for r in current["rows"] if r.get("cases"))
     return {"operations": dict(sorted(operations.items()))}
+
+
+def _merge_reach(current: dict[str, Any], entry: Mapping[str, Any]) -> None:
+    """Reach of one operation seen by two shards: statuses summed, reached if either reached it."""
+    if "reached" not in entry:
+        return
+    if "reached" not in current:
+        current.update({k: copy.deepcopy(entry.get(k)) for k in ("statuses", "reached", "why", "hint")})
+        return
+    statuses = dict(current.get("statuses") or {})
+    for k, v in (entry.get("statuses") or {}).items():
+        statuses[k] = statuses.get(k, 0) + v
+    current["statuses"] = dict(sorted(statuses.items()))
+    if entry.get("reached") and not current.get("reached"):
+        current.update(reached=True, why=None, hint=None)
 
 
 def _row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:

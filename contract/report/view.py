@@ -117,3 +117,18 @@ def stage_of(check: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def statuses_text(statuses: Mapping[str, Any] | None) -> str:
+    """``{"404": 30, "401": 12}`` → ``404 ×30, 401 ×12`` (most frequent first)."""
+    items = sorted((statuses or {}).items(), key=lambda kv: (-int(kv[1]), kv[0]))
+    return ", ".join(f"{k} ×{v}" for k, v in items) or "—"
+
+
+def reach_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The coverage section's reach per operation (live runs only): operations without a 2xx first."""
+    operations = (coverage or {}).get("operations") or {}
+    rows = [{"operation": op, "statuses": statuses_text(e.get("statuses")), "reached": bool(e.get("reached")),
+             "why": e.get("why") or "", "hint": e.get("hint") or ""}
+            for op, e in operations.items() if "reached" in e]
+    return sorted(rows, key=lambda r: (r["reached"], r["operation"]))

@@ -5,20 +5,38 @@ built once per operation; each case then costs microseconds plus one pass
 through the gate. Every case draws from its own `random.Random`, seeded from
 (seed, operation, mode, index), so output is reproducible and a larger
 `--count` extends a smaller one instead of reshuffling it.
+
+A violating case is one violation placed in a *strict* base, so that a rejection can
+only be about the labelled constraint. Strict: every other value is drawn from the
+spec schema with every extra constraint (prose, docs) merged in — the strictest
+reading, minus any extra no value can honour together with the spec (left out with
+a coverage note) — and is plain (`Plan.plain`: no null, empty or boundary value,
+array items distinct). The violating value itself must keep every other constraint
+known at its location. Parameters carry what travels: wire strings, never a null,
+an object or an empty value dressed as something else. The gate then checks the
+case as sent (exactly its label broken) and undone (the site back at the value the
+violation was made from: everything honoured).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
 from contract.generate.draw import derive_seed
-from contract.generate.extra import ExtraCheck, ExtraConstraint, merge_into, merged_node, split_location
-from contract.generate.formats import custom_formats, is_header_value
+from contract.generate.extra import (
+    ExtraCheck,
+    ExtraConstraint,
+    extra_schema,
+    merge_into,
+    merged_node,
+    split_location,
+)
+from contract.generate.formats import custom_formats, wire_legal
 from contract.generate.gate import Branch, Expect, Gate
 from contract.generate.normalise import Unsatisfiable, formats_in, inline
 from contract.generate.sites import (
@@ -30,8 +48,18 @@ from contract.generate.sites import (
     instance_pointer,
     param_sites,
 )
-from contract.generate.strategies import RANDOM, BudgetExceeded, Compiler, Gen, Plan, canonical, wire
-from contract.generate.violations import MISSING, candidates, describe, without
+from contract.generate.strategies import (
+    RANDOM,
+    STRICT,
+    BudgetExceeded,
+    Compiler,
+    Gen,
+    Plan,
+    canonical,
+    distinct_items,
+    wire,
+)
+from contract.generate.violations import MISSING, candidates, describe, implies, wire_candidates, without
 from contract.load import Spec
 from contract.model import (
     Case,
@@ -48,6 +76,7 @@ from contract.validate import CompiledSchema, Validators, coerce, is_json_media,
 __all__ = ["OperationGenerator"]
 
 _WRONG_MEDIA = ("text/plain", "application/x-unknown-type")
+_PARAM_PARTS = frozenset({"header", "query", "path", "cookie"})
 
 
 class _NoCandidate(Exception):
@@ -94,26 +123,20 @@ class OperationGenerator:
         self._user_lower = {k.lower(): v for k, v in self.user_headers.items()}
         self.validator = (validators or Validators(spec)).request(operation)
         self.extras = [e for e in extra if e.operation == operation.key]
-        self.gen_map: dict[int, tuple[Any, Any]] = {}
 
         self.media: MediaType | None = _pick_media(operation)
         self.body_tree: Any = None
         if self.media is not None and self.media.schema is not None:
             self.body_tree = inline(spec.json_schema(self.media.schema, "request"))
-        self.body_gen_tree = self.body_tree
-        for e in self.extras:
-            if e.part == "body" and e.keyword != "either" and self.body_gen_tree is not None:
-                self.body_gen_tree = merge_into(self.body_gen_tree, e, self.gen_map)
-
         self.params: list[_Param] = []
         for p in operation.parameters:
             tree = inline(spec.json_schema(p.schema, "request")) if p.schema is not None else {"type": "string"}
-            gen_tree = tree
-            for e in self.extras:
-                if e.part == p.location and e.keyword != "either" and _same_name(e.location, p.name, e.part):
-                    gen_tree = merge_into(gen_tree, e, self.gen_map)
-            self.params.append(_Param(p, tree, gen_tree, None))
+            self.params.append(_Param(p, tree, tree, None))
 
+        # The strict view: spec ∩ every extra constraint, merged into the trees values are drawn from.
+        self.contradictory: dict[int, str] = {}  # id(extra) → why it is left out of the strict view
+        self.gen_map: dict[int, tuple[Any, Any]] = {}
+        self._merge(self.extras)
         formats = formats_in(self.body_gen_tree) if self.body_gen_tree is not None else set()
         for prm in self.params:
             formats |= formats_in(prm.gen_tree)
@@ -122,6 +145,7 @@ class OperationGenerator:
             self._finding("generate.unknown_format", Severity.INFO,
                           f"{operation.key}: format {name!r} is unknown: generated as a plain string")
         self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline)
+        self._strictest_consistent()
 
         self.body_gen: Gen | None = None
         if self.body_gen_tree is not None:
@@ -139,10 +163,12 @@ class OperationGenerator:
         self.credentials = self._credentials()
         checks = [ExtraCheck(e, self._param_tree(e)) for e in self.extras]
         self.extra_checks = checks
-        self.gate = Gate(self.validator, checks,
+        # Contradictory extras are out of the strict view: no value honours them and the spec both.
+        self.gate = Gate(self.validator, [c for c in checks if id(c.extra) not in self.contradictory],
                          cookies=any(p.param.location == "cookie" for p in self.params)
                          or any(c.where == "cookie" for c in self.credentials))
         self.sites = self._sites()
+        self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)
         if broken:
@@ -154,6 +180,77 @@ class OperationGenerator:
                     site.note = "the validator cannot check this body"
         self._acceptors: dict[int, Any] = {}
         self._items_rnd = Random(derive_seed(seed, operation.key, "items"))
+
+    # -- the strict view -------------------------------------------------------------------
+
+    def _merge(self, extras: Sequence[ExtraConstraint]) -> None:
+        """The generation trees: each spec tree with `extras` merged in (the strictest reading of each value)."""
+        self.gen_map = {}
+        self.body_gen_tree = self.body_tree
+        for e in extras:
+            if e.part == "body" and e.keyword != "either" and self.body_gen_tree is not None:
+                self.body_gen_tree = merge_into(self.body_gen_tree, e, self.gen_map)
+        for prm in self.params:
+            prm.gen_tree = prm.tree
+            for e in extras:
+                if e.part == prm.param.location and e.keyword != "either" and \
+                        _same_name(e.location, prm.param.name, e.part):
+                    prm.gen_tree = merge_into(prm.gen_tree, e, self.gen_map)
+
+    def _extra_nodes(self, e: ExtraConstraint) -> tuple[Any, Any, str] | None:
+        """(spec node, merged node, context) at an extra constraint's location; None when it has none."""
+        if e.keyword == "either":
+            return None
+        if e.part == "body":
+            if self.body_tree is None:
+                return None
+            steps = _steps_for(self.body_tree, split_location(e.location))
+            if steps is None:
+                return None
+            node = _node_at(self.body_tree, steps)
+            return node, merged_node(node, self.gen_map), "body"
+        prm = next((x for x in self.params if x.param.location == e.part and
+                    _same_name(e.location, x.param.name, e.part)), None)
+        return None if prm is None else (prm.tree, prm.gen_tree, e.part)
+
+    def _satisfiable(self, node: Any, context: str) -> bool:
+        try:
+            self.compiler.gen(node, context=context)  # type: ignore[arg-type]
+        except Unsatisfiable:
+            return False
+        return True
+
+    def _strictest_consistent(self) -> None:
+        """Leave out of the strict view each extra constraint no value can honour together with the spec.
+
+        Usually every location is satisfiable with all extras merged (one check each, whose pools
+        generation then reuses). Otherwise extras are added back one by one, docs before prose, each
+        kept only if its location stays satisfiable: the strictest consistent reading. What is left
+        out gets a coverage note and is not checked by the gate (no case could honour it).
+        """
+        bad = []
+        for e in self.extras:
+            nodes = self._extra_nodes(e)
+            if nodes is not None and not self._satisfiable(nodes[1], nodes[2]) and \
+                    self._satisfiable(nodes[0], nodes[2]):
+                bad.append(e)
+        if not bad:
+            return
+        kept: list[ExtraConstraint] = []
+        order = sorted(self.extras, key=lambda x: (x.source != "docs", self.extras.index(x)))
+        for e in order:
+            self._merge([*kept, e])
+            nodes = self._extra_nodes(e)
+            if nodes is None or self._satisfiable(nodes[1], nodes[2]) or not self._satisfiable(nodes[0], nodes[2]):
+                kept.append(e)
+            else:
+                others = [f"{x.source} {x.keyword} {x.value!r}" for x in kept if x.part == e.part and
+                          x.location == e.location]
+                self.contradictory[id(e)] = (
+                    f"contradicts the spec{' and ' + ', '.join(others) if others else ''} at "
+                    f"{e.location or e.part}: no value honours both, so the strictest consistent reading "
+                    "leaves it out")
+        self._merge([e for e in self.extras if id(e) not in self.contradictory])
 
     # -- public ---------------------------------------------------------------------------
 
@@ -227,7 +324,10 @@ class OperationGenerator:
             if prm.gen is None:
                 continue
             if p.required or plan.optional == "all" or (plan.optional == "random" and rnd.random() < 0.5):
-                draft.params[(p.location, p.name)] = prm.gen.generate(rnd, plan)
+                value = prm.gen.generate(rnd, plan)
+                if plan.plain and not p.required and _structured(value):
+                    continue  # an object has no wire form the validator reads back: a strict base leaves it out
+                draft.params[(p.location, p.name)] = value
         for e in self.extras:
             if e.keyword == "either" and not any(self._present(draft, e.part, n) for n in e.value):
                 name = e.value[rnd.randrange(len(e.value))]
@@ -290,14 +390,13 @@ class OperationGenerator:
         for attempt in range(4 if site.cases == 0 else 2):
             rnd = Random(derive_seed(self.seed, self.op.key, "violating", site.ident, rnd_round, attempt))
             try:
-                built = self._build_violation(site, rnd, rnd_round)
+                case, check = self._build_violation(site, rnd, rnd_round)
             except (_NoCandidate, Unsatisfiable) as exc:
                 if site.cases == 0 and attempt == 3:
                     site.note = str(exc) or "no value breaks only this constraint"
                 continue
             except BudgetExceeded:
                 return None
-            case, check = built
             reason = check(case)
             if reason is None:
                 return case
@@ -306,49 +405,59 @@ class OperationGenerator:
                 site.note = f"every candidate failed the gate ({reason})"
         return None
 
-    def _build_violation(self, site: Site, rnd: Random, rnd_round: int) -> tuple[Case, Any]:
-        draft = self._base(rnd, RANDOM)
+    def _build_violation(self, site: Site, rnd: Random, rnd_round: int) -> tuple[Case, Callable[[Case], str | None]]:
+        """The violating case and its gate check, which also holds the case with the violation undone."""
+        draft = self._base(rnd, STRICT)
         if site.part == "request":
             return self._request_violation(site, draft, rnd)
+        allowed = self._implied.get(site.ident, ())
         if site.extra is not None and site.extra.keyword == "either":
+            undone = self._finish(_copy(draft), "conforming", None)
             for name in site.extra.value:
                 for key in [k for k in draft.params if k[0] == site.extra.part and _same_name(k[1], name, k[0])]:
                     del draft.params[key]
                 if site.extra.part == "header" and name.lower() in self._user_lower:
                     draft.dropped_headers.add(name.lower())
-            check = next(c for c in self.extra_checks if c.extra is site.extra)
+            check = self._check_of(site)
             label = self._label(site, None, f"neither {' nor '.join(site.extra.value)}")
-            return self._finish_clean(draft, label), lambda c: self.gate.extra_violating(c, check)
+            return self._finish_clean(draft, label), lambda c: self.gate.extra_violating(c, check, undone, allowed)
+        chosen: list[Any] = []
         if site.part == "body":
             if draft.body is MISSING:
-                draft.body = self.body_gen.generate(rnd) if self.body_gen is not None else {}
-            chosen: list[Any] = []
-            draft.body = self._place(draft.body, self.body_tree, site.steps,
-                                     lambda base, node: self._pick(site, base, rnd, rnd_round, chosen), rnd)
-            value = chosen[0]
+                draft.body = self.body_gen.generate(rnd, STRICT) if self.body_gen is not None else {}
+            draft.body, kept = self._place(draft.body, self.body_tree, site.steps,
+                                           lambda base, node: self._pick(site, base, rnd, rnd_round, chosen), rnd)
+            undone = self._finish(_copy(draft, body=kept), "conforming", None)
         else:
             prm = next(x for x in self.params if x.param.location == site.part and x.param.name == site.param)
             key = (prm.param.location, prm.param.name)
             if site.location is None:  # a missing required parameter
+                if key not in draft.params and prm.gen is not None:
+                    draft.params[key] = prm.gen.generate(rnd, STRICT)
+                undone = self._finish(_copy(draft), "conforming", None)
                 draft.params.pop(key, None)
                 if prm.param.location == "header" and prm.param.name.lower() in self._user_lower:
                     draft.dropped_headers.add(prm.param.name.lower())
                 label = self._label(site, None, f"missing required {site.part} {site.param!r}")
-                case = self._finish_clean(draft, label)
-                return case, lambda c: self.gate.violating(c, Expect(site.part, site.param or "", "required"))
+                expect = Expect(site.part, site.param or "", "required")
+                return self._finish_clean(draft, label), lambda c: self.gate.violating(c, expect, undone, allowed)
             current = draft.params.get(key, MISSING)
-            chosen = []
-            draft.params[key] = self._place(current, prm.tree, site.steps,
-                                            lambda base, node: self._pick(site, base, rnd, rnd_round, chosen), rnd)
-            value = chosen[0]
+            draft.params[key], kept = self._place(current, prm.tree, site.steps,
+                                                  lambda base, node: self._pick(site, base, rnd, rnd_round, chosen),
+                                                  rnd)
+            undone = self._finish(_copy(draft, params={**draft.params, key: kept}), "conforming", None)
+        value = chosen[0]
         label_name = self._label_name(site)
-        label = self._label(site, value, describe(site, value, label_name))
+        label = self._label(site, value, describe(site, value, label_name, wire=site.part != "body"))
         case = self._finish_clean(draft, label)
         if site.extra is not None:
-            check = next(c for c in self.extra_checks if c.extra is site.extra)
-            return case, lambda c: self.gate.extra_violating(c, check)
+            check = self._check_of(site)
+            return case, lambda c: self.gate.extra_violating(c, check, undone, allowed)
         expect = self._expect(site, case)
-        return case, lambda c: self.gate.violating(c, expect)
+        return case, lambda c: self.gate.violating(c, expect, undone, allowed)
+
+    def _check_of(self, site: Site) -> ExtraCheck:
+        return next(c for c in self.extra_checks if c.extra is site.extra)
 
     def _finish_clean(self, draft: _Draft, label: Constraint) -> Case:
         case = self._finish(draft, "violating", label)
@@ -357,41 +466,52 @@ class OperationGenerator:
                 del case.headers[k]
         return case
 
-    def _request_violation(self, site: Site, draft: _Draft, rnd: Random) -> tuple[Case, Any]:
+    def _request_violation(self, site: Site, draft: _Draft, rnd: Random
+                           ) -> tuple[Case, Callable[[Case], str | None]]:
         kind = site.param
-        if kind in ("content-type", "parse") and draft.body is MISSING:
-            draft.body = self.body_gen.generate(rnd) if self.body_gen is not None else {}
+        if kind in ("content-type", "parse", "body") and draft.body is MISSING:
+            draft.body = self.body_gen.generate(rnd, STRICT) if self.body_gen is not None else {}
+        undone = self._finish(_copy(draft), "conforming", None)
         if kind == "body":
             draft.body = MISSING
             label = self._label(site, None, "no request body")
-            return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("body", "", "required"))
-        if kind == "content-type":
+            expect = Expect("body", "", "required")
+        elif kind == "content-type":
             media = next(m for m in _WRONG_MEDIA if match_media(m, self.validator.content) is None)
             draft.media_type = media
             label = self._label(site, media, f"body sent as {media}")
-            return self._finish_clean(draft, label), lambda c: self.gate.violating(
-                c, Expect("content-type", "", "content-type"))
-        if kind == "parse":
+            expect = Expect("content-type", "", "content-type")
+        elif kind == "parse":
             text = json.dumps(draft.body, ensure_ascii=False, separators=(",", ":"))
             broken = text[:-1] if text[:1] in "{[\"" and len(text) > 1 else text + "}"
             draft.raw_body = broken.encode("utf-8")
             label = self._label(site, None, "truncated JSON body" if broken != text + "}" else
                                 "JSON body with trailing garbage")
-            return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("body", "", "parse"))
-        # security
-        draft.drop_security = True
-        for cred in self._all_credentials():
-            draft.params.pop((cred.where, cred.name), None)
-            if cred.where == "header" and cred.name.lower() in self._user_lower:
-                draft.dropped_headers.add(cred.name.lower())
-        label = self._label(site, None, "no credentials")
-        return self._finish_clean(draft, label), lambda c: self.gate.violating(c, Expect("security", "", "security"))
+            expect = Expect("body", "", "parse")
+        else:  # security
+            draft.drop_security = True
+            for cred in self._all_credentials():
+                draft.params.pop((cred.where, cred.name), None)
+                if cred.where == "header" and cred.name.lower() in self._user_lower:
+                    draft.dropped_headers.add(cred.name.lower())
+            label = self._label(site, None, "no credentials")
+            expect = Expect("security", "", "security")
+        return self._finish_clean(draft, label), lambda c: self.gate.violating(c, expect, undone)
 
     def _pick(self, site: Site, base: Any, rnd: Random, rnd_round: int, chosen: list[Any]) -> Any:
         accept = self._acceptor(site)
         seen: set[str] = set()
         ok = []
-        for c in candidates(site, base, rnd, self._make_items):
+        if site.part in _PARAM_PARTS and _structured(base):
+            raise _NoCandidate(f"the {site.part} parameter's conforming value is an object: it has no wire form the "
+                               "validator reads back, so no case differs from a conforming one only here")
+        raw = candidates(site, base, rnd, self._make_items)
+        if site.part in _PARAM_PARTS:
+            raw = wire_candidates(site, raw, array=_is_array(self._param_root(site)))
+            if not raw:
+                raise _NoCandidate(f"no value breaking {site.keyword} can be sent as labelled in a {site.part} "
+                                   "parameter (an empty, null or structured value is not observable on the wire)")
+        for c in raw:
             key = canonical(c)
             if key not in seen:
                 seen.add(key)
@@ -404,59 +524,59 @@ class OperationGenerator:
         return value
 
     def _acceptor(self, site: Site) -> Any:
+        """Whether a value at the site breaks its constraint and keeps every other one known there.
+
+        Spec site: the location's spec schema without the keyword accepts it, with it rejects it.
+        Extra site: the spec schema accepts it, the extra rejects it. Either way every extra
+        constraint at the same location (unless the label implies it) and below it must hold.
+        """
         hit = self._acceptors.get(id(site))
         if hit is not None:
             return hit
         loc = site.location if isinstance(site.location, dict) else {}
+        own: Callable[[Any], bool]
         if site.extra is not None:
             spec_ok = CompiledSchema(loc).is_valid
             mine = CompiledSchema({site.keyword: site.value}).is_valid
-            others = [CompiledSchema({e.keyword: e.value}).is_valid for e in self.extras
-                      if e is not site.extra and e.part == site.part and e.keyword != "either" and
-                      e.location == site.extra.location]
 
-            def check(v: Any) -> bool:
-                return spec_ok(v) and not mine(v) and all(o(v) for o in others)
+            def own(v: Any) -> bool:
+                return spec_ok(v) and not mine(v)
         else:
-            rest = without(loc, site.holder, site.keyword,
-                           also=("enum", "const") if site.keyword == "type" else (),
-                           drop_required=site.name if site.keyword == "required" else None)
-            rest_ok = CompiledSchema(rest).is_valid
+            rest_ok = CompiledSchema(without(loc, site.holder, site.keyword,
+                                             also=("enum", "const") if site.keyword == "type" else (),
+                                             drop_required=site.name if site.keyword == "required"
+                                             else None)).is_valid
             full_ok = CompiledSchema(loc).is_valid
-            gen_loc = merged_node(site.location, self.gen_map)
-            gen_loc = None if gen_loc is site.location else gen_loc
-            strict_ok = None
-            if gen_loc is not None:
-                strict_ok = CompiledSchema(without(gen_loc, site.holder, site.keyword,
-                                                   also=("enum", "const") if site.keyword == "type" else (),
-                                                   drop_required=site.name if site.keyword == "required"
-                                                   else None)).is_valid
 
-            def check(v: Any) -> bool:
-                return rest_ok(v) and not full_ok(v) and (strict_ok is None or strict_ok(v))
+            def own(v: Any) -> bool:
+                return rest_ok(v) and not full_ok(v)
+
+        implied = {id(c.extra) for c in self._implied.get(site.ident, ())}
+        others = [CompiledSchema(schema).is_valid for e, schema in self._extras_from(site)
+                  if e is not site.extra and id(e) not in implied]
+
+        def check(v: Any) -> bool:
+            return own(v) and all(o(v) for o in others)
 
         if site.steps and site.steps[-1].kind == "branch":
             # The value itself sits in a branch: every other branch must reject it too.
             holder_node = _node_at(self.body_tree if site.part == "body" else self._param_root(site),
                                    site.steps[:-1])
             comb, index = site.steps[-1].combinator, site.steps[-1].index
-            siblings = [CompiledSchema(b if isinstance(b, dict) else {} if b else {"not": {}}).is_valid
-                        for i, b in enumerate(holder_node.get(comb) or []) if i != index and isinstance(b, dict | bool)]
+            siblings = [self.compiler.compiled(b).is_valid for i, b in enumerate(holder_node.get(comb) or [])
+                        if i != index and isinstance(b, dict | bool)]
             branch_check = check
 
             def check(v: Any) -> bool:
                 return branch_check(v) and not any(s(v) for s in siblings)
 
-        if site.part in ("header", "query", "path", "cookie"):
+        if site.part in _PARAM_PARTS:
             inner = check
-            top: Any = next((x.tree for x in self.params if x.param.location == site.part and
-                        x.param.name == site.param), {})
+            top = self._param_root(site)
 
             def check(v: Any) -> bool:
                 text = wire(v)
-                if site.part in ("header", "cookie") and not is_header_value(text):
-                    return False
-                if site.part == "path" and text in ("", ".", ".."):
+                if not wire_legal(text, site.part):
                     return False
                 if site.steps:  # an array item: the validator splits on commas, then coerces each item
                     return "," not in text and inner(coerce(text, site.location))
@@ -465,11 +585,51 @@ class OperationGenerator:
         self._acceptors[id(site)] = check
         return check
 
+    def _extras_from(self, site: Site) -> list[tuple[ExtraConstraint, dict[str, Any]]]:
+        """Extra constraints in the strict view at the site's location or below it, as schemas of its value."""
+        here = _site_location(site)
+        out = []
+        for e in self.extras:
+            if e.keyword == "either" or id(e) in self.contradictory:
+                continue
+            if site.part == "body":
+                if e.part != "body":
+                    continue
+                tokens, mine = split_location(e.location), split_location(here)
+                if tokens[:len(mine)] != mine:
+                    continue
+                rest = ExtraConstraint(e.operation, "body", "".join("/" + escape(t) for t in tokens[len(mine):]),
+                                       e.keyword, e.value, e.source)
+                out.append((e, extra_schema(rest)))
+            elif e.part == site.part and _same_name(e.location, site.param or "", e.part) and not site.steps:
+                out.append((e, extra_schema(e)))
+        return out
+
+    def _implied_checks(self, site: Site) -> tuple[ExtraCheck, ...]:
+        """The extra constraints any value breaking the site breaks too (same place, same keyword, as strict)."""
+        if site.part == "request" or site.keyword in ("either", "required"):
+            return ()
+        here = _site_location(site)
+        out = []
+        for c in self.extra_checks:
+            e = c.extra
+            if e is site.extra or e.keyword == "either" or id(e) in self.contradictory:
+                continue
+            where = e.location if e.part == "body" else f"{e.part}/{e.location}"
+            if site.part != "body" and e.part == "header":
+                same = where.lower() == here.lower()
+            else:
+                same = where == here
+            if same and implies(site.keyword, site.value, e.keyword, e.value):
+                out.append(c)
+        return tuple(out)
+
     def _param_root(self, site: Site) -> Any:
         return next((x.tree for x in self.params if x.param.location == site.part and
                      x.param.name == site.param), {})
 
-    def _make_items(self, array_schema: Any, n: int) -> list[Any] | None:
+    def _make_items(self, array_schema: Any, n: int, existing: Sequence[Any] = ()) -> list[Any] | None:
+        """`n` more plain items of the array (strict view), distinct from `existing` and each other."""
         node = merged_node(array_schema, self.gen_map)
         if not isinstance(node, dict):
             return None
@@ -477,39 +637,37 @@ class OperationGenerator:
         if items is False or n < 0:
             return None
         gen = self.compiler.gen(items if isinstance(items, dict) else {})
-        rnd = self._items_rnd
-        out: list[Any] = []
-        seen: set[str] = set()
-        for _ in range(5 * n + 10):
-            if len(out) >= n:
-                break
-            v = gen.generate(rnd)
-            if node.get("uniqueItems"):
-                if canonical(v) in seen:
-                    continue
-                seen.add(canonical(v))
-            out.append(v)
-        return out if len(out) >= n else None
+        more = distinct_items(gen, self.compiler.item_check(items), list(existing), n, self._items_rnd, STRICT,
+                              unique=bool(node.get("uniqueItems")))
+        return more if len(more) >= n else None
 
-    def _place(self, value: Any, schema: Any, steps: tuple[Step, ...], make: Any, rnd: Random) -> Any:
-        """`value` with the location at the end of `steps` replaced by `make(base, node)`."""
+    def _place(self, value: Any, schema: Any, steps: tuple[Step, ...], make: Any, rnd: Random
+               ) -> tuple[Any, Any]:
+        """`value` with the location at the end of `steps` replaced by `make(base, node)`, and the same
+        with `base` (the conforming value it was made from) kept there: (violating, undone)."""
         if not steps:
             base = value
             if base is MISSING or base is None:
                 base = self._fresh(schema, rnd)
-            return make(base, schema)
+            return make(base, schema), base
         step, child_schema = steps[0], steps[0].node
         if step.kind == "branch":
-            if value is MISSING or not self.compiler.compiled(child_schema).is_valid(value):
-                value = self._fresh(child_schema, rnd)
+            whole = self.compiler.compiled(schema)
+            if value is MISSING or not self.compiler.compiled(child_schema).is_valid(value) or \
+                    not whole.is_valid(value):
+                # a value of this branch that the whole location accepts (no other oneOf branch matching)
+                for _ in range(3):
+                    value = self._fresh(child_schema, rnd)
+                    if whole.is_valid(value):
+                        break
             return self._place(value, child_schema, steps[1:], make, rnd)
         if step.kind == "key":
             if not isinstance(value, dict):
                 value = self._fresh(schema, rnd)
                 if not isinstance(value, dict):
                     value = {}
-            new = self._place(value.get(step.name, MISSING), child_schema, steps[1:], make, rnd)
-            return {**value, step.name: new}
+            new, old = self._place(value.get(step.name, MISSING), child_schema, steps[1:], make, rnd)
+            return {**value, step.name: new}, {**value, step.name: old}
         i = step.index
         if not isinstance(value, list):
             value = self._fresh(schema, rnd)
@@ -517,17 +675,27 @@ class OperationGenerator:
                 value = []
         items = list(value)
         if len(items) <= i:
-            more = self._make_items(schema, i + 1 - len(items))
+            more = self._make_items(schema, i + 1 - len(items), items)
             if more is None:
                 raise _NoCandidate("cannot make the array long enough")
             items += more
-        items[i] = self._place(items[i], child_schema, steps[1:], make, rnd)
-        return items
+        kept = list(items)
+        items[i], kept[i] = self._place(items[i], child_schema, steps[1:], make, rnd)
+        node = merged_node(schema, self.gen_map)
+        if isinstance(node, dict) and node.get("uniqueItems"):
+            # the base made at `i` (e.g. for one branch) may repeat another item: drop that one from both
+            same = canonical(kept[i])
+            twins = [j for j, v in enumerate(kept) if j != i and canonical(v) == same]
+            if twins and (twins[0] < i or len(kept) - len(twins) < int(node.get("minItems") or 0)):
+                raise _NoCandidate("the array cannot stay unique around the violating item")
+            items = [v for j, v in enumerate(items) if j not in twins]
+            kept = [v for j, v in enumerate(kept) if j not in twins]
+        return items, kept
 
     def _fresh(self, schema: Any, rnd: Random) -> Any:
         node = merged_node(schema, self.gen_map)
         gen = self.compiler.gen(node)
-        return gen.generate(rnd, RANDOM, nonnull=True)
+        return gen.generate(rnd, STRICT, nonnull=True)
 
     def _expect(self, site: Site, case: Case) -> Expect:
         if site.part != "body":
@@ -587,6 +755,8 @@ class OperationGenerator:
                     s.note = "inside anyOf/oneOf of a parameter (not generated)"
                 elif p.location in ("header", "cookie", "path") and s.steps:
                     s.note = "inside a structured parameter (not generated)"
+                elif any(step.kind == "key" for step in s.steps):
+                    s.note = "inside an object parameter: no wire form of it the validator reads back (not generated)"
                 elif s.keyword == "type" and not s.steps and "string" in _type_set(s.value):
                     s.note = "every wire value is a string: a string parameter has no wrong type"
                 sites.append(s)
@@ -605,7 +775,10 @@ class OperationGenerator:
             sites.append(Site(part="request", keyword="security", value=self._security_pointer(),
                               param="security", where=self.op.where))
         for e in self.extras:
-            sites.append(self._extra_site(e))
+            site = self._extra_site(e)
+            if id(e) in self.contradictory and not site.note:
+                site.note = self.contradictory[id(e)]
+            sites.append(site)
         for i, s in enumerate(sites):
             s.ident = f"{i}:{s.part}:{s.template()}:{s.keyword}"
         return sites
@@ -678,6 +851,29 @@ class OperationGenerator:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _copy(draft: _Draft, **changes: Any) -> _Draft:
+    """A draft to change without touching `draft` (the body is shared: `_place` copies on write)."""
+    out = _Draft(dict(draft.params), draft.body, draft.media_type, draft.raw_body, draft.drop_security,
+                 set(draft.dropped_headers))
+    for name, value in changes.items():
+        setattr(out, name, value)
+    return out
+
+
+def _site_location(site: Site) -> str:
+    """Where a site's value is, schema-level (`*` = any array item): ``/a/*/b`` or ``query/limit``."""
+    inner = instance_pointer(site.steps, star=True)
+    return inner if site.part == "body" else f"{site.part}/{site.param}{inner}"
+
+
+def _structured(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value))
+
+
+def _is_array(schema: Any) -> bool:
+    return isinstance(schema, dict) and "array" in _type_set(schema.get("type"))
 
 
 def _pick_media(op: Operation) -> MediaType | None:

@@ -164,12 +164,17 @@ def _remember(old: Any, new: Any, mapping: dict[int, tuple[Any, Any]]) -> Any:
     return new
 
 
-def _reaches(node: Any, token: str) -> bool:
-    if not isinstance(node, dict):
+def _reaches(node: Any, token: str, depth: int = 0) -> bool:
+    """Whether `token` (a property, or `*`) is a child of `node`, itself or through allOf/anyOf/oneOf members."""
+    if not isinstance(node, dict) or depth > 16:
         return False
     if token == "*":
-        return isinstance(node.get("items"), dict) or isinstance(node.get("additionalProperties"), dict)
-    return isinstance(node.get("properties"), dict) and token in node["properties"]
+        if isinstance(node.get("items"), dict) or isinstance(node.get("additionalProperties"), dict):
+            return True
+    elif isinstance(node.get("properties"), dict) and token in node["properties"]:
+        return True
+    return any(_reaches(m, token, depth + 1) for comb in ("allOf", "anyOf", "oneOf")
+               for m in node.get(comb) or [] if isinstance(node.get(comb), list))
 
 
 def _add(node: dict[str, Any], keyword: str, value: Any) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "hint_for",
     "is_header_value",
     "realistic_strings",
+    "wire_legal",
 ]
 
 # Formats the validator accepts whatever the string (UI hints and numeric widths).
@@ -185,3 +186,19 @@ _HEADER_OK = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
 def is_header_value(text: str) -> bool:
     """Visible ASCII, inner spaces only, non-empty: what every HTTP stack passes through unchanged."""
     return bool(_HEADER_OK.fullmatch(text))
+
+
+def wire_legal(text: str, part: str) -> bool:
+    """Whether a parameter value arrives as the value it was sent as, in a `part` (header, query, path, cookie).
+
+    Not empty (an empty value reads as absent, or as null, depending on the server), a legal
+    header value in headers and cookies, no cookie separators in a cookie, no dot segment as a path
+    segment (clients and proxies resolve it away).
+    """
+    if text == "":
+        return False
+    if part in ("header", "cookie") and not is_header_value(text):
+        return False
+    if part == "cookie" and any(c in text for c in ";,"):
+        return False
+    return not (part == "path" and text in (".", ".."))

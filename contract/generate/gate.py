@@ -7,12 +7,24 @@ keywords). A value inside an `anyOf`/`oneOf` branch is reported as the
 combinator failing; the gate then re-validates the value against that branch
 and expects the label there. Everything is checked again after a JSON round
 trip, so what is written out is what was checked.
+
+A violating case is checked against *every* known constraint, spec and extra
+(prose, docs), in two halves:
+
+- as sent, it breaks exactly the labelled constraint: the validator says only
+  that, and every extra constraint holds except the labelled one and those the
+  label implies (`allowed`: the same keyword at the same place, at least as
+  strict — a 51-character value breaks a docs "at most 30" as surely as the
+  prose "at most 50" it is labelled with);
+- undone — the same request with the violating site set back to the conforming
+  value it was made from — it satisfies everything: no violation, every extra
+  constraint honoured. So a rejection can only be about the one broken constraint.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -97,7 +109,9 @@ class Gate:
                 return f"conforming case breaks {broken.extra.source} constraint {broken.extra.keyword}"
         return None
 
-    def violating(self, case: Case, expect: Expect) -> str | None:
+    def violating(self, case: Case, expect: Expect, undone: Case | None,
+                  allowed: Collection[ExtraCheck] = ()) -> str | None:
+        """None if `case` breaks exactly the labelled spec constraint and `undone` satisfies everything."""
         for c in self._both(case):
             if isinstance(c, str):
                 return c
@@ -105,19 +119,40 @@ class Gate:
             if not _matches(found, expect, c.body):
                 shown = "; ".join(f"{v.part} {v.pointer!r} {v.keyword}" for v in found[:3]) or "nothing"
                 return f"expected {expect.keyword} at {expect.part} {expect.pointer!r}, validator says {shown}"
-        return None
+            broken = next((x for x in self.extras if x not in allowed and not x.holds(c)), None)
+            if broken is not None:
+                return f"breaks {_named(broken)} too"
+        return self.undone(undone)
 
-    def extra_violating(self, case: Case, target: ExtraCheck) -> str | None:
+    def extra_violating(self, case: Case, target: ExtraCheck, undone: Case | None,
+                        allowed: Collection[ExtraCheck] = ()) -> str | None:
+        """None if `case` breaks exactly `target` (nothing of the spec) and `undone` satisfies everything."""
         for c in self._both(case):
             if isinstance(c, str):
                 return c
             found = self.violations(c)
             if found:
                 return f"breaks the spec too: {found[0]}"
-            for x in self.extras:
-                if x.holds(c) == (x is target):
-                    return f"extra constraint {x.extra.keyword} at {x.extra.location or x.extra.part} " + (
-                        "holds" if x is target else "breaks too")
+            if target.holds(c):
+                return f"{_named(target)} holds"
+            broken = next((x for x in self.extras if x is not target and x not in allowed and not x.holds(c)), None)
+            if broken is not None:
+                return f"breaks {_named(broken)} too"
+        return self.undone(undone)
+
+    def undone(self, case: Case | None) -> str | None:
+        """None if the violating case with its violation undone satisfies every constraint, else why not.
+
+        Checked once, without the JSON round trip: it is never sent, only reasoned about.
+        """
+        if case is None:
+            return "no undone case to check"
+        found = self.violations(case)
+        if found:
+            return f"undone, the case still fails: {found[0]}"
+        broken = next((x for x in self.extras if not x.holds(case)), None)
+        if broken is not None:
+            return f"undone, the case still breaks {_named(broken)}"
         return None
 
     @staticmethod
@@ -126,6 +161,11 @@ class Gate:
             return [case, roundtrip(case)]
         except ValueError as exc:
             return [str(exc)]
+
+
+def _named(check: ExtraCheck) -> str:
+    e = check.extra
+    return f"{e.source} constraint {e.keyword} at {e.location or e.part}"
 
 
 def _matches(found: list[Violation], expect: Expect, body: Any) -> bool:

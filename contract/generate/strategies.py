@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
 from typing import Any, Literal
@@ -33,7 +34,8 @@ from contract.generate.formats import hint_for, is_header_value, realistic_strin
 from contract.generate.normalise import Unsatisfiable, to_hypothesis
 from contract.validate import CompiledSchema, coerce
 
-__all__ = ["BudgetExceeded", "Compiler", "Context", "Gen", "Plan", "canonical", "json_safe", "wire"]
+__all__ = ["STRICT", "BudgetExceeded", "Compiler", "Context", "Gen", "Plan", "canonical", "distinct_items", "is_plain",
+           "json_safe", "wire"]
 
 Context = Literal["body", "header", "query", "path", "cookie"]
 
@@ -53,14 +55,49 @@ class BudgetExceeded(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """How one case explores: `sweep` walks every edge, `optional` sets which optional fields appear."""
+    """How one case explores: `sweep` walks every edge, `optional` sets which optional fields appear.
+
+    `plain` is the view the conforming part of a violating case is drawn in: no edges at all
+    (no null where anything else is allowed, no empty or boundary-length string, no empty
+    array, no huge or tiny number: every reading of a field accepts such a value, where an
+    edge is exactly where readings differ — is "" a value or a deletion, is null allowed),
+    and array items pairwise distinct in every scalar part (an array of ``{key, value}``
+    may be read as a map, a list of strings as a set: a duplicate would change the count).
+    """
 
     sweep: int | None = None
     optional: Literal["all", "none", "random"] = "random"
     realistic: bool = False
+    plain: bool = False
 
 
 RANDOM = Plan()
+STRICT = Plan(plain=True)  # the conforming part of violating cases
+
+
+_PLAIN_MAX_LENGTH = 40
+_PLAIN_MAX_NUMBER = 10**6
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    """Not an edge: no null, a string of 1 to 40 characters (no control characters, no outer blanks), a number
+    neither huge nor tiny, a non-empty array, containers of plain values."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int | float):
+        return abs(value) <= _PLAIN_MAX_NUMBER and (value == 0 or abs(value) >= 1e-3)
+    if isinstance(value, str):
+        return (0 < len(value) <= _PLAIN_MAX_LENGTH and value == value.strip()
+                and not any(ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 or 0xd800 <= ord(c) < 0xe000 for c in value))
+    if depth > 8:
+        return True
+    if isinstance(value, list):
+        return bool(value) and all(is_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(is_plain(v, depth + 1) for v in value.values())
+    return True
 
 
 def canonical(value: Any) -> str:
@@ -95,6 +132,85 @@ def wire(value: Any) -> str:
     return str(value)
 
 
+def _scalar_key(v: Any) -> tuple[str, Any]:
+    """A cheap identity of a JSON scalar (1 and 1.0 alike, 1 and true not)."""
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, int | float):
+        return ("n", float(v))
+    return ("s", v) if isinstance(v, str) else ("z", None)
+
+
+def _slots(value: Any) -> dict[str, tuple[str, Any]]:
+    """The scalar parts of an array item that a keyed or set reading compares: the item, or its properties."""
+    if isinstance(value, dict):
+        return {k: _scalar_key(v) for k, v in value.items() if not isinstance(v, dict | list)}
+    if isinstance(value, list):
+        return {}
+    return {"": _scalar_key(value)}
+
+
+def _vary(v: Any, n: int) -> list[Any]:
+    """Scalar `v` made unique by `n` (a suffix or an offset), most readable first."""
+    if isinstance(v, bool) or v is None:
+        return []
+    if isinstance(v, int | float):
+        return [v + n, v + 100 * n]
+    if isinstance(v, str):
+        tag = str(n)
+        return [f"{v}{tag}", f"{v}_{tag}", f"{v[:max(1, len(v) - len(tag))]}{tag}", f"{tag}{v}", tag]
+    return []
+
+
+def distinct_items(gen: Gen, ok: Callable[[Any], bool] | None, existing: list[Any], n: int, rnd: Random,
+                   plan: Plan, *, unique: bool = False, tries: int = 20) -> list[Any]:
+    """Up to `n` more items of `gen`, differing from `existing` and from each other in every scalar part
+    they can.
+
+    A clashing part is made unique (``example`` → ``example2``, 42 → 44) where the item schema
+    (`ok`) accepts that; a part that cannot vary (an enum, a boolean) may clash. Only uniqueItems
+    is a hard requirement: a duplicate item is drawn again, up to `tries` times; fewer than `n`
+    items come back when no more unique ones can be had.
+    """
+    if n <= 0:
+        return []
+    seen: dict[str, set[tuple[str, Any]]] = {}
+    whole: set[str] = set()
+
+    def remember(v: Any) -> None:
+        if unique:
+            whole.add(canonical(v))
+        for k, c in _slots(v).items():
+            seen.setdefault(k, set()).add(c)
+
+    def repaired(value: Any, index: int) -> Any:
+        for slot, key in _slots(value).items():
+            if key not in seen.get(slot, ()):
+                continue
+            current = value if slot == "" else value[slot]
+            for option in _vary(current, index):
+                candidate = option if slot == "" else {**value, slot: option}
+                if _scalar_key(option) not in seen.get(slot, ()) and (ok is None or ok(candidate)):
+                    value = candidate
+                    break
+        return value
+
+    for v in existing:
+        remember(v)
+    out: list[Any] = []
+    for _ in range(n):
+        value: Any = None
+        for _attempt in range(tries):
+            value = repaired(gen.generate(rnd, plan), len(existing) + len(out) + 1)
+            if not unique or canonical(value) not in whole:
+                break
+        else:
+            return out
+        remember(value)
+        out.append(value)
+    return out
+
+
 class Gen:
     """Produces one value of a schema per call."""
 
@@ -105,7 +221,8 @@ class Gen:
 
 
 class PoolGen(Gen):
-    __slots__ = ("drawn", "edges", "nn_drawn", "nn_edges", "nn_realistic", "nullable", "preferred", "realistic")
+    __slots__ = ("drawn", "edges", "nn_drawn", "nn_edges", "nn_realistic", "nullable", "plain", "preferred",
+                 "realistic")
 
     def __init__(self, realistic: list[Any], drawn: list[Any], edges: list[Any],
                  preferred: list[Any] | None = None) -> None:
@@ -115,12 +232,23 @@ class PoolGen(Gen):
         self.nn_drawn = [v for v in drawn if v is not None]
         self.nn_edges = [v for v in edges if v is not None]
         self.nullable = any(v is None for v in (*realistic, *drawn, *edges))
+        # plain: the first non-empty of preferred, realistic, drawn, edge values that are not edges themselves
+        plain: list[Any] = []
+        for pool in (self.preferred, self.nn_realistic, self.nn_drawn, self.nn_edges):
+            plain = plain or [v for v in pool if is_plain(v)]
+        self.plain = plain or self.nn_realistic or self.nn_drawn or self.nn_edges
 
     @property
     def empty(self) -> bool:
         return not (self.realistic or self.drawn or self.edges)
 
     def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
+        if plan.plain:
+            if self.plain:
+                return rnd.choice(self.plain)
+            if self.nullable:
+                return None  # a null-only schema: null is its plain value
+            raise Unsatisfiable("no non-null value")
         realistic, drawn, edges = ((self.nn_realistic, self.nn_drawn, self.nn_edges) if nonnull
                                    else (self.realistic, self.drawn, self.edges))
         if plan.sweep is not None and edges:
@@ -143,8 +271,8 @@ class ObjectGen(Gen):
         self.nullable = nullable
 
     def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
-        if self.nullable and not nonnull and ((plan.sweep is not None and plan.sweep % 4 == 3)
-                                              or (plan.sweep is None and rnd.random() < 0.03)):
+        if self.nullable and not nonnull and not plan.plain and (
+                (plan.sweep is not None and plan.sweep % 4 == 3) or (plan.sweep is None and rnd.random() < 0.03)):
             return None
         out: dict[str, Any] = {}
         for name, gen, required in self.props:
@@ -156,14 +284,18 @@ class ObjectGen(Gen):
 
 
 class ArrayGen(Gen):
-    __slots__ = ("item", "max", "min", "nullable", "prefix", "unique")
+    __slots__ = ("item", "item_ok", "max", "min", "nullable", "prefix", "unique")
 
     def __init__(self, item: Gen | None, prefix: list[Gen], lo: int, hi: int, unique: bool,
-                 nullable: bool) -> None:
+                 nullable: bool, item_ok: Callable[[Any], bool] | None = None) -> None:
         self.item, self.prefix, self.min, self.max = item, prefix, lo, hi
         self.unique, self.nullable = unique, nullable
+        self.item_ok = item_ok  # validity of one item (wire legality included): for distinct variants
 
     def size(self, rnd: Random, plan: Plan) -> int:
+        if plan.plain:
+            lo = max(self.min, min(1, self.max))  # not empty unless nothing else is allowed
+            return min(self.max, lo + rnd.choice((0, 0, 1, 2)))
         if plan.optional == "none":
             return self.min
         if plan.realistic:
@@ -173,13 +305,17 @@ class ArrayGen(Gen):
         return min(self.max, self.min + rnd.choice((0, 1, 1, 2, 2, 3, 4)))
 
     def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
-        if self.nullable and not nonnull and ((plan.sweep is not None and plan.sweep % 4 == 3)
-                                              or (plan.sweep is None and rnd.random() < 0.03)):
+        if self.nullable and not nonnull and not plan.plain and (
+                (plan.sweep is not None and plan.sweep % 4 == 3) or (plan.sweep is None and rnd.random() < 0.03)):
             return None
         return self.extend([], self.size(rnd, plan), rnd, plan)
 
     def extend(self, out: list[Any], size: int, rnd: Random, plan: Plan = RANDOM) -> list[Any]:
         """Append items until `size` (fewer if uniqueness cannot be had)."""
+        if plan.plain and len(out) >= len(self.prefix) and self.item is not None:
+            out = out + distinct_items(self.item, self.item_ok, out, size - len(out), rnd, plan, unique=self.unique)
+            if len(out) >= size:
+                return out
         seen = {canonical(v) for v in out} if self.unique else set()
         misses = 0
         while len(out) < size and misses < 20:
@@ -187,7 +323,10 @@ class ArrayGen(Gen):
             gen = self.prefix[i] if i < len(self.prefix) else self.item
             if gen is None:
                 break
-            value = gen.generate(rnd, plan if misses == 0 else RANDOM)
+            if plan.plain and i >= len(self.prefix):  # no more plain unique items: any other, not null
+                value = gen.generate(rnd, RANDOM, nonnull=True)
+            else:
+                value = gen.generate(rnd, plan if misses == 0 else RANDOM)
             if self.unique:
                 key = canonical(value)
                 if key in seen:
@@ -207,12 +346,13 @@ class ChoiceGen(Gen):
 
     def generate(self, rnd: Random, plan: Plan = RANDOM, nonnull: bool = False) -> Any:
         value = None
+        nonnull = nonnull or plan.plain  # a null branch is plain only when it is all there is
         for attempt in range(6):
             if plan.sweep is not None and attempt == 0:
                 gen = self.branches[plan.sweep % len(self.branches)]
             else:
                 gen = rnd.choice(self.branches)
-            value = gen.generate(rnd, plan if attempt == 0 else RANDOM, nonnull)
+            value = gen.generate(rnd, plan if attempt == 0 or plan.plain else RANDOM, nonnull)
             if (self.check is None or self.check.is_valid(value)) and not (nonnull and value is None):
                 return value
         return value
@@ -332,7 +472,14 @@ class Compiler:
             hi = min(hi, len(prefix))
         if lo > hi:
             raise Unsatisfiable(f"minItems {lo} > maxItems {hi}")
-        return ArrayGen(item, prefix, lo, hi, bool(schema.get("uniqueItems")), "null" in _types(schema))
+        item_ok = self.item_check(items, context) if item is not None else None
+        return ArrayGen(item, prefix, lo, hi, bool(schema.get("uniqueItems")), "null" in _types(schema), item_ok)
+
+    def item_check(self, items: Any, context: Context = "body") -> Callable[[Any], bool]:
+        """Whether a value is a valid array item of `items` (as it travels, outside the body)."""
+        if items is False:
+            return lambda v: False
+        return self._valid(items if isinstance(items, dict) else {}, context)
 
     # -- pools --------------------------------------------------------------------------
 

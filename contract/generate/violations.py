@@ -21,9 +21,14 @@ from contract.core.sentinel import MISSING
 from contract.generate.formats import INVALID_FORMAT_SAMPLES
 from contract.generate.sites import EXTRA_PROPERTY, Site
 
-__all__ = ["MISSING", "candidates", "describe", "without"]
+__all__ = ["MISSING", "WIRE_NOT_TYPED", "candidates", "describe", "implies", "wire_candidates", "without"]
 
-ItemMaker = Callable[[Any, int], list[Any] | None]  # (array schema, how many) -> fresh items
+ItemMaker = Callable[[Any, int, list[Any]], list[Any] | None]  # (array schema, how many, existing) -> fresh items
+
+# Wire strings that are no integer/number/boolean under OpenAPI's coercion (nor under the lenient ones:
+# no "1"/"0"/"yes" for a boolean, no "1.0" for an integer, nothing JSON-looking for objects and arrays).
+WIRE_NOT_TYPED = ("abc", "1.5", "12abc", "maybe")
+_PARAM_PARTS = frozenset({"header", "query", "path", "cookie"})
 
 
 def _types(node: Any) -> set[str]:
@@ -61,7 +66,9 @@ def candidates(site: Site, base: Any, rnd: Random, make_items: ItemMaker) -> lis
 
 
 def _type(node: Any, value: Any, base: Any, rnd: Random, mk: ItemMaker, site: Site) -> list[Any]:
-    allowed = _types(node)
+    if site.part in _PARAM_PARTS:
+        return list(WIRE_NOT_TYPED)  # only strings travel: one that is none of the allowed types
+    allowed = _types({"type": value})  # the site's own statement (an extra's type, not the spec's)
     if "number" in allowed:
         allowed = allowed | {"integer"}
     near: dict[str, list[Any]] = {"string": [123, True], "integer": ["123", 1.5], "number": ["1.5", True], "boolean": ["true", 1],
@@ -189,7 +196,7 @@ def _max_items(node: Any, value: Any, base: Any, rnd: Random, mk: ItemMaker, sit
     if n > 5000:
         return []
     items = list(base) if isinstance(base, list) else []
-    more = mk(site.location, n - len(items)) if len(items) < n else []
+    more = mk(site.location, n - len(items), items) if len(items) < n else []
     if more is None:
         return []
     return [(items + more)[:n]]
@@ -198,7 +205,7 @@ def _max_items(node: Any, value: Any, base: Any, rnd: Random, mk: ItemMaker, sit
 def _unique(node: Any, value: Any, base: Any, rnd: Random, mk: ItemMaker, site: Site) -> list[Any]:
     items = list(base) if isinstance(base, list) else []
     if not items:
-        items = mk(site.location, 1) or []
+        items = mk(site.location, 1, []) or []
     if not items:
         return []
     return [[*items, items[0]], [*items[:-1], items[0]] if len(items) >= 2 else [items[0], items[0]]]
@@ -267,9 +274,76 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe(site: Site, value: Any, label_name: str) -> str:
-    """A short human description of what the violating value does, e.g. `31-char key`."""
+def wire_candidates(site: Site, values: list[Any], *, array: bool) -> list[Any]:
+    """Candidates for a parameter, as what travels: each scalar as its wire string, a list only for an
+    array parameter itself (its items survive the comma join); none that would arrive as something
+    else (null, an object, an empty value)."""
+    from contract.generate.strategies import wire
+
+    out: list[Any] = []
+    for v in values:
+        if v is None or isinstance(v, dict):
+            continue
+        if isinstance(v, list):
+            if site.steps or not array or not v or not all(
+                    isinstance(x, str | int | float) and wire(x) != "" and "," not in wire(x) for x in v):
+                continue
+            out.append(v)
+            continue
+        text = wire(v)
+        if text != "":
+            out.append(text)
+    return out
+
+
+_UPPER = frozenset({"maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"})
+_LOWER = frozenset({"minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"})
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def implies(keyword: str, value: Any, other_keyword: str, other: Any) -> bool:
+    """Whether every value breaking `keyword: value` also breaks `other_keyword: other` (same location).
+
+    The same statement twice, a bound at least as strict, a type or enum set inside the broken one,
+    an enum of values of the broken type: breaking the label breaks these as surely, so a case may.
+    """
+    if keyword != other_keyword:
+        if keyword == "type" and other_keyword in ("enum", "const"):
+            allowed = {value} if isinstance(value, str) else set(value) if isinstance(value, list) else set()
+            if "number" in allowed:
+                allowed.add("integer")
+            members = other if other_keyword == "enum" and isinstance(other, list) else [other]
+            return bool(allowed) and all(json_type(m) in allowed for m in members)
+        return False
+    if json.dumps(value, sort_keys=True, default=str) == json.dumps(other, sort_keys=True, default=str):
+        return True
+    if keyword in _UPPER:
+        return _number(value) and _number(other) and other <= value
+    if keyword in _LOWER:
+        return _number(value) and _number(other) and other >= value
+    if keyword == "type":
+        mine = {value} if isinstance(value, str) else set(value) if isinstance(value, list) else set()
+        theirs = {other} if isinstance(other, str) else set(other) if isinstance(other, list) else set()
+        if "number" in mine:
+            mine.add("integer")
+        return bool(theirs) and theirs <= mine
+    if keyword == "enum" and isinstance(value, list) and isinstance(other, list):
+        known = {json.dumps(v, sort_keys=True) + type(v).__name__ for v in value}
+        return all(json.dumps(v, sort_keys=True) + type(v).__name__ in known for v in other)
+    return False
+
+
+def describe(site: Site, value: Any, label_name: str, *, wire: bool = False) -> str:
+    """A short human description of what the violating value does, e.g. `31-char key`.
+
+    `wire`: the value is a parameter's, as sent (a string, or a list sent comma-joined).
+    """
     kw = site.keyword
+    if wire and kw == "type":
+        return f"{label_name} {_short(value)} is not a valid {' or '.join(sorted(_types({'type': site.value})))}"
     if kw in ("minLength", "maxLength") and isinstance(value, str):
         return f"{len(value)}-char {label_name}"
     if kw in ("minItems", "maxItems") and isinstance(value, list):
@@ -277,7 +351,7 @@ def describe(site: Site, value: Any, label_name: str) -> str:
     if kw in ("minProperties", "maxProperties") and isinstance(value, dict):
         return f"{len(value)}-property {label_name}"
     if kw == "type":
-        return f"{json_type(value)} {label_name} ({_short(value)}) where {'/'.join(sorted(_types(site.node)))} " \
+        return f"{json_type(value)} {label_name} ({_short(value)}) where {'/'.join(sorted(_types({'type': site.value})))} " \
                "is expected"
     if kw == "required":
         return f"missing required {site.name!r}"

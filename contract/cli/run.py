@@ -58,6 +58,11 @@ def live_options(fn: F) -> F:
                      help="Only these live checks (ids as in the report, e.g. live.server_error; `contract checks "
                           "--stage live` lists them); default all. For one release the old bare names "
                           "(server_error, ...) are accepted as aliases."),
+        click.option("--path-param", "path_params", multiple=True, metavar="NAME=VALUE",
+                     help="A path parameter's value where the run cannot infer one; repeatable. A parameter the "
+                          "run can produce (a created resource's identifier) is pinned instead: VALUE becomes the "
+                          "shared instance its children and reads use, while updates and deletes still get "
+                          "instances of their own. In contract.toml: path-param = [\"NAME=VALUE\"]."),
         click.option("--no-stateful", is_flag=True, help="Skip discovery and the stateful sequences."),
         click.option("--progress", type=click.Choice(["auto", "plain", "off"]), default="auto", show_default=True),
         click.option("--shard", default=None, metavar="K/N",
@@ -78,6 +83,18 @@ def _headers(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
             out.append(parse_header(value))
         except ValueError as exc:
             raise InputError(None, f"{option}: {exc}") from None
+    return out
+
+
+def _path_params(values: Any) -> dict[str, str]:
+    if isinstance(values, str):  # a single string in contract.toml
+        values = [values]
+    out: dict[str, str] = {}
+    for value in values or ():
+        name, sep, rest = str(value).partition("=")
+        if not sep or not name.strip():
+            raise InputError(None, f"--path-param {value!r}: expected NAME=VALUE, e.g. collection_name=prod")
+        out[name.strip().strip("{}")] = rest
     return out
 
 
@@ -113,7 +130,8 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         max_response_bytes=options["max_response_size"], secrets=[*env_secrets, *options["secrets"]],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
-        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")))
+        total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
+        path_params=_path_params(options.get("path_params")))
     return config
 
 

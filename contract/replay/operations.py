@@ -48,11 +48,16 @@ class LiveOperation:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Request parameter `location`/`name` carries response field `field` of the create operation."""
+    """Request parameter `location`/`name` carries identifier field `field` of a resource.
+
+    `owner` is the key (:attr:`Resource.key`) of the resource whose instance the value comes
+    from; empty in :attr:`Resource.links`, which are the resource's own identifiers.
+    """
 
     location: str
     name: str
     field: str
+    owner: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +69,15 @@ class ResourceView:
     root: dict[str, Any] = field(default_factory=dict)  # the response JSON Schema their $refs point into
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Resource:
-    """Operations on one resource, by role, and the identifier links between them."""
+    """Operations on one resource, by role, and the identifier links between them.
+
+    `path` is the collection path (where the create POSTs, as written in the spec); `item_path`
+    the path of one instance (``/pets/{petId}``), None for a resource addressed by headers on
+    its collection path (the seed's profile). `parent` is the resource whose instance the
+    collection path names (segments → collections); see :mod:`contract.replay.graph`.
+    """
 
     path: str
     create: LiveOperation | None = None
@@ -75,9 +86,29 @@ class Resource:
     delete: LiveOperation | None = None
     links: list[Link] = field(default_factory=list)
     view: ResourceView = field(default_factory=ResourceView)
+    key: str = ""  # the path shape, parameter names erased: "/collections/{}/segments/{}"
+    item_path: str | None = None
+    parent: Resource | None = None
+    lister: LiveOperation | None = None  # GET on the collection path: a list, never a read
+    actions: list[LiveOperation] = field(default_factory=list)  # other operations on an instance
+    request_ids: list[str] = field(default_factory=list)  # create body fields a client chooses that identify it
+    name: str = ""  # the collection's literal, singular: "segment"
 
     def members(self) -> list[LiveOperation]:
         return [o for o in (self.create, self.read, self.update, self.delete) if o is not None]
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.parent is None else self.parent.depth + 1
+
+    def lineage(self) -> list[Resource]:
+        """This resource, then its parent, grandparent..."""
+        out: list[Resource] = []
+        node: Resource | None = self
+        while node is not None and node not in out:
+            out.append(node)
+            node = node.parent
+        return out
 
 
 # --------------------------------------------------------------------------- names

@@ -58,7 +58,7 @@ def live_options(fn: F) -> F:
                      help="Only these live checks (ids as in the report, e.g. live.server_error; `contract checks "
                           "--stage live` lists them); default all. For one release the old bare names "
                           "(server_error, ...) are accepted as aliases."),
-        click.option("--path-param", "path_params", multiple=True, metavar="NAME=VALUE",
+        click.option("--path-param", "path_param", multiple=True, metavar="NAME=VALUE",
                      help="A path parameter's value where the run cannot infer one; repeatable. A parameter the "
                           "run can produce (a created resource's identifier) is pinned instead: VALUE becomes the "
                           "shared instance its children and reads use, while updates and deletes still get "
@@ -131,7 +131,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
         total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
-        path_params=_path_params(options.get("path_params")))
+        path_params=_path_params(options.get("path_param")))
     return config
 
 

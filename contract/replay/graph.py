@@ -43,6 +43,7 @@ and lists use the shared parent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -118,17 +119,25 @@ def singular(word: str) -> str:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes", "zes")):
         return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 1:
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 1:
         return w[:-1]
     return w
 
 
+_FORMAT = re.compile(r"\.(json|xml)$")  # Twilio's /Calls.json beside /Calls/{Sid}.json
+
+
 def _is_param(seg: Segment) -> bool:
-    return seg.rank == 0
+    """A whole-segment template, or one with a format suffix (`{Sid}.json`)."""
+    if seg.rank == 0:
+        return True
+    pieces = seg.pieces
+    return len(pieces) == 2 and not isinstance(pieces[0], str) and isinstance(pieces[1], str) \
+        and _FORMAT.fullmatch(pieces[1]) is not None
 
 
 def _shape(segs: Sequence[Segment]) -> str:
-    return "/" + "/".join("{}" if _is_param(s) else str(s) for s in segs)
+    return "/" + "/".join("{}" if _is_param(s) else _FORMAT.sub("", str(s)) for s in segs)
 
 
 def _render(segs: Sequence[Segment]) -> str:
@@ -194,7 +203,8 @@ def _openapi_links(spec: Spec, ops: Sequence[LiveOperation]) -> dict[tuple[str, 
                         "response" if expr.startswith("$response.body") else None
                     if source is None:
                         continue
-                    fname = expr.split("#/", 1)[1].split("/")[-1].replace("~1", "/").replace("~0", "~")
+                    tokens = [x.replace("~1", "/").replace("~0", "~") for x in expr.split("#/", 1)[1].split("/")]
+                    fname = "/".join(tokens)  # a nested field ("author/username") is looked up level by level
                     out.setdefault((target, str(pname).split(".")[-1]), (lo.key, fname, source))
     return out
 
@@ -408,9 +418,10 @@ class _Builder:
                 k = next((i for i, s in enumerate(segs) if _is_param(s) and _param_name(s) == p.name), None)
                 owner = self.items.get(_shape(segs[:k + 1])) if k is not None else None
                 linked = self.links_in.get((lo.key, p.name))
-                if linked is not None:
-                    producer = next((r for r in all_resources if r.create and r.create.key == linked[0]), None)
-                    if producer is not None:
+                if linked is not None:  # the producer's resource: what it creates, reads or updates
+                    entry = self.roles.get(linked[0])
+                    producer = entry[1] if entry is not None and entry[0] in ("create", "member") else None
+                    if producer is not None and producer in all_resources:
                         out.append(Link("path", p.name, linked[1], producer.key))
                         if linked[2] == "request" and linked[1] not in producer.request_ids:
                             producer.request_ids.append(linked[1])

@@ -22,7 +22,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -42,7 +42,6 @@ __all__ = ["Created", "Host", "Instance", "InstancePool", "unique_value"]
 
 NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
 MAX_ADAPT_REQUESTS = 8  # per operation: retries varying a blamed field (counted like every other request)
-MAX_CALIBRATION_CASES = 2
 
 
 class Host(Protocol):
@@ -103,6 +102,17 @@ class Created:
     instance: Instance | None = None
 
 
+def _dig(obj: Any, fname: str) -> Any:
+    """`obj[fname]`, or level by level for a nested field from an OpenAPI link (`author/username`)."""
+    if isinstance(obj, dict) and fname in obj:
+        return obj[fname]
+    for token in fname.split("/") if "/" in fname else ():
+        obj = obj.get(token) if isinstance(obj, dict) else None
+        if obj is None:
+            return None
+    return obj if "/" in fname and not isinstance(obj, dict | list) else None
+
+
 def _protected(case: Case) -> set[str]:
     """The tokens of a violating case's constraint pointer: its own parameter is never overwritten."""
     return {t for t in (case.label.pointer.lower().split("/") if case.label else []) if t}
@@ -131,11 +141,13 @@ def unique_value(schema: Any, root: Mapping[str, Any], token: str, tag: str) -> 
     cands: list[Any] = []
     if schema.get("format") == "email":
         cands.append(f"ct-{token}-{clean}@example.com")
+    letters = digest.translate(str.maketrans("0123456789", "ghijklmnop"))  # a-p only
     cands += [f"ct-{token}-{tag}", f"ct_{token}_{under}", f"ct{token}{clean}", f"CT{token}{clean}".upper(),
-              f"c{digest[:11]}", digest[:12], str(int(digest[:12], 16))]
+              f"c{digest[:11]}", digest[:12], letters[:12], letters[:12].upper(), str(int(digest[:12], 16))]
     limit = schema.get("maxLength")
     if isinstance(limit, int) and limit > 0:
-        cands += [f"c{digest}"[:limit], digest[:limit], str(int(digest[:15], 16))[:limit]]
+        cands += [f"c{digest}"[:limit], digest[:limit], letters[:limit], letters[:limit].upper(),
+                  str(int(digest[:15], 16))[:limit]]
     if schema.get("type") == "integer":
         cands = [int(digest[:8], 16)]
     try:
@@ -160,6 +172,8 @@ class InstancePool:
         self._shared: dict[str, Instance | None] = {}
         self._lock = threading.RLock()
         self._schemas: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self._budget: dict[str, int] = {}  # operation → search probes left
+        self._op_locks: dict[str, threading.Lock] = {}
 
     # ------------------------------------------------------------------ fresh identifiers
 
@@ -367,7 +381,7 @@ class InstancePool:
             obj = None
         if isinstance(obj, dict):
             data.update(obj)
-            ids.update({f: obj[f] for f in fields if obj.get(f) is not None})
+            ids.update({f: v for f in fields if (v := _dig(obj, f)) is not None})
         missing = [link for link in res.links if link.location == "path" and link.field not in ids]
         location = next((v for k, v in exchange.response_headers.items() if k.lower() == "location"), None)
         if missing and location and res.item_path:
@@ -430,7 +444,7 @@ class InstancePool:
         first = next((i for i in items if isinstance(i, dict)), None) if isinstance(items, list) else None
         if first is None:
             return None
-        ids = {link.field: first[link.field] for link in res.links if first.get(link.field) is not None}
+        ids = {link.field: v for link in res.links if (v := _dig(first, link.field)) is not None}
         return Instance(res, ids, dict(first), parent, "listed") if ids else None
 
     def base_headers(self) -> dict[str, str]:
@@ -444,39 +458,39 @@ class InstancePool:
 
     # ------------------------------------------------------------------ learning a body's fit
 
-    def calibrate(self, lo: LiveOperation, index: int, cases: Sequence[Case],
-                  prepare: Callable[[Case, Instance | None], Case]) -> None:
-        """Before the flood: is a conforming case of `lo` refused over a field its ancestors' data decides?
+    def may_learn(self, lo: LiveOperation, case: Case, inst: Instance | None) -> bool:
+        """Could a refusal of this case be fitted away? A conforming JSON body, ancestors with data, budget left."""
+        return inst is not None and case.mode == "conforming" and case.has_body and case.raw_body is None \
+            and isinstance(case.body, dict | list) and lo.op.request_body is not None \
+            and self._budget.get(lo.key, MAX_ADAPT_REQUESTS) > 0 and any(i.data for i in inst.lineage())
 
-        Sends the first conforming cases as probes; on a 400/422 naming a body field, tries the
-        candidates of :func:`contract.replay.adapt.candidates` (at most ``MAX_ADAPT_REQUESTS``) and keeps
-        what the server accepted, for every later case of the operation.
+    def learn(self, lo: LiveOperation, case: Case, refused: Exchange, plan: Plan, inst: Instance | None,
+              index: int, i: int) -> Case | None:
+        """A conforming case of `lo` was refused 400/422: the case fitted to its ancestors' data, or None.
+
+        What was learnt already (by another case, meanwhile) is tried first; else the candidates of
+        :func:`contract.replay.adapt.candidates` for the field the error names, each one probe, at most
+        ``MAX_ADAPT_REQUESTS`` per operation; what the server accepts is kept for every later case.
         """
-        plan = self.graph.plan(lo.key)
-        if plan is None or plan.scope is None or lo.key in self.adaptations or lo.op.request_body is None:
-            return
-        conforming = [c for c in cases if c.mode == "conforming" and c.has_body and c.raw_body is None
-                      and isinstance(c.body, dict | list)][:MAX_CALIBRATION_CASES]
-        budget = [MAX_ADAPT_REQUESTS]
-        for j, original in enumerate(conforming):
-            if self.host.over_time():
-                return
-            inst = self.context(lo, plan, f"{index}-cal{j}", (1, index, -1, j, "setup"))
-            if inst is None:
-                return
-            case = prepare(original, inst)
-            exchange = self._probe(lo, case, plan, inst, (1, index, -1, j, 0))
-            if exchange.error is not None or exchange.status is None:
-                return
-            if 200 <= exchange.status < 300:
-                self.adaptations[lo.key] = []
-                return
-            if exchange.status not in (400, 422):
-                continue
-            learnt = self._search(lo, case, exchange, plan, inst, index, j, budget)
-            if learnt:
-                self.adaptations[lo.key] = learnt
-                return
+        if inst is None:
+            return None
+        with self._op_lock(lo.key):
+            fitted = self.adapt(lo, case, inst)
+            if fitted.body != case.body:
+                return fitted  # learnt meanwhile
+            if not blamed_patterns(refused.response_body, case.body):
+                return None
+            budget = [self._budget.get(lo.key, MAX_ADAPT_REQUESTS)]
+            learnt = self._search(lo, case, refused, plan, inst, index, i, budget)
+            self._budget[lo.key] = budget[0]
+            if not learnt:
+                return None
+            self.adaptations[lo.key] = [*self.adaptations.get(lo.key, []), *learnt]
+            return self.adapt(lo, case, inst)
+
+    def _op_lock(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._op_locks.setdefault(key, threading.Lock())
 
     def _probe(self, lo: LiveOperation, case: Case, plan: Plan, inst: Instance | None,
                order: tuple[Any, ...]) -> Exchange:
@@ -512,7 +526,7 @@ class InstancePool:
                     step += 1
                     with self._lock:
                         self.adapt_requests += 1
-                    exchange = self._probe(lo, attempt, plan, inst, (1, index, -1, j, step))
+                    exchange = self._probe(lo, attempt, plan, inst, (1, index, j, "fit", step))
                     if exchange.error is not None or exchange.status is None:
                         return []
                     if exchange.status in (400, 422) and pattern in {

@@ -223,8 +223,12 @@ class Runner:
     def send(self, lo: LiveOperation, case: Case, role: Any = "flood", *, order: tuple[Any, ...] = (),
              expected: State | None = None, writer: str | None = None) -> tuple[Exchange, list[Finding]]:
         """Send one case, run every check on the answer, record the findings under `order`."""
-        self.rate.wait()
-        exchange = self.client.send(case)
+        return self.judge(lo, case, self.send_unjudged(case), role, order=order, expected=expected, writer=writer)
+
+    def judge(self, lo: LiveOperation, case: Case, exchange: Exchange, role: Any = "flood", *,
+              order: tuple[Any, ...] = (), expected: State | None = None,
+              writer: str | None = None) -> tuple[Exchange, list[Finding]]:
+        """Run every check on an exchange already sent, record the findings under `order`."""
         obs = Observation(lo, case, exchange, role, expected, writer)
         found = run_checks(self.ctx, obs)
         with self._lock:
@@ -387,7 +391,6 @@ class Runner:
             # the instances every case needs, made once, in order, before the cases run concurrently
             for res in reversed(plan.scope.lineage()):
                 self.instances.shared(res)
-            self.instances.calibrate(lo, index, cases, lambda c, inst: self._prepare(lo, plan, c, inst, "cal"))
         failures = {"streak": 0, "answered": 0, "inflight": 0}
         limit = max(4, self.config.workers * 2)
 
@@ -431,14 +434,26 @@ class Runner:
         tag = f"{index}-{i}"
         inst = self.instances.context(lo, plan, tag, (1, index, i, "setup"), case)
         case = self._prepare(lo, plan, case, inst, tag)
+        first: Exchange | None = None
+        if plan is not None and self.instances.may_learn(lo, case, inst):
+            # a refusal naming a body field its ancestors' data decides: fitted, and the fitted case is judged
+            first = self.send_unjudged(case)
+            if first.error is None and first.status in (400, 422):
+                fitted = self.instances.learn(lo, case, first, plan, inst, index, i)
+                if fitted is not None:
+                    case, first = fitted, None
         member = self.ctx.resources.get(lo.key)
         if plan is not None and plan.role == "create" and res is not None:
             expected = self.expected_for(res, case) if case.mode == "conforming" else None
         elif member is not None and plan is not None and plan.role == "update" and case.mode == "conforming" \
                 and lo.op.method in ("PATCH", "PUT", "POST"):
             expected = self.expected_for(member, case)
-        exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
-                                writer=lo.key if expected else None)
+        if first is not None:
+            exchange, _ = self.judge(lo, case, first, "flood", order=order, expected=expected,
+                                     writer=lo.key if expected else None)
+        else:
+            exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
+                                    writer=lo.key if expected else None)
         with self._lock:
             if exchange.status is not None:
                 failures["answered"] += 1

@@ -64,6 +64,9 @@ def live_options(fn: F) -> F:
                           "shared instance its children and reads use, while updates and deletes still get "
                           "instances of their own. In contract.toml: path-param = [\"NAME=VALUE\"]."),
         click.option("--no-stateful", is_flag=True, help="Skip discovery and the stateful sequences."),
+        click.option("--no-cleanup", is_flag=True,
+                     help="Leave what the run created (by default it is deleted at the end, deepest first, except "
+                          "what a finding's curl line names)."),
         click.option("--progress", type=click.Choice(["auto", "plain", "off"]), default="auto", show_default=True),
         click.option("--shard", default=None, metavar="K/N",
                      help="Run only shard K of N (paths split by a stable hash; merge with `contract report "
@@ -131,7 +134,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
         total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
-        path_params=_path_params(options.get("path_param")))
+        path_params=_path_params(options.get("path_param")), cleanup=not options.get("no_cleanup"))
     return config
 
 

@@ -434,6 +434,10 @@ class _Builder:
                 out.append(Link("path", p.name, fname, owner.res.key))
             elif p.location == "query":
                 snake = _snake(p.name)
+                if snake == "id" and res is not None and (res.create is not None or res.lister is not None) \
+                        and "id" in res.view.properties and lo is not res.lister:
+                    out.append(Link("query", p.name, "id", res.key))  # ?id= names the operation's own resource
+                    continue
                 if not snake.endswith("_id") or len(snake) <= 3:
                     continue
                 prefix = snake[:-3]

@@ -57,6 +57,7 @@ from contract.validate import Validators
 
 __all__ = ["DEFAULT_WORKERS", "RunConfig", "RunResult", "Runner", "credential_headers", "parse_header"]
 
+_ACCEPTED_KEPT = 16  # accepted conforming cases kept per operation (bodies for the stateful sequences)
 DEFAULT_WORKERS = 8  # I/O bound: 4 per core on the 2-core machines CI runs on
 _SHRINKABLE = {"live.positive_acceptance", "live.negative_rejection", "live.server_error", "live.response_schema",
                "live.content_type", "live.round_trip", "live.status_code_documented", "live.response_headers"}
@@ -205,7 +206,7 @@ class Runner:
         self.first_finding: dict[str, float] = {}
         self.templates: dict[str, Case] = {}  # resource path → an accepted create case
         self.template_index: dict[str, int] = {}
-        self.accepted: dict[str, tuple[int, Case]] = {}  # operation → its lowest-index accepted conforming case
+        self.accepted: dict[str, list[tuple[int, Case]]] = {}  # operation → accepted conforming cases, by index
         self.extras: dict[str, list[ExtraConstraint]] = {}
         self.instances = InstancePool(self, spec, self.graph)
 
@@ -469,10 +470,11 @@ class Runner:
             self.instances.mark_deleted(inst)
         if case.mode != "conforming":
             return
-        with self._lock:
-            kept = self.accepted.get(lo.key)
-            if kept is None or kept[0] > i:
-                self.accepted[lo.key] = (i, replace(copy.deepcopy(case), label=None))
+        with self._lock:  # by case index, so the same whatever the timing
+            kept = self.accepted.setdefault(lo.key, [])
+            kept.append((i, replace(copy.deepcopy(case), label=None)))
+            kept.sort(key=lambda ic: ic[0])
+            del kept[_ACCEPTED_KEPT:]
         if plan.role == "create" and res is not None:
             with self._lock:
                 best = self.template_index.get(res.path)

@@ -96,16 +96,17 @@ def error_texts(body: bytes | None) -> tuple[list[str], list[str]]:
                     name_of(value)
             if isinstance(node.get("source"), dict):
                 name_of(node["source"])
-            for key in _TEXT_KEYS:
-                if key in node:
-                    value = node[key]
-                    if isinstance(value, dict) and depth < 3 and value and all(
-                            isinstance(v, list | str) for v in value.values()) and key in ("errors", "details"):
-                        for fname, msgs in value.items():  # {"errors": {"vector": ["..."]}}
-                            names.append(str(fname))
-                            walk(msgs, depth + 1)
-                    else:
-                        walk(value, depth + 1)
+            keys = [k for k in _TEXT_KEYS if k in node] + [k for k in node if k not in _TEXT_KEYS
+                                                           and k not in _NAME_KEYS]
+            for key in keys:  # the usual message keys first, then any other (Qdrant: {"status": {"error"}})
+                value = node[key]
+                if isinstance(value, dict) and depth < 3 and value and all(
+                        isinstance(v, list | str) for v in value.values()) and key in ("errors", "details"):
+                    for fname, msgs in value.items():  # {"errors": {"vector": ["..."]}}
+                        names.append(str(fname))
+                        walk(msgs, depth + 1)
+                else:
+                    walk(value, depth + 1)
 
     walk(data, 0)
     return names, texts
@@ -176,6 +177,16 @@ def _first_at(body: Any, pattern: Pattern) -> Any:
     return None
 
 
+def leaves(data: Mapping[str, Any], depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(field, value) of an instance's data, nested objects as `a/b` (Qdrant's `vectors/size`)."""
+    for key, value in data.items():
+        if isinstance(value, dict):
+            if depth < 3:
+                yield from ((f"{key}/{k}", v) for k, v in leaves(value, depth + 1))
+        elif not isinstance(value, list):
+            yield str(key), value
+
+
 def candidates(body: Any, pattern: Pattern, message: str,
                ancestors: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Adaptation]:
     """What to try for the blamed field, best first: ancestor data, then numbers the message states.
@@ -189,9 +200,10 @@ def candidates(body: Any, pattern: Pattern, message: str,
     if isinstance(current, list):
         ranked: list[tuple[int, int, str, str, int]] = []
         for depth, (owner, data) in enumerate(ancestors):
-            for fname, value in data.items():
+            for fname, value in leaves(data):
                 if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_LENGTH:
-                    mentioned = re.search(rf"\b{re.escape(fname.lower())}\b", lowered) is not None
+                    leaf = fname.rsplit("/", 1)[-1].lower()
+                    mentioned = re.search(rf"\b{re.escape(leaf)}\b", lowered) is not None
                     ranked.append((0 if mentioned else 1, depth, owner, fname, value))
         for _, _, owner, fname, value in sorted(ranked):
             if value != len(current) and (owner, fname) not in seen:
@@ -205,12 +217,13 @@ def candidates(body: Any, pattern: Pattern, message: str,
     elif current is not None and not isinstance(current, dict):
         leaf = pattern[-1]
         for owner, data in ancestors:
-            for fname, value in data.items():
+            for fname, value in leaves(data):
                 same_type = type(value) is type(current) or (
                     isinstance(value, int | float) and isinstance(current, int | float)
                     and not isinstance(value, bool) and not isinstance(current, bool))
-                if same_type and value != current and (fname == leaf or re.search(
-                        rf"\b{re.escape(fname.lower())}\b", lowered)) and (owner, fname) not in seen:
+                name = fname.rsplit("/", 1)[-1]
+                if same_type and value != current and (name == leaf or re.search(
+                        rf"\b{re.escape(name.lower())}\b", lowered)) and (owner, fname) not in seen:
                     seen.add((owner, fname))
                     out.append(Adaptation(pattern, "value", owner, fname))
     return out
@@ -233,7 +246,10 @@ def resolve(adaptation: Adaptation, ancestors: Iterable[tuple[str, Mapping[str, 
         return adaptation.constant
     for owner, data in ancestors:
         if owner == adaptation.owner:
-            return data.get(adaptation.field)
+            value: Any = data
+            for token in adaptation.field.split("/"):
+                value = value.get(token) if isinstance(value, dict) else None
+            return value
     return None
 
 

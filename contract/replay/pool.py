@@ -369,7 +369,7 @@ class InstancePool:
         ids: dict[str, Any] = {}
         data: dict[str, Any] = {}
         if case is not None and isinstance(case.body, dict) and case.raw_body is None:
-            data.update({k: v for k, v in case.body.items() if not isinstance(v, dict | list)})
+            data.update({k: v for k, v in case.body.items() if not isinstance(v, list)})
             ids.update({f: case.body[f] for f in fields if case.body.get(f) is not None})
         if case is not None:
             for link in res.links:

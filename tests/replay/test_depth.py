@@ -354,3 +354,177 @@ def test_bad_path_param_is_an_input_error(tmp_path: Path):
                            "http://127.0.0.1:9", "--path-param", "no-equals-sign"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "NAME=VALUE" in proc.stderr
+
+
+# --------------------------------------------------------------------------- another shape: Qdrant's
+
+QDRANT = """
+openapi: 3.0.3
+info: {title: mini qdrant, version: '1'}
+paths:
+  /health:
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /collections/{collection_name}:
+    parameters: [{name: collection_name, in: path, required: true, schema: {type: string, pattern: '^[a-z][a-z0-9-]{2,30}$'}}]
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [vectors]
+              additionalProperties: false
+              properties:
+                vectors:
+                  type: object
+                  required: [size]
+                  additionalProperties: false
+                  properties:
+                    size: {type: integer, minimum: 1, maximum: 32}
+                    distance: {type: string, enum: [Cosine, Dot]}
+      responses:
+        '200': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Ok'}}}}
+        '400': {description: bad, content: {application/json: {schema: {type: object}}}}
+        '409': {description: exists, content: {application/json: {schema: {type: object}}}}
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+        '404': {description: no, content: {application/json: {schema: {type: object}}}}
+    delete:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Ok'}}}}
+        '404': {description: no, content: {application/json: {schema: {type: object}}}}
+  /collections/{collection_name}/points:
+    parameters: [{name: collection_name, in: path, required: true, schema: {type: string}}]
+    put:
+      description: Upsert points; every vector has the collection's `vectors.size` numbers.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [points]
+              additionalProperties: false
+              properties:
+                points:
+                  type: array
+                  minItems: 1
+                  maxItems: 5
+                  items:
+                    type: object
+                    required: [id, vector]
+                    additionalProperties: false
+                    properties:
+                      id: {type: integer, minimum: 0, maximum: 1000}
+                      vector: {type: array, minItems: 1, maxItems: 32, items: {type: number}}
+      responses:
+        '200': {description: done, content: {application/json: {schema: {type: object}}}}
+        '400': {description: bad, content: {application/json: {schema: {type: object}}}}
+        '404': {description: no, content: {application/json: {schema: {type: object}}}}
+components:
+  schemas:
+    Ok: {type: object, required: [result], properties: {result: {type: boolean}, status: {type: string}}}
+"""
+
+
+def _qdrant_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    cols: dict[str, dict[str, Any]] = {}
+    counts: dict[tuple[str, str, int], int] = {}
+
+    def answer(request: Request, template: str, body: Any, status: int = 200) -> JSONResponse:
+        key = (request.method, template, status)
+        counts[key] = counts.get(key, 0) + 1
+        return JSONResponse(body, status)
+
+    def error(request: Request, template: str, status: int, text: str) -> JSONResponse:
+        return answer(request, template, {"status": {"error": text}, "time": 0.0}, status)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    async def collection(request: Request) -> JSONResponse:
+        t, name = "/collections/{collection_name}", request.path_params["collection_name"]
+        if request.method == "PUT":
+            try:
+                size = (await request.json())["vectors"]["size"]
+            except Exception:
+                return error(request, t, 400, "Format error in JSON body")
+            if not isinstance(size, int) or not 1 <= size <= 32:
+                return error(request, t, 400, "Wrong input: vectors.size must be 1 to 32")
+            if name in cols:
+                return error(request, t, 409, f"Wrong input: Collection `{name}` already exists!")
+            cols[name] = {"size": size, "points": {}}
+            return answer(request, t, {"result": True, "status": "ok", "time": 0.0})
+        if name not in cols:
+            return error(request, t, 404, f"Not found: Collection `{name}` doesn't exist!")
+        if request.method == "DELETE":
+            del cols[name]
+            return answer(request, t, {"result": True, "status": "ok"})
+        return answer(request, t, {"result": {"points_count": len(cols[name]["points"]),
+                                              "config": {"params": {"vectors": {"size": cols[name]["size"]}}}}})
+
+    async def points(request: Request) -> JSONResponse:
+        t, name = "/collections/{collection_name}/points", request.path_params["collection_name"]
+        if name not in cols:
+            return error(request, t, 404, f"Not found: Collection `{name}` doesn't exist!")
+        try:
+            batch = (await request.json())["points"]
+            pairs = [(int(p["id"]), list(p["vector"])) for p in batch]
+        except Exception:
+            return error(request, t, 400, "Format error in JSON body")
+        for _, vector in pairs:
+            if len(vector) != cols[name]["size"]:
+                return error(request, t, 400, f"Wrong input: Vector dimension error: expected dim: "
+                                              f"{cols[name]['size']}, got {len(vector)}")
+        cols[name]["points"].update(dict(pairs))
+        return answer(request, t, {"result": {"operation_id": 1, "status": "completed"}, "status": "ok"})
+
+    app = Starlette(routes=[Route("/health", health), Route("/collections/{collection_name}", collection,
+                                                             methods=["GET", "PUT", "DELETE"]),
+                            Route("/collections/{collection_name}/points", points, methods=["PUT"])])
+    app.state.cols, app.state.counts = cols, counts
+    return app
+
+
+def test_a_qdrant_shaped_api_put_creates_and_vectors_follow_a_nested_size(tmp_path: Path):
+    import threading
+
+    import uvicorn
+
+    from tests.targets.hier.harness import _bind, _Server
+
+    spec_path = tmp_path / "qdrant.yaml"
+    spec_path.write_text(QDRANT)
+    app = _qdrant_app()
+    sock = _bind()
+    url = "http://{}:{}".format(*sock.getsockname()[:2])
+    server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", ws="none"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not server.started:
+            time.sleep(0.02)
+        config = RunConfig(url, max_examples=5, progress="off")
+        result = Runner(load_spec(spec_path), config).run()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+    ok = {f"{m} {p}" for (m, p, s), n in app.state.counts.items() if 200 <= s < 300}
+    assert {"PUT /collections/{collection_name}", "GET /collections/{collection_name}",
+            "DELETE /collections/{collection_name}", "PUT /collections/{collection_name}/points"} <= ok
+    fitted = result.meta["depth"]["adaptations"]["PUT /collections/{collection_name}/points"]
+    assert fitted == ["/points/*/vector length = /collections/{}.vectors/size"]
+    assert not [f.message for f in result.findings if f.check == "live.positive_acceptance"]
+    curls = " ".join(f.curl or "" for f in result.findings)
+    assert all(name in curls for name in app.state.cols)  # cleaned up, but for what a finding's curl line names
+    assert result.meta["depth"]["cleanup"]["deleted"] > 0

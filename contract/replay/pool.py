@@ -243,10 +243,10 @@ class InstancePool:
             if link.name.lower() in guard:
                 continue
             owner = inst.find(link.owner) if inst is not None else None
-            if owner is None and (inst is None or link.owner not in {i.resource.key for i in inst.lineage()}):
+            if owner is None and not (plan is not None and plan.fresh and plan.scope is not None
+                                      and link.owner == plan.scope.key):  # a write never falls back to the shared one
                 res = self.graph.by_key.get(link.owner)
-                owner = self.shared(res) if res is not None and (inst is None or res.depth < inst.resource.depth
-                                                                 or res.key != inst.resource.key) else None
+                owner = self.shared(res) if res is not None else None
             value = owner.ids.get(link.field) if owner is not None else None
             if value is None and link.location == "path":
                 value = self.pins.get(link.name)

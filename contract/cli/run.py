@@ -61,7 +61,15 @@ def live_options(fn: F) -> F:
                      help="Only these live checks (ids as in the report, e.g. live.server_error; `contract checks "
                           "--stage live` lists them); default all. For one release the old bare names "
                           "(server_error, ...) are accepted as aliases."),
+        click.option("--path-param", "path_param", multiple=True, metavar="NAME=VALUE",
+                     help="A path parameter's value where the run cannot infer one; repeatable. A parameter the "
+                          "run can produce (a created resource's identifier) is pinned instead: VALUE becomes the "
+                          "shared instance its children and reads use, while updates and deletes still get "
+                          "instances of their own. In contract.toml: path-param = [\"NAME=VALUE\"]."),
         click.option("--no-stateful", is_flag=True, help="Skip discovery and the stateful sequences."),
+        click.option("--no-cleanup", is_flag=True,
+                     help="Leave what the run created (by default it is deleted at the end, deepest first, except "
+                          "what a finding's curl line names)."),
         click.option("--progress", type=click.Choice(["auto", "plain", "off"]), default="auto", show_default=True),
         click.option("--shard", default=None, metavar="K/N",
                      help="Run only shard K of N (paths split by a stable hash; merge with `contract report "
@@ -81,6 +89,18 @@ def _headers(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
             out.append(parse_header(value))
         except ValueError as exc:
             raise InputError(None, f"{option}: {exc}") from None
+    return out
+
+
+def _path_params(values: Any) -> dict[str, str]:
+    if isinstance(values, str):  # a single string in contract.toml
+        values = [values]
+    out: dict[str, str] = {}
+    for value in values or ():
+        name, sep, rest = str(value).partition("=")
+        if not sep or not name.strip():
+            raise InputError(None, f"--path-param {value!r}: expected NAME=VALUE, e.g. collection_name=prod")
+        out[name.strip().strip("{}")] = rest
     return out
 
 
@@ -117,7 +137,8 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
         total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
-        max_requests=options.get("max_requests"))
+        max_requests=options.get("max_requests"),
+        path_params=_path_params(options.get("path_param")), cleanup=not options.get("no_cleanup"))
     return config
 
 

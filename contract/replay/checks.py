@@ -530,6 +530,9 @@ _declare("live.tenant_isolation", Severity.ERROR,
 _declare("live.lost_update", Severity.ERROR,
          "concurrent partial updates were all acknowledged but a later read misses some", "stateful")
 _declare("live.delete_effective", Severity.ERROR, "a deleted resource can still be read", "stateful")
+_declare("live.list_consistent", Severity.ERROR,
+         "in a parent of its own, a list (or count) disagrees with the children just created there: one "
+         "missing, or a total/count off", "stateful")
 _declare("live.docs_only_operation", Severity.INFO, "an operation documented on a page but absent from the spec",
          "inventory")
 _declare("live.live_only_operation", Severity.INFO,

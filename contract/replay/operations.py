@@ -2,10 +2,11 @@
 
 Three origins: the spec; the docs pages (an endpoint a page documents that the
 spec lacks, e.g. PATCH on the seed path); and the live target itself (GET/DELETE
-probed on a resource's path, see :mod:`contract.replay.sequences`). Operations on
-one path (and its ``{id}`` sub-paths) form a :class:`Resource` with roles
-create/read/update/delete, and identifier *links* say which request parameter of
-a later operation carries which field of the create response.
+probed on a resource's path, see :mod:`contract.replay.sequences`). A
+:class:`Resource` holds the operations on one collection and its item path by role
+(create/read/update/delete, list, actions), and identifier *links* say which request
+parameter carries which field of which resource; :mod:`contract.replay.graph` builds
+them, API-wide.
 
 Linking is by name, normalised: lower case, ``-`` = ``_``, camelCase split, and
 vendor prefixes stripped (``adapty-profile-id`` ↔ ``profile_id``, ``{petId}`` ↔
@@ -21,15 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from contract.core import paths
-from contract.core import pointer as jp
 from contract.core.schema_facts import local_resolver, resolved
 from contract.docs import DocsPage, Endpoint
 from contract.load import Spec
 from contract.model import MediaType, Operation, Parameter, RequestBody, Response
 from contract.validate import is_json_media
 
-__all__ = ["Link", "LiveOperation", "Origin", "Resource", "ResourceView", "build_resources", "deref",
-           "docs_operations", "name_candidates", "resource_view"]
+__all__ = ["Link", "LiveOperation", "Origin", "Resource", "ResourceView", "deref", "docs_operations",
+           "name_candidates", "resource_view"]
 
 Origin = Literal["spec", "docs", "live"]
 Role = Literal["create", "read", "update", "delete", "other"]
@@ -50,11 +50,16 @@ class LiveOperation:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Request parameter `location`/`name` carries response field `field` of the create operation."""
+    """Request parameter `location`/`name` carries identifier field `field` of a resource.
+
+    `owner` is the key (:attr:`Resource.key`) of the resource whose instance the value comes
+    from; empty in :attr:`Resource.links`, which are the resource's own identifiers.
+    """
 
     location: str
     name: str
     field: str
+    owner: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +71,15 @@ class ResourceView:
     root: dict[str, Any] = field(default_factory=dict)  # the response JSON Schema their $refs point into
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Resource:
-    """Operations on one resource, by role, and the identifier links between them."""
+    """Operations on one resource, by role, and the identifier links between them.
+
+    `path` is the collection path (where the create POSTs, as written in the spec); `item_path`
+    the path of one instance (``/pets/{petId}``), None for a resource addressed by headers on
+    its collection path (the seed's profile). `parent` is the resource whose instance the
+    collection path names (segments → collections); see :mod:`contract.replay.graph`.
+    """
 
     path: str
     create: LiveOperation | None = None
@@ -77,9 +88,29 @@ class Resource:
     delete: LiveOperation | None = None
     links: list[Link] = field(default_factory=list)
     view: ResourceView = field(default_factory=ResourceView)
+    key: str = ""  # the path shape, parameter names erased: "/collections/{}/segments/{}"
+    item_path: str | None = None
+    parent: Resource | None = None
+    lister: LiveOperation | None = None  # GET on the collection path: a list, never a read
+    actions: list[LiveOperation] = field(default_factory=list)  # other operations on an instance
+    request_ids: list[str] = field(default_factory=list)  # create body fields a client chooses that identify it
+    name: str = ""  # the collection's literal, singular: "segment"
 
     def members(self) -> list[LiveOperation]:
         return [o for o in (self.create, self.read, self.update, self.delete) if o is not None]
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.parent is None else self.parent.depth + 1
+
+    def lineage(self) -> list[Resource]:
+        """This resource, then its parent, grandparent..."""
+        out: list[Resource] = []
+        node: Resource | None = self
+        while node is not None and node not in out:
+            out.append(node)
+            node = node.parent
+        return out
 
 
 # --------------------------------------------------------------------------- names
@@ -258,75 +289,3 @@ def live_operation(method: str, create: Operation) -> LiveOperation:
     op = Operation(method=method, path=create.path, parameters=params, request_body=body, responses=responses,
                    security=copy.deepcopy(create.security), origin="spec")
     return LiveOperation(op, "live")
-
-
-# --------------------------------------------------------------------------- resources
-
-
-def _role(op: Operation, base: str) -> Role:
-    on_item = op.path.rstrip("/") != base.rstrip("/")
-    if op.method == "POST" and not on_item:
-        return "create"
-    if op.method == "GET":
-        return "read"
-    if op.method in ("PATCH", "PUT"):
-        return "update"
-    if op.method == "DELETE":
-        return "delete"
-    return "other"
-
-
-def _base_path(path: str) -> str:
-    """`/pets/{petId}` → `/pets`; `/profile/` → `/profile`."""
-    return re.sub(r"/\{[^/]+\}$", "", path.rstrip("/")) or "/"
-
-
-def build_resources(spec: Spec, ops: Sequence[LiveOperation]) -> list[Resource]:
-    """Group operations into resources (a collection path and its `{id}` item path) with identifier links."""
-    groups: dict[str, list[LiveOperation]] = {}
-    for lo in ops:
-        groups.setdefault(_base_path(lo.op.path), []).append(lo)
-    resources: list[Resource] = []
-    for base, members in sorted(groups.items()):
-        res = Resource(path=base)
-        for lo in sorted(members, key=lambda o: (o.origin != "spec", o.op.method == "PUT", o.key)):
-            role = _role(lo.op, base)
-            if role != "other" and getattr(res, role) is None:
-                setattr(res, role, lo)
-        if res.create is None:
-            continue
-        res.view = resource_view(spec, res.create.op)
-        res.links = _links(spec, res, res.view.properties)
-        resources.append(res)
-    return resources
-
-
-def _links(spec: Spec, res: Resource, props: dict[str, Any]) -> list[Link]:
-    assert res.create is not None
-    links: dict[tuple[str, str], Link] = {}
-    for lo in res.members():
-        for p in lo.op.parameters:
-            if p.location not in ("path", "query", "header"):
-                continue
-            target = _openapi_link(spec, res.create.op, p.name) or link_field(p.name, props)
-            if target is None and p.location == "path" and "id" in props:
-                target = "id"
-            if target is not None:
-                links.setdefault((p.location, p.name.lower() if p.location == "header" else p.name),
-                                 Link(p.location, p.name, target))
-    return [links[k] for k in sorted(links)]
-
-
-def _openapi_link(spec: Spec, create: Operation, param: str) -> str | None:
-    """`links: {x: {parameters: {petId: '$response.body#/id'}}}` on the create response."""
-    for resp in create.responses.values():
-        raw_links: Any = None
-        if resp.where and resp.where.pointer:
-            node: Any = jp.resolve(spec.data, resp.where.pointer, {})
-            raw_links = spec.resolve(node.get("links")) if isinstance(node, dict) else None
-        for link in (raw_links or {}).values():
-            link = spec.resolve(link)
-            for name, expr in ((link or {}).get("parameters") or {}).items():
-                if name.split(".")[-1] == param and isinstance(expr, str) and "#/" in expr:
-                    return expr.split("#/", 1)[1].split("/")[-1]
-    return None

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import os
 import threading
 import time
@@ -38,34 +37,35 @@ from contract.errors import TargetUnreachable
 from contract.generate import CoverageRow, ExtraConstraint, generate_cases, prose_constraints
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, IdentifierSource
-from contract.redact import Redactor, is_secret_name
+from contract.redact import Redactor
 from contract.replay.checks import CheckContext, Observation, identifier_params, live_checks, run_checks
 from contract.replay.client import SAFE_METHODS, UNREACHABLE_KINDS
+from contract.replay.graph import Plan, build_graph
 from contract.replay.group import annotate, group_key
 from contract.replay.operations import (
     Link,
     LiveOperation,
     Resource,
-    build_resources,
     docs_operations,
     link_field,
 )
+from contract.replay.pool import Created, Instance, InstancePool
 from contract.replay.progress import Progress, make_progress
 from contract.replay.reach import Reach
-from contract.replay.roundtrip import Rules, State, rules_for, unwrap
+from contract.replay.roundtrip import Rules, State, rules_for
 from contract.replay.sender import Purpose, Sender
 from contract.replay.shrink import shrink
 from contract.validate import Validators
 
 __all__ = ["DEFAULT_WORKERS", "RunConfig", "RunResult", "Runner", "credential_headers", "parse_header"]
 
+_ACCEPTED_KEPT = 16  # accepted conforming cases kept per operation (bodies for the stateful sequences)
 DEFAULT_WORKERS = 8  # I/O bound: 4 per core on the 2-core machines CI runs on
 _SHRINKABLE = {"live.positive_acceptance", "live.negative_rejection", "live.server_error", "live.response_schema",
                "live.content_type", "live.round_trip", "live.status_code_documented", "live.response_headers"}
 # Runner.send's observation role → the sender's purpose (for the counters).
 _PURPOSE: dict[str, Purpose] = {"flood": "flood", "auth-none": "auth", "auth-invalid": "auth",
                                 "sequence": "sequence", "probe": "discovery"}
-_NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -122,6 +122,8 @@ class RunConfig:
     read_only: bool = False  # only GET/HEAD/OPTIONS; everything else (and the sequences) skipped
     run_token: str | None = None  # salt of generated identifiers; default: derived from the seed
     max_requests: int | None = None  # requests on the wire, all purposes together; None: no budget
+    path_params: dict[str, str] = field(default_factory=dict)  # NAME → VALUE: seeds/pins identifiers (see pool)
+    cleanup: bool = True  # delete what the run created, deepest first, at the end
 
 
 def shard_of(path: str, count: int) -> int:
@@ -135,15 +137,6 @@ class RunResult:
     meta: dict[str, Any]
     coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
     reach: dict[str, dict[str, Any]] = field(default_factory=dict)  # operation → statuses, reached, why, hint
-
-
-@dataclass(frozen=True, slots=True)
-class Created:
-    """A resource made for a case or a sequence: its identifiers, what it should now hold, the create exchange."""
-
-    ids: dict[str, Any]  # response field → value, for the identifier links
-    expected: State
-    exchange: Exchange
 
 
 @dataclass(slots=True)
@@ -182,7 +175,8 @@ class Runner:
             self.ops = [lo for lo in self.ops if lo.op.method in SAFE_METHODS]
         self.coverage: dict[str, list[CoverageRow]] = {}
         self.validators = Validators(spec, [o.op for o in self.ops])
-        self.resources: list[Resource] = build_resources(spec, self.ops)
+        self.graph = build_graph(spec, self.ops)
+        self.resources: list[Resource] = self.graph.resources
         self.ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
                                 enabled=config.checks)
         self.rules: dict[str, Rules] = {}
@@ -198,14 +192,15 @@ class Runner:
         self.first_finding: dict[str, float] = {}
         self.templates: dict[str, Case] = {}  # resource path → an accepted create case
         self.template_index: dict[str, int] = {}
+        self.accepted: dict[str, list[tuple[int, Case]]] = {}  # operation → accepted conforming cases, by index
         self.extras: dict[str, list[ExtraConstraint]] = {}
         self.reach = Reach()  # why an operation got no 2xx, for the report's coverage section
+        self.instances = InstancePool(self, spec, self.graph)
 
     def _index_resources(self) -> None:
         for res in self.resources:
             self.rules[res.path] = rules_for(self.spec, res, self.pages)
-            for lo in res.members():
-                self.ctx.resources[lo.key] = res
+        self.ctx.resources.update(self.graph.members)
         self.ctx.rules = self.rules
 
     # ------------------------------------------------------------------ sending
@@ -230,7 +225,13 @@ class Runner:
     def send(self, lo: LiveOperation, case: Case, role: Any = "flood", *, order: tuple[Any, ...] = (),
              expected: State | None = None, writer: str | None = None) -> tuple[Exchange, list[Finding]]:
         """Send one case, run every check on the answer, record the findings under `order`."""
-        exchange = self.sender.send(case, _PURPOSE.get(str(role), "flood"))
+        return self.judge(lo, case, self.sender.send(case, _PURPOSE.get(str(role), "flood")), role, order=order,
+                          expected=expected, writer=writer)
+
+    def judge(self, lo: LiveOperation, case: Case, exchange: Exchange, role: Any = "flood", *,
+              order: tuple[Any, ...] = (), expected: State | None = None,
+              writer: str | None = None) -> tuple[Exchange, list[Finding]]:
+        """Run every check on an exchange already sent, record the findings under `order`."""
         obs = Observation(lo, case, exchange, role, expected, writer)
         found = run_checks(self.ctx, obs)
         if role == "flood":
@@ -240,6 +241,10 @@ class Runner:
                 self._keep(_Hit(order, f, obs))
                 self.first_finding.setdefault(f.check, round(time.monotonic() - self.started, 4))
         return exchange, found
+
+    def send_unjudged(self, case: Case, purpose: Purpose = "cleanup") -> Exchange:
+        """A request no check looks at yet (cleanup; a create being fitted), through the one sender."""
+        return self.sender.send(case, purpose)
 
     def record(self, order: tuple[Any, ...], finding: Finding, obs: Observation) -> None:
         """A finding made outside the exchange checks (stateful, inventory)."""
@@ -259,36 +264,11 @@ class Runner:
     # ------------------------------------------------------------------ identifiers
 
     def fresh_value(self, res: Resource, link: Link, tag: str) -> str:
-        schema = res.view.properties.get(link.field) or {}
-        if isinstance(schema, dict) and schema.get("format") == "uuid":
-            return str(uuid.uuid5(_NAMESPACE, f"{self.token}/{tag}/{link.field}"))
-        return f"ct-{self.token}-{tag}"
+        return self.instances.fresh_value(res, link, tag)
 
     def with_fresh_ids(self, res: Resource, case: Case, tag: str, *, all_links: bool = False) -> Case:
-        """`case` with each identifier parameter it carries (or all, for setup creates) made unique to `tag`."""
-        case = copy.deepcopy(case)
-        protected = case.label.pointer.lower() if case.label else ""
-        for link in res.links:
-            name = link.name
-            if link.name.lower() in protected:
-                continue
-            value = self.fresh_value(res, link, tag)
-            if link.location == "header":
-                present = next((k for k in case.headers if k.lower() == name.lower()), None)
-                if present is not None:
-                    case.headers[present] = value
-                elif all_links and res.create and res.create.op.parameter("header", name):
-                    case.headers[name] = value
-                else:
-                    continue
-            elif link.location == "query" and (name in case.query or all_links):
-                case.query[name] = value
-            elif link.location == "path" and name in case.path_params:
-                case.path_params[name] = value
-            else:
-                continue
-            case.identifier_sources[name] = "generated"
-        return case
+        """`case` with each identifier it carries (or all, for setup creates) made unique to `tag`."""
+        return self.instances.with_fresh_ids(res, case, tag, all_links=all_links)
 
     def with_ids(self, res: Resource | None, case: Case, ids: dict[str, Any],
                  source: IdentifierSource = "produced") -> Case:
@@ -326,14 +306,7 @@ class Runner:
         return next((o for o in self.ops if o.key == case.operation), None)
 
     def identifiers(self, res: Resource, exchange: Exchange) -> dict[str, Any]:
-        try:
-            body = json.loads(exchange.response_body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return {}
-        obj = unwrap(body, res.view.path)
-        if not isinstance(obj, dict):
-            return {}
-        return {link.field: obj.get(link.field) for link in res.links if obj.get(link.field) is not None}
+        return self.instances.identifiers(res, None, exchange)[0]
 
     def expected_for(self, res: Resource, case: Case, *, state: State | None = None) -> State:
         """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
@@ -352,20 +325,11 @@ class Runner:
         return expected
 
     def create_resource(self, res: Resource, tag: str, order: tuple[Any, ...],
-                        headers: dict[str, str] | None = None) -> Created | None:
-        """A new resource from the accepted create template, with identifiers unique to `tag`."""
-        template = self.templates.get(res.path)
-        if template is None or res.create is None:
-            return None
-        case = self.with_fresh_ids(res, template, tag, all_links=True)
-        if headers is not None:
-            case.headers = {**{k: v for k, v in case.headers.items() if not is_secret_name(k)}, **headers}
-        expected = self.expected_for(res, case)
-        exchange, _ = self.send(res.create, case, "sequence", order=order, expected=expected,
-                                writer=res.create.key)
-        if exchange.error or not 200 <= (exchange.status or 0) < 300:
-            return None
-        return Created(self.identifiers(res, exchange), expected, exchange)
+                        headers: dict[str, str] | None = None, parent: Instance | str | None = "shared",
+                        ) -> Created | None:
+        """A new resource from the accepted create template, with identifiers unique to `tag`, inside
+        the shared instance of its parent (or `parent`)."""
+        return self.instances.create(res, tag, order, headers=headers, parent=parent)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ phases
 
@@ -422,9 +386,11 @@ class Runner:
 
         False when it gave up: nothing answered `limit` cases in a row (the target hangs, resets...).
         """
-        res = self.ctx.resources.get(lo.key)
-        is_create = res is not None and res.create is lo
-        needs_resource = res is not None and not is_create
+        plan = self.graph.plan(lo.key)
+        if plan is not None and plan.scope is not None and not self.over_time():
+            # the instances every case needs, made once, in order, before the cases run concurrently
+            for res in reversed(plan.scope.lineage()):
+                self.instances.shared(res)
         failures = {"streak": 0, "answered": 0, "inflight": 0}
         limit = max(4, self.config.workers * 2)
 
@@ -438,7 +404,7 @@ class Runner:
                     return
                 failures["inflight"] += 1
             try:
-                self._flood_one(lo, index, i, case, res, is_create, needs_resource, failures)
+                self._flood_one(lo, index, i, case, plan, failures)
             finally:
                 with self._lock:
                     failures["inflight"] -= 1
@@ -446,31 +412,69 @@ class Runner:
         list(self.pool.map(lambda ic: one(*ic), enumerate(cases)))
         return not (failures["answered"] == 0 and failures["streak"] >= limit)
 
-    def _flood_one(self, lo: LiveOperation, index: int, i: int, case: Case, res: Resource | None,
-                   is_create: bool, needs_resource: bool, failures: dict[str, int]) -> None:
-        order = (1, index, i)
-        expected = None
-        if is_create and res is not None:
-            case = self.with_fresh_ids(res, case, f"{index}-{i}")
-            expected = self.expected_for(res, case) if case.mode == "conforming" else None
-        elif needs_resource and res is not None:
-            made = self.create_resource(res, f"{index}-{i}", (1, index, i, "setup"))
-            if made is not None:
-                case = self.with_ids(res, case, made.ids)
-            if case.mode == "conforming" and lo.op.method in ("PATCH", "PUT", "POST"):
-                expected = self.expected_for(res, case)
+    def _prepare(self, lo: LiveOperation, plan: Plan | None, case: Case, inst: Instance | None, tag: str) -> Case:
+        """`case` as sent: a create's identifiers renewed, every identifier parameter naming `inst`'s lineage,
+        the body fitted to it."""
+        if plan is not None and plan.role == "create" and plan.resource is not None:
+            case = self.with_fresh_ids(plan.resource, case, tag)
+        if plan is not None:
+            case = self.instances.fill(case, lo, inst)
+            case = self.instances.adapt(lo, case, inst)
         elif self.config.ids:
             case = self.with_ids(None, case, self.config.ids, "configured")
-        exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
-                                writer=lo.key if expected else None)
+        if plan is None and self.config.path_params:
+            case = self.instances.fill(case, lo, None)
+        return case
+
+    def _flood_one(self, lo: LiveOperation, index: int, i: int, case: Case, plan: Plan | None,
+                   failures: dict[str, int]) -> None:
+        order = (1, index, i)
+        expected = None
+        res = plan.resource if plan is not None else None
+        tag = f"{index}-{i}"
+        inst = self.instances.context(lo, plan, tag, (1, index, i, "setup"), case)
+        case = self._prepare(lo, plan, case, inst, tag)
+        first: Exchange | None = None
+        if plan is not None and self.instances.may_learn(lo, case, inst):
+            # a refusal naming a body field its ancestors' data decides: fitted, and the fitted case is judged
+            first = self.send_unjudged(case, "flood")
+            if first.error is None and first.status in (400, 422):
+                fitted = self.instances.learn(lo, case, first, plan, inst, index, i)
+                if fitted is not None:
+                    case, first = fitted, None
+        member = self.ctx.resources.get(lo.key)
+        if plan is not None and plan.role == "create" and res is not None:
+            expected = self.expected_for(res, case) if case.mode == "conforming" else None
+        elif member is not None and plan is not None and plan.role == "update" and case.mode == "conforming" \
+                and lo.op.method in ("PATCH", "PUT", "POST"):
+            expected = self.expected_for(member, case)
+        if first is not None:
+            exchange, _ = self.judge(lo, case, first, "flood", order=order, expected=expected,
+                                     writer=lo.key if expected else None)
+        else:
+            exchange, _ = self.send(lo, case, "flood", order=order, expected=expected,
+                                    writer=lo.key if expected else None)
         with self._lock:
             if exchange.status is not None:
                 failures["answered"] += 1
                 failures["streak"] = 0
             elif exchange.error:
                 failures["streak"] += 1
-        if is_create and res is not None and case.mode == "conforming" and exchange.error is None \
-                and 200 <= (exchange.status or 0) < 300:
+        accepted = exchange.error is None and 200 <= (exchange.status or 0) < 300
+        if not accepted or plan is None:
+            return
+        if plan.role == "create" and res is not None:
+            self.instances.register(res, case, exchange, inst)
+        elif plan.role == "delete" and inst is not None and plan.fresh:
+            self.instances.mark_deleted(inst)
+        if case.mode != "conforming":
+            return
+        with self._lock:  # by case index, so the same whatever the timing
+            kept = self.accepted.setdefault(lo.key, [])
+            kept.append((i, replace(copy.deepcopy(case), label=None)))
+            kept.sort(key=lambda ic: ic[0])
+            del kept[_ACCEPTED_KEPT:]
+        if plan.role == "create" and res is not None:
             with self._lock:
                 best = self.template_index.get(res.path)
                 if best is None or best > i:  # the lowest accepted index: the same whatever the timing
@@ -483,11 +487,11 @@ class Runner:
         first = next((c for c in cases if c.mode == "conforming"), None)
         if first is None:
             return
-        res = self.ctx.resources.get(lo.key)
+        plan = self.graph.plan(lo.key)
         for j, role in enumerate(("auth-none", "auth-invalid")):
-            case = copy.deepcopy(first)
-            if res is not None and res.create is lo:
-                case = self.with_fresh_ids(res, case, f"auth{j}")
+            # real identifiers (a fresh instance where the request could change it): a 2xx means it
+            inst = self.instances.context(lo, plan, f"auth{index}-{j}", (2, index, j, "setup"))
+            case = self._prepare(lo, plan, copy.deepcopy(first), inst, f"auth{j}")
             names = {s.param_name.lower() for alt in lo.op.security for s in alt if s.param_name}
             names |= {"authorization"}
             kept = {k: v for k, v in case.headers.items() if k.lower() not in names}
@@ -511,9 +515,7 @@ class Runner:
             total = sum(len(c) for c in cases.values())
             self.progress.phase(f"sending to {self.redactor.url(self.config.base_url)}", total + 1)
             self.preflight(cases)
-            order = sorted(range(len(self.ops)), key=lambda i: (
-                self.ctx.resources.get(self.ops[i].key) is None
-                or self.ctx.resources[self.ops[i].key].create is not self.ops[i], i))
+            order = sorted(range(len(self.ops)), key=lambda i: self._flood_rank(i))
             for i in order:
                 lo = self.ops[i]
                 if self.flood(lo, i, cases[lo.key]):  # credential probes mean nothing where nothing answers
@@ -531,6 +533,10 @@ class Runner:
                     discover(self, res, r_index)
                     run_sequences(self, res, r_index)
             findings = self.finish()
+            if self.config.cleanup and not self.config.read_only:
+                evidence = [text for f in findings if f.exchange is not None
+                            for text in (f.exchange.url, *f.exchange.request_headers.values())]
+                self.instances.cleanup(evidence)
         finally:
             self.pool.shutdown(wait=True)
             if self._own_sender:
@@ -558,10 +564,32 @@ class Runner:
             "shard": f"{self.config.shard[0]}/{self.config.shard[1]}" if self.config.shard else None,
             "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": self.read_only_skipped,
                           "stateful": "skipped"} if self.config.read_only else None,
+            "depth": self._depth_meta(),
         }
         not_sent = {key: "--read-only (only GET, HEAD and OPTIONS are sent)" for key in self.read_only_skipped}
         reach = self.reach.summary([lo.key for lo in self.ops], self.sender.statuses, not_sent)
         return RunResult(findings, meta, dict(self.coverage), reach)
+
+    def _flood_rank(self, i: int) -> tuple[int, int, int]:
+        """Creates first, parents before children; then every other operation in spec order."""
+        plan = self.graph.plan(self.ops[i].key)
+        if plan is not None and plan.role == "create" and plan.resource is not None:
+            return 0, plan.resource.depth, i
+        return 1, 0, i
+
+    def _depth_meta(self) -> dict[str, Any]:
+        """How deep the run got: the graph's resources, instances made, what bodies were fitted to."""
+        made = self.instances.created
+        return {
+            "resources": [{"path": r.path, "parent": r.parent.path if r.parent else None,
+                           "create": r.create.key if r.create else None,
+                           "identifiers": sorted({f"{link.name}={link.field}" for link in r.links})
+                           + [f"body.{f}" for f in r.request_ids]} for r in self.resources],
+            "instances_created": len(made),
+            "adaptations": {k: [a.describe() for a in v] for k, v in sorted(self.instances.adaptations.items()) if v},
+            "adaptation_requests": self.instances.adapt_requests,
+            "cleanup": dict(self.instances.cleanup_stats),
+        }
 
     # ------------------------------------------------------------------ findings
 

@@ -26,7 +26,7 @@ from contract.replay.progress import Progress
 __all__ = ["JUDGED", "Purpose", "RateLimit", "RunSettings", "Sender"]
 
 # Why a request is sent. The judged ones are the run's exchanges (checked, counted in `exchanges`).
-Purpose = Literal["preflight", "flood", "auth", "sequence", "discovery", "shrink", "triangulation"]
+Purpose = Literal["preflight", "flood", "auth", "sequence", "discovery", "shrink", "triangulation", "cleanup"]
 JUDGED: frozenset[str] = frozenset({"preflight", "flood", "auth", "sequence"})
 
 

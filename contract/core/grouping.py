@@ -11,8 +11,9 @@ a *place* (``details["places"]``: operation, message, curl, the exchange's metho
 spec location), sorted by operation; the first place's finding is the example whose exchange, curl
 line and details the merged finding shows. A finding alone in its group is unchanged but for its
 one place. A group spanning several operations has ``operation`` null, ``details["operations"]``
-listing them, ``subject`` = the cause and spec/docs locations reduced to their file, so its
-fingerprint names the cause, not whichever operation came first.
+listing them and ``subject`` = the cause; it shows the example's spec/docs locations (every place keeps
+its own), and its fingerprint uses them reduced to their file, so it names the cause, not whichever
+operation came first.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def place_of(finding: Mapping[str, Any]) -> dict[str, Any]:
     live = finding.get("live") or None
     return {"operation": finding.get("operation"), "message": finding.get("message"), "curl": finding.get("curl"),
             "exchange": None if live is None else {k: live.get(k) for k in ("method", "url", "status", "error")},
-            "spec": finding.get("spec")}
+            "spec": finding.get("spec"), "docs": finding.get("docs")}
 
 
 def _places(finding: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -141,13 +142,17 @@ def _merge(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     details["subject"] = cause
     merged["message"] = message
     merged["details"] = {"subject": cause, **{k: v for k, v in details.items() if k != "subject"}}
+    identity = merged
     if not one_operation:
+        # The locations shown stay the example's (a line to open); the fingerprint uses them reduced to
+        # their file, so it names the cause, not whichever operation came first.
         merged["operation"] = None
+        identity = dict(merged)
         for side in ("spec", "docs"):
             loc = merged.get(side)
             if isinstance(loc, dict):
-                merged[side] = {"file": loc.get("file"), "line": None, "pointer": None}
-    merged["fingerprint"] = _fingerprint(merged, cause)
+                identity[side] = {"file": loc.get("file"), "line": None, "pointer": None}
+    merged["fingerprint"] = _fingerprint(identity, cause)
     return merged
 
 

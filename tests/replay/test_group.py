@@ -51,9 +51,10 @@ def test_undocumented_statuses_of_many_operations_are_one_finding():
                             "(400: 10, 415: 10, 422: 10)")
     assert f["details"]["operations"] == sorted(ops) and len(f["details"]["places"]) == 30
     place = f["details"]["places"][0]
-    assert set(place) == {"operation", "message", "curl", "exchange", "spec"} and place["curl"].startswith("curl")
+    assert set(place) == {"operation", "message", "curl", "exchange", "spec", "docs"} and place["curl"].startswith("curl")
     assert place["exchange"]["status"] in (400, 415, 422)
-    assert f["spec"] == {"file": SPEC, "line": None, "pointer": None}
+    # the merged finding shows its example's location (a line to open); its fingerprint ignores the line
+    assert f["spec"] == place["spec"] and f["spec"]["file"] == SPEC
     assert report["summary"]["by_operation"] == {op: 1 for op in ops}  # each listed operation counts it
 
 

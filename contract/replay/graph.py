@@ -299,14 +299,7 @@ class _Builder:
                 continue
             child = self.items.get(_shape([*segs[:deep + 1], tail[0]]) + "/{}") if not _is_param(tail[0]) else None
             if child is not None and len(tail) == 1:
-                if method == "POST":
-                    child.res.create = _pick(child.res.create, lo)
-                    self.roles[lo.key] = ("create", child.res, res)
-                elif method == "GET":
-                    child.res.lister = _pick(child.res.lister, lo)
-                    self.roles[lo.key] = ("list", child.res, res)
-                else:
-                    self._action(lo, res, res)
+                self._on_collection(lo, child.res, res, action_on=res)
                 continue
             self._action(lo, res, res)
         for lo, res in item_posts:
@@ -321,6 +314,19 @@ class _Builder:
             if res.create is None and put is not None:
                 res.create = put  # the PUT stays the update too when nothing PATCHes
 
+    def _on_collection(self, lo: LiveOperation, res: Resource, scope: Resource | None, *,
+                       action_on: Resource) -> None:
+        """An operation on `res`'s collection path: POST creates, GET lists, anything else is an action."""
+        method = lo.op.method
+        if method == "POST":
+            res.create = _pick(res.create, lo)
+            self.roles[lo.key] = ("create", res, scope)
+        elif method == "GET":
+            res.lister = _pick(res.lister, lo)
+            self.roles[lo.key] = ("list", res, scope)
+        else:
+            self._action(lo, action_on, scope)
+
     def _action(self, lo: LiveOperation, res: Resource | None, scope: Resource | None) -> None:
         if res is not None:
             res.actions.append(lo)
@@ -330,14 +336,7 @@ class _Builder:
         shape, method = _shape(segs), lo.op.method
         own = self.items.get(shape.rstrip("/") + "/{}" if shape != "/" else "/{}")
         if own is not None:
-            if method == "POST":
-                own.res.create = _pick(own.res.create, lo)
-                self.roles[lo.key] = ("create", own.res, None)
-            elif method == "GET":
-                own.res.lister = _pick(own.res.lister, lo)
-                self.roles[lo.key] = ("list", own.res, None)
-            else:
-                self._action(lo, own.res, None)
+            self._on_collection(lo, own.res, None, action_on=own.res)
             return
         for j in range(len(segs) - 1, 0, -1):
             if _shape(segs[:j]) + "/{}" in self.items:  # /pets/search beside /pets/{id}

@@ -98,18 +98,20 @@ def _target(base_url: str | None, options: dict[str, Any]) -> Iterator[tuple[str
 def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], url: str, options: dict[str, Any],
           default_alt: Any) -> tuple[list[Finding], dict[str, Any], Redactor]:
     """The live run and triangulation: findings, report extras, and the redactor that saw every exchange."""
+    from contract.compare.probes import docs_constraints
     from contract.compare.triangulate import triangulate
     from contract.replay.runner import Runner
     from contract.replay.sender import Sender
 
     config = run_config(spec, url, options, default_alt)
+    drift = [f for f in offline_findings if f.check.startswith("drift.")]
+    config.docs_extras = {op.key: found for op in spec.operations if (found := docs_constraints(spec, op, drift))}
     # One sender for the live run and triangulation: --rate and --max-requests hold for every request.
     with Sender.for_run(config) as sender:
         runner = Runner(spec, config, pages, sender=sender)
         result = runner.run()
         extra = report_extra(result.meta, result.coverage, result.reach)
         started = time.monotonic()
-        drift = [f for f in offline_findings if f.check.startswith("drift.")]
         tri = triangulate(spec, pages, drift, sender.sender_for("triangulation"), headers=config.headers,
                           redactor=runner.redactor, seed=config.seed)
         extra["run"].update(sender.meta(), requests_total=sender.sent)  # the run's and triangulation's

@@ -112,6 +112,9 @@ class RunConfig:
     secrets: list[str] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)  # response field → value, for resources with no create
     probe_values: list[str] = field(default_factory=list)  # strings planted in string fields of extra cases
+    # Constraints the docs pages add to the spec, per operation key (`contract check` fills it from drift):
+    # generation honours them beside the spec's and the prose's, so a violating case breaks only its label.
+    docs_extras: dict[str, list[ExtraConstraint]] = field(default_factory=dict)
     checks: frozenset[str] | None = None
     shrink_budget: int = 24  # requests per finding
     shrink_total: int = 240  # requests for all shrinking
@@ -337,7 +340,7 @@ class Runner:
         out: dict[str, list[Case]] = {}
         n = self.config.max_examples
         for lo in self.ops:
-            extras = prose_constraints(self.spec, lo.op)
+            extras = [*prose_constraints(self.spec, lo.op), *self.config.docs_extras.get(lo.key, [])]
             self.extras[lo.key] = extras
             result = generate_cases(self.spec, lo.op, mode="all", count=n, seed=self.config.seed,
                                     headers=self.config.headers, extra=extras,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from contract.core import paths
 from contract.core.schema_facts import local_resolver, resolved
@@ -105,12 +105,20 @@ class Resource:
 
     def lineage(self) -> list[Resource]:
         """This resource, then its parent, grandparent..."""
-        out: list[Resource] = []
-        node: Resource | None = self
-        while node is not None and node not in out:
-            out.append(node)
-            node = node.parent
-        return out
+        return lineage(self, lambda r: r.parent)
+
+
+_Node = TypeVar("_Node")
+
+
+def lineage(start: _Node, parent: Callable[[_Node], _Node | None]) -> list[_Node]:
+    """`start`, its parent, grandparent... (resources and live instances alike); stops at a repeat."""
+    out: list[_Node] = []
+    node: _Node | None = start
+    while node is not None and not any(n is node for n in out):
+        out.append(node)
+        node = parent(node)
+    return out
 
 
 # --------------------------------------------------------------------------- names

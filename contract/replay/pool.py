@@ -34,7 +34,7 @@ from contract.model import Case, Exchange, Finding, IdentifierSource
 from contract.redact import is_secret_name
 from contract.replay.adapt import Adaptation, apply, blamed_patterns, candidates
 from contract.replay.graph import Graph, Plan, list_items
-from contract.replay.operations import Link, LiveOperation, Resource, deref
+from contract.replay.operations import Link, LiveOperation, Resource, deref, lineage
 from contract.replay.roundtrip import State, unwrap
 from contract.validate import CompiledSchema, is_json_media
 
@@ -75,12 +75,8 @@ class Instance:
     seq: int = 0
 
     def lineage(self) -> list[Instance]:
-        out: list[Instance] = []
-        node: Instance | None = self
-        while node is not None and node not in out:
-            out.append(node)
-            node = node.parent
-        return out
+        """This instance, then the instance it was created in, and so on up."""
+        return lineage(self, lambda i: i.parent)
 
     def find(self, key: str) -> Instance | None:
         return next((i for i in self.lineage() if i.resource.key == key), None)

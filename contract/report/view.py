@@ -97,11 +97,6 @@ def _registered() -> dict[str, Any]:
     return out
 
 
-def check_descriptions() -> dict[str, str]:
-    """One line per registered check id (and per old name of one), from the check registry."""
-    return {check: info.description for check, info in _registered().items()}
-
-
 def describe(check: str) -> str:
     info = _registered().get(check)
     return info.description if info is not None else f"contract check {check}"

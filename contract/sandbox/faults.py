@@ -7,7 +7,7 @@ pass for the wrong reason. The registry is the single list the CLI help prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 __all__ = ["FAULTS", "check_faults"]
 
@@ -28,10 +28,13 @@ FAULTS: dict[str, str] = {
 }
 
 
-def check_faults(names: Iterable[str]) -> frozenset[str]:
-    """Return the fault names as a set, refusing unknown ones (a typo must not pass silently)."""
+def check_faults(names: Iterable[str], known: Mapping[str, str] = FAULTS) -> frozenset[str]:
+    """Return the fault names as a set, refusing unknown ones (a typo must not pass silently).
+
+    `known` is the registry to check against: the sandbox's, or a test target's own.
+    """
     chosen = frozenset(names)
-    unknown = sorted(chosen - FAULTS.keys())
+    unknown = sorted(chosen - known.keys())
     if unknown:
-        raise ValueError(f"unknown fault(s): {', '.join(unknown)} (known: {', '.join(FAULTS)})")
+        raise ValueError(f"unknown fault(s): {', '.join(unknown)} (known: {', '.join(known)})")
     return chosen

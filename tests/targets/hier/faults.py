@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from contract.sandbox import faults as sandbox_faults
+
 __all__ = ["FAULTS", "check_faults"]
 
 FAULTS: dict[str, str] = {
@@ -26,9 +28,5 @@ FAULTS: dict[str, str] = {
 
 
 def check_faults(faults: Iterable[str]) -> frozenset[str]:
-    """The faults as a frozenset; ValueError naming any unknown one."""
-    chosen = frozenset(faults)
-    unknown = sorted(chosen - set(FAULTS))
-    if unknown:
-        raise ValueError(f"unknown fault(s): {', '.join(unknown)} (known: {', '.join(sorted(FAULTS))})")
-    return chosen
+    """The faults as a frozenset; ValueError naming any unknown one (the sandbox's check, this registry)."""
+    return sandbox_faults.check_faults(faults, FAULTS)

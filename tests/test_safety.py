@@ -21,6 +21,7 @@ import yaml
 from contract.cli import main
 from contract.pipeline import BUNDLED_DOCS
 from tests.conftest import SEED_SPEC, SPECS
+from tests.support.logs import listening
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -44,15 +45,9 @@ class _Methods(logging.Handler):
 
 @pytest.fixture
 def access_log() -> Iterator[_Methods]:
-    logger = logging.getLogger("contract.sandbox.access")
-    handler, level = _Methods(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    handler = _Methods()
+    with listening("contract.sandbox.access", handler):
         yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def _spec_with_a_read(tmp_path: Path) -> Path:

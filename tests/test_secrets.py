@@ -27,6 +27,7 @@ import yaml
 from contract.sandbox import Sandbox
 from tests.conftest import ROOT, SEED_SPEC
 from tests.hardening.targets import free_port, hostile
+from tests.support.logs import listening
 
 SECRET = f"plant-{uuid.uuid4().hex}"
 PLANTS = ["--header", f"X-Api-Key: {SECRET}", "--secret", SECRET, "--progress", "plain", "--max-examples", "3"]
@@ -58,16 +59,8 @@ def _plugin(url: str) -> subprocess.Popen[str]:
 def sandbox_log() -> Iterator[io.StringIO]:
     """Everything the sandbox logs (access log included), at INFO."""
     stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    logger = logging.getLogger("contract.sandbox")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    with listening("contract.sandbox", logging.StreamHandler(stream)):
         yield stream
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def test_a_planted_secret_appears_nowhere(tmp_path: Path, sandbox_log: io.StringIO) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from contract.cli import main
 from tests.conftest import ROOT
+from tests.support.logs import listening
 
 RATE = 100.0  # requests per second; the sandbox answers ~180/s on two idle cores, so the limit binds
 
@@ -32,15 +33,9 @@ class _Arrivals(logging.Handler):
 
 @pytest.fixture
 def arrivals() -> Iterator[_Arrivals]:
-    logger = logging.getLogger("contract.sandbox.access")
-    handler, level = _Arrivals(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    handler = _Arrivals()
+    with listening("contract.sandbox.access", handler):
         yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def _check(tmp_path: Path, *extra: str) -> dict[str, Any]:

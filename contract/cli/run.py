@@ -81,7 +81,7 @@ def live_options(fn: F) -> F:
 
 
 def _headers(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
-    from contract.replay.runner import parse_header
+    from contract.replay.config import parse_header
 
     out = []
     for value in values:
@@ -117,7 +117,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
                default_alt: list[tuple[str, str]] | None = None) -> Any:
     """The `RunConfig` the live options describe (credentials from options and the environment)."""
     from contract.core import checks as registry
-    from contract.replay.runner import DEFAULT_WORKERS, RunConfig, env_credentials, merge_headers
+    from contract.replay.config import DEFAULT_WORKERS, RunConfig, env_credentials, merge_headers
 
     env_headers, env_secrets = env_credentials(spec, dict(os.environ))
     headers = merge_headers(env_headers.items(), _headers(options["headers"], "--header"))

@@ -315,9 +315,12 @@ class _Comparer:
     def query(self, op: Operation, rows: list[Field]) -> None:
         """A "Query String Params" table against the operation's query parameters."""
         params = {p.name: p for p in op.parameters if p.location == "query"}
+        in_path = {p.name for p in op.parameters if p.location == "path"}
         at = join(op.where.pointer, "parameters") if op.where and op.where.pointer else ""
         for field in rows:
             param = params.get(field.name)
+            if param is None and field.name in in_path:
+                continue  # a "Parameters" row for the path parameter the page's placeholder names differently
             if param is None:
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: query parameter {field.name!r} is documented but the spec does not declare it",
@@ -363,6 +366,8 @@ class _Comparer:
             self._fields(op, rows, view, label, alternatives, elsewhere or set())
             if label == "request":
                 self.merge_nullable(op, rows, start)
+                self.merge_required_unstated(op, rows, view, start)
+            self.merge_missing_in_docs(op, rows, view, label, start)
         finally:
             self.note = outer
 
@@ -380,6 +385,39 @@ class _Comparer:
                  f"{op.key}: {len(names)} request fields are nullable in the spec but not marked `?type` "
                  f"(nullable) in the docs: {', '.join(names)}", op=op.key, spec=found[0].spec, docs=found[0].docs,
                  subject="request:*:nullable", fields=names)
+
+    def merge_required_unstated(self, op: Operation | _Target, rows: list[Field], view: ObjectView,
+                                start: int) -> None:
+        """A request schema with no `required` list at all, against a table that requires several rows: one cause
+        (the spec never says what is required), one finding naming the rows — not one per row."""
+        if view.required:
+            return
+        found = [f for f in self.out[start:] if f.check == "drift.required_mismatch" and f.disagreement
+                 and f.disagreement.docs_value is True]
+        if len(found) < 2:
+            return
+        self.out[start:] = [f for f in self.out[start:] if f not in found]
+        names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
+        self.add("drift.required_mismatch",
+                 f"{op.key}: the docs require {len(names)} request fields ({', '.join(names)}) but the spec's request "
+                 "schema has no `required` list, so it makes every field optional", op=op.key,
+                 spec=view.node.location(self.spec) if view.node else found[0].spec, docs=found[0].docs,
+                 subject="request:*:required", fields=names)
+
+    def merge_missing_in_docs(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
+                              start: int) -> None:
+        """Most of a spec schema left out of a docs table: one finding at that table naming the properties — one
+        cause (the table is a stub, or the spec reuses a schema that is not this operation's), not one per property.
+        """
+        found = [f for f in self.out[start:] if f.check == "drift.field_missing_in_docs"]
+        matched = len({f.name for f in rows} & view.properties.keys())
+        if len(found) < 2 or len(found) <= matched:
+            return  # a few rows left out of a table that has most of the schema: each its own omission
+        self.out[start:] = [f for f in self.out[start:] if f not in found]
+        names = [str(f.details.get("field")) for f in found]
+        self.add("drift.field_missing_in_docs",
+                 f"{op.key}: {len(names)} {label} fields are in the spec but not in the docs table: {', '.join(names)}",
+                 op=op.key, spec=found[0].spec, docs=rows[0].where, subject=f"{label}:*:missing", fields=names)
 
     def _fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
                 alternatives: Sequence[ObjectView], elsewhere: set[str]) -> None:
@@ -780,6 +818,8 @@ class _Comparer:
             direction, label = "response", f"response {example.status}"
         if media is None or not isinstance(media.schema, dict | bool):
             return
+        if isinstance(example.body, str) and not _claims_json(example.headers):
+            return  # a form or text body (curl's `-d a=b`): the JSON schema says nothing about it
         compiled = CompiledSchema(self.spec.json_schema(media.schema, direction))  # type: ignore[arg-type]
         schema_at = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
         for v in compiled.errors(example.body)[:20]:
@@ -826,6 +866,8 @@ class _Comparer:
             return
         first = examples[0]
         for other in examples[1:]:
+            if other.language == first.language:
+                continue  # two curl examples are two scenarios (filters, modes), not two tabs of one request
             differences = [what for what, a, b in (
                 ("method", first.method, other.method), ("path", first.path, other.path),
                 ("headers", {k.lower(): v for k, v in first.headers.items()},
@@ -836,6 +878,10 @@ class _Comparer:
                          f"{op.key}: the {other.language} example differs from the {first.language} example in "
                          f"{', '.join(differences)}", op=op.key, spec=None, docs=other.where,
                          subject=f"examples:{first.language}:{other.language}", differences=differences)
+
+
+def _claims_json(headers: dict[str, str]) -> bool:
+    return any(k.lower() == "content-type" and "json" in v.lower() for k, v in headers.items())
 
 
 def _has(view: ObjectView, name: str) -> bool:
@@ -932,4 +978,28 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
                 comparer.add("drift.operation_missing_in_docs",
                              f"{op.key} is in the spec but no docs page documents it", op=op.key, spec=op.where,
                              docs=docs_at, subject=op.key)
-    return comparer.out
+    return _fold_example_repeats(comparer.out)
+
+
+def _fold_example_repeats(found: list[Finding]) -> list[Finding]:
+    """One cause, one finding: an example that breaks the spec at the same place as another example of the same
+    operation, or only by the type of a field the table already disagrees with the spec on (the spec's type is
+    the one in question), is listed under that finding (`details["examples"]`: their lines), not reported again."""
+    by_field = {(f.operation, f.disagreement.field): f for f in found
+                if f.check == "drift.type_mismatch" and f.disagreement and f.disagreement.field}
+    first: dict[tuple[str | None, Any, Any], Finding] = {}
+    out: list[Finding] = []
+    for f in found:
+        host: Finding | None = None
+        if f.check == "drift.example_violates_spec":
+            pointer = str(f.details.get("pointer") or "")
+            if f.details.get("keyword") == "type" and pointer.count("/") == 1:
+                host = by_field.get((f.operation, jp.split(pointer)[0]))
+            key = (f.operation, pointer, f.details.get("keyword"))
+            host = host or first.get(key)
+            first.setdefault(key, f)
+        if host is None or host is f:
+            out.append(f)
+        elif f.docs is not None and f.docs.line is not None:
+            host.details.setdefault("examples", []).append(f.docs.line)
+    return out

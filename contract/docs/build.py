@@ -75,6 +75,7 @@ class _Context:
 
 
 _SECTIONS = {"object": "object", "container": "container", "request": "request", "query": "query", "path": "path",
+             "params": "params",
              "response": "response"}
 
 
@@ -166,7 +167,7 @@ class _Builder:
         for c in self.stack:
             if c.section is not None:
                 out.section, out.part, out.example_of = c.section, None, None
-                if c.section in ("request", "endpoint", "other", "object", "container", "query", "path"):
+                if c.section in ("request", "endpoint", "other", "object", "container", "query", "path", "params"):
                     out.status, out.inferred = None, False
                 if c.section in ("object", "container"):
                     out.name = c.name
@@ -340,7 +341,8 @@ class _Builder:
             example = Example(
                 kind="request", language=language, where=Location(block.file, req.line), method=req.method,
                 url=req.url, path=path, query=query, headers=dict(req.headers), body=req.body,
-                has_body=req.has_body, placeholders=found, endpoint=None, label=block.label, text=block.text)
+                has_body=req.has_body, placeholders=found, endpoint=None, label=block.label, ok=not req.broken,
+                text=block.text)
             self.attach_request(example)
         if not result.requests:
             self.page.examples.append(Example(
@@ -410,7 +412,7 @@ class _Builder:
             return "response-header" if header_part else "error"
         if ctx.section == "response":
             return "response-header" if header_part else "response"
-        if ctx.section in ("request", "endpoint"):
+        if ctx.section in ("request", "endpoint", "params"):  # a params table's rows are placed by `row_place`
             return "request-header" if header_part else "request"
         if ctx.section in ("query", "path"):
             return "query" if ctx.section == "query" else "path"
@@ -436,8 +438,9 @@ class _Builder:
         status = ctx.status if kind in ("error", "response", "response-header") else None
         section = self.object_table(block).key if kind == "object" else f"{block.file}:{block.line}"
         fields: list[Field] = []
+        mixed = self.ctx().section == "params" and kind == "request" and self.endpoint is not None
         for row in normalise(block):
-            field = self.field(row, block, kind, status)
+            field = self.field(row, block, self.row_place(row, kind) if mixed else kind, status)
             if field is not None:
                 field.section = section
                 if kind == "object":
@@ -449,6 +452,13 @@ class _Builder:
             found_status = self.find_status(status)
             if found_status is not None:
                 found_status.fields += fields
+
+    def row_place(self, row: Row, kind: TableKind) -> TableKind:
+        """A row of a mixed "Parameters" table: path, query or body, by the endpoint's method and placeholders."""
+        assert self.endpoint is not None
+        name = conventions.read_name(_clean(row.cells.get("name", ""))).name
+        place = conventions.parameter_place(name, self.endpoint.method, PathTemplate.parse(self.endpoint.path).params)
+        return "path" if place == "path" else "query" if place == "query" else kind
 
     def _named(self) -> tuple[str, list[str]]:
         """The name and ids of what the nearest heading introduces ("User" for "User Structure")."""

@@ -189,7 +189,7 @@ class _Comparer:
         request = [f for f in mine if f.table == "request"]
         media = _json_media(op.request_body.content) if op.request_body else None
         if request and media is not None:
-            self.request_tables(op, request, media)
+            self.request_tables(op, request, media, self.shared_names(page, endpoint, media))
         elif request and op.request_body is None:
             self.add("drift.field_missing_in_spec",
                      f"{op.key}: the docs document {len(request)} request body field(s) but the spec has no "
@@ -229,14 +229,27 @@ class _Comparer:
                     return inner
         return view
 
-    def request_tables(self, op: Operation, rows: list[Field], media: MediaType) -> None:
+    def shared_names(self, page: DocsPage, endpoint: Endpoint, media: MediaType) -> set[str]:
+        """The request fields an endpoint takes from those whose parameters its prose says it shares ("Use the same
+        parameters in [POST /api/campaigns](…)"): their rows, and — when the spec gives both the same request
+        schema — every property of it, since what that table leaves out is reported there, once."""
+        names = {f.name for f in page.fields if f.endpoint in endpoint.params_from and f.table == "request"}
+        for key in endpoint.params_from:
+            method, _, path = key.partition(" ")
+            other = match_operation(self.spec, Endpoint(method, path, endpoint.where))
+            other_media = _json_media(other.request_body.content) if other and other.request_body else None
+            if other_media is not None and other_media.schema == media.schema and isinstance(media.schema, dict):
+                names |= self.body_view(media).properties.keys()
+        return names
+
+    def request_tables(self, op: Operation, rows: list[Field], media: MediaType, shared: set[str] | None = None) -> None:
         """Each request table against the request body — the `oneOf` branch it matches when there are several
         (two routes on one endpoint, "Create DM" and "Create Group DM", document two branches)."""
         pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
         node = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
         if _branches(deref(self.spec, node).schema) is None:
             view, note = self.view_for(node, {f.name for f in rows})  # an array body: its items' object
-            self.fields(op, rows, view, "request" + note, self.form_views(op))
+            self.fields(op, rows, view, "request" + note, self.form_views(op), shared)
             return
         by_view: dict[str, tuple[ObjectView, str, list[Field]]] = {}
         for section in dict.fromkeys(f.section for f in rows):
@@ -245,7 +258,7 @@ class _Comparer:
             key = view.node.pointer if view.node else ""
             by_view.setdefault(key, (view, note, []))[2].extend(table)
         for view, note, table in by_view.values():
-            self.fields(op, table, view, "request" + note, self.form_views(op))
+            self.fields(op, table, view, "request" + note, self.form_views(op), shared)
 
     def form_views(self, op: Operation) -> list[ObjectView]:
         """The non-JSON bodies (multipart form) a JSON/Form params table may also describe (`files[n]`)."""
@@ -411,7 +424,7 @@ class _Comparer:
         """
         found = [f for f in self.out[start:] if f.check == "drift.field_missing_in_docs"]
         matched = len({f.name for f in rows} & view.properties.keys())
-        if len(found) < 2 or len(found) <= matched:
+        if len(found) < 2 or len(found) < matched:
             return  # a few rows left out of a table that has most of the schema: each its own omission
         self.out[start:] = [f for f in self.out[start:] if f not in found]
         names = [str(f.details.get("field")) for f in found]
@@ -978,16 +991,21 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
                 comparer.add("drift.operation_missing_in_docs",
                              f"{op.key} is in the spec but no docs page documents it", op=op.key, spec=op.where,
                              docs=docs_at, subject=op.key)
-    return _fold_example_repeats(comparer.out)
+    return _fold_repeats(comparer.out)
 
 
-def _fold_example_repeats(found: list[Finding]) -> list[Finding]:
-    """One cause, one finding: an example that breaks the spec at the same place as another example of the same
-    operation, or only by the type of a field the table already disagrees with the spec on (the spec's type is
-    the one in question), is listed under that finding (`details["examples"]`: their lines), not reported again."""
+def _fold_repeats(found: list[Finding]) -> list[Finding]:
+    """One cause, one finding (see `_fold_examples` and `_fold_shared_schema`)."""
+    return _fold_shared_schema(_fold_examples(found))
+
+
+def _fold_examples(found: list[Finding]) -> list[Finding]:
+    """An example that breaks the spec at the same place as another example of the same operation, or only by the
+    type of a field the table already disagrees with the spec on (the spec's type is the one in question), is
+    listed under that finding (`details["examples"]`: their lines), not reported again."""
     by_field = {(f.operation, f.disagreement.field): f for f in found
                 if f.check == "drift.type_mismatch" and f.disagreement and f.disagreement.field}
-    first: dict[tuple[str | None, Any, Any], Finding] = {}
+    first: dict[tuple[str | None, str, Any], Finding] = {}
     out: list[Finding] = []
     for f in found:
         host: Finding | None = None
@@ -1002,4 +1020,35 @@ def _fold_example_repeats(found: list[Finding]) -> list[Finding]:
             out.append(f)
         elif f.docs is not None and f.docs.line is not None:
             host.details.setdefault("examples", []).append(f.docs.line)
+    return out
+
+
+_SHARED_CAUSE = ("drift.field_missing_in_spec", "drift.type_mismatch")
+
+
+def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
+    """A field several operations document alike and their one shared spec schema lacks or types otherwise is one
+    finding: the first, naming the others (`details["operations"]`, `details["docs_lines"]`)."""
+    first: dict[tuple[str, str, str, str], Finding] = {}
+    out: list[Finding] = []
+    for f in found:
+        field = f.details.get("field") or (f.disagreement.field if f.disagreement else None)
+        if f.check not in _SHARED_CAUSE or f.spec is None or f.spec.line is None or not field:
+            out.append(f)
+            continue
+        said = repr((f.disagreement.docs_value, f.disagreement.spec_value)) if f.disagreement else ""
+        key = (f.check, f"{f.spec.file}:{f.spec.line}", str(field), said)
+        host = first.setdefault(key, f)
+        if host is f:
+            out.append(f)
+            continue
+        host.details.setdefault("operations", [host.operation]).append(f.operation)
+        if f.docs is not None:
+            host.details.setdefault("docs_lines", []).append(f"{f.docs.file}:{f.docs.line}")
+        host.details.setdefault("examples", []).extend(f.details.get("examples", []))
+        if not host.details["examples"]:
+            del host.details["examples"]
+    for f in out:
+        if "operations" in f.details:
+            f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
     return out

@@ -284,6 +284,8 @@ class _Builder:
             return
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
+        elif self.endpoint is not None:
+            self.shared_params(block)  # under an endpoint heading
         elif self.ctx().section in ("object", "container"):
             found = conventions.first("object-prose", block.text, block.links)
             if found is not None:
@@ -311,10 +313,32 @@ class _Builder:
                         self.endpoint.returns.append(href)
                         if partial:
                             self.endpoint.partial.append(href)
+        self.shared_params(block)
         fact = conventions.first("prose", block.text)
         if fact is not None:
             self.used(fact[0])
             self.scope_facts.add(fact[1])
+
+    def shared_params(self, block: Paragraph | ListItem) -> None:
+        """"Accepts the same parameters as [POST /x](#post-x)": the endpoint's parameters include that one's."""
+        assert self.endpoint is not None
+        shared = conventions.first("params-from", block.text, block.links)
+        if shared is None:
+            return
+        self.used(shared[0])
+        for label, href in shared[1]:
+            key = self.endpoint_named(label, href)
+            if key is not None and key != self.endpoint.key and key not in self.endpoint.params_from:
+                self.endpoint.params_from.append(key)
+
+    def endpoint_named(self, label: str, href: str) -> str | None:
+        """The page endpoint a link names: by its text (`POST /api/campaigns`) or by its heading's anchor."""
+        said = conventions.first("endpoint", Paragraph(self.page.file, 0, _clean(label)))
+        if said is not None and said[1]:
+            method, path = said[1][0]
+            return f"{method} {path}"
+        _, anchor = conventions.anchor_of(href)
+        return next((e.key for e in self.page.endpoints if anchor and conventions.slug(e.key) == anchor), None)
 
     def code(self, block: Code) -> None:
         lines = block.text.strip().splitlines()

@@ -15,6 +15,7 @@ name       a field-name cell                              the name and its marks
 type       a type cell (text and links), step by step     a :class:`TypeReading`
 returns    an endpoint's prose                            link targets of the objects it returns
 prose      a paragraph under an endpoint                  a page fact ("all parameters are optional")
+params-from an endpoint's prose (text and links)           the links to endpoints whose parameters it shares
 ========== ============================================== ===============================================
 
 Each recogniser's docstring names real documentation sites that use the convention, so the
@@ -714,6 +715,28 @@ def returns_named_object(text: str, links: list[Link]) -> list[tuple[str, bool]]
                 else m.group("name") + " instance"
             out.append(("#" + slug(name) + "-object", "partial" in after[:m.start("name")].lower()))
     return out or None
+
+
+_SAME_PARAMS = re.compile(r"\b(?:same|identical)\s+(?:json\s+|form\s+|query\s+|body\s+)?(?:param(?:eter)?s|fields|arguments)"
+                          r"\s+(?:as|in|from|of)\b|\brefer\s+to\s+(?:the\s+)?param(?:eter)?s\s+(?:from|of|in)\b",
+                          re.IGNORECASE)
+
+
+@recogniser("params-from", "same-parameters-as")
+def same_parameters_as(text: str, links: list[Link]) -> list[Link] | None:
+    """"Use the same parameters in [POST /api/campaigns](#post-apicampaigns) in addition to the below parameters":
+    the endpoint also takes the parameters documented for the linked one (the links after the phrase).
+
+    listmonk's campaign API ("Refer to parameters from [POST /api/campaigns](…)"), the Genius API
+    ("Accepts the same parameters as [`POST /annotation`](…) above") and HeadHunter's API docs ("Accepts the
+    same parameters as [vacancy search](vacancies.md#search-params)") write it so.
+    """
+    m = _SAME_PARAMS.search(text)
+    if m is None:
+        return None
+    after = text[m.end():]
+    found = [(label, href) for label, href in links if label and label in after]
+    return found or None
 
 
 @recogniser("prose", "all-optional")

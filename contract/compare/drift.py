@@ -330,6 +330,10 @@ class _Comparer:
         params = {p.name: p for p in op.parameters if p.location == "query"}
         in_path = {p.name for p in op.parameters if p.location == "path"}
         at = join(op.where.pointer, "parameters") if op.where and op.where.pointer else ""
+        tables = [{f.name for f in rows if f.section == s} for s in dict.fromkeys(f.section for f in rows)]
+        # The endpoint documented twice ("delete all" with `all`, "delete some" with `id`): a row required in
+        # one variant's table and absent from the other's is not required by the operation.
+        variant: set[str] = set().union(*tables) - tables[0].intersection(*tables[1:]) if len(tables) > 1 else set()
         for field in rows:
             param = params.get(field.name)
             if param is None and field.name in in_path:
@@ -340,7 +344,7 @@ class _Comparer:
                          op=op.key, spec=self.spec.location(at) if at else op.where, docs=field.where,
                          subject=f"query:{field.name}", field=field.name)
                 continue
-            self.query_param(op, field, param)
+            self.query_param(op, field, param, variant=field.name in variant)
         documented = {f.name for f in rows}
         for name, param in params.items():
             if name not in documented:
@@ -348,7 +352,7 @@ class _Comparer:
                          f"{op.key}: query parameter {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=param.where, docs=rows[0].where, subject=f"query:{name}", field=name)
 
-    def query_param(self, op: Operation, field: Field, param: Parameter) -> None:
+    def query_param(self, op: Operation, field: Field, param: Parameter, *, variant: bool = False) -> None:
         where = param.where
         subject = f"query:{field.name}"
         schema = param.schema if isinstance(param.schema, dict) else {}
@@ -362,7 +366,7 @@ class _Comparer:
                      docs=field.where, subject=subject,
                      disagreement=Disagreement(field.name, docs_value=sorted(docs_types),
                                                spec_value=sorted(spec_facts.types)))
-        if field.required is not None and field.required != param.required:
+        if field.required is not None and field.required != param.required and not (variant and field.required):
             self.add("drift.required_mismatch",
                      f"{op.key}: query parameter {field.name!r} is {'required' if field.required else 'optional'} "
                      f"in the docs but {'required' if param.required else 'optional'} in the spec",
@@ -384,6 +388,11 @@ class _Comparer:
         finally:
             self.note = outer
 
+    def take(self, start: int, found: list[Finding]) -> list[str]:
+        """Remove `found` (findings after `start`) to merge them into one; the fields they were about."""
+        self.out[start:] = [f for f in self.out[start:] if f not in found]
+        return [str(f.details.get("field") or (f.disagreement.field if f.disagreement else "")) for f in found]
+
     def merge_nullable(self, op: Operation | _Target, rows: list[Field], start: int) -> None:
         """Request fields the spec makes nullable and the page's `?type` notation does not: one finding per table,
         naming them all — one convention (discord-api-spec lets null stand for "leave unchanged"), not N drifts."""
@@ -392,8 +401,7 @@ class _Comparer:
                  and f.disagreement.docs_value is False and f.disagreement.field in unmarked]
         if len(found) < 2:
             return
-        self.out[start:] = [f for f in self.out[start:] if f not in found]
-        names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
+        names = self.take(start, found)
         self.add("drift.nullable_mismatch",
                  f"{op.key}: {len(names)} request fields are nullable in the spec but not marked `?type` "
                  f"(nullable) in the docs: {', '.join(names)}", op=op.key, spec=found[0].spec, docs=found[0].docs,
@@ -409,8 +417,7 @@ class _Comparer:
                  and f.disagreement.docs_value is True]
         if len(found) < 2:
             return
-        self.out[start:] = [f for f in self.out[start:] if f not in found]
-        names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
+        names = self.take(start, found)
         self.add("drift.required_mismatch",
                  f"{op.key}: the docs require {len(names)} request fields ({', '.join(names)}) but the spec's request "
                  "schema has no `required` list, so it makes every field optional", op=op.key,
@@ -426,8 +433,7 @@ class _Comparer:
         matched = len({f.name for f in rows} & view.properties.keys())
         if len(found) < 2 or len(found) < matched:
             return  # a few rows left out of a table that has most of the schema: each its own omission
-        self.out[start:] = [f for f in self.out[start:] if f not in found]
-        names = [str(f.details.get("field")) for f in found]
+        names = self.take(start, found)
         self.add("drift.field_missing_in_docs",
                  f"{op.key}: {len(names)} {label} fields are in the spec but not in the docs table: {', '.join(names)}",
                  op=op.key, spec=found[0].spec, docs=rows[0].where, subject=f"{label}:*:missing", fields=names)

@@ -170,3 +170,11 @@ def test_a_field_one_shared_spec_schema_lacks_or_types_otherwise_is_one_finding(
     (target,) = [f for f in findings() if f.check == "drift.type_mismatch" and f.subject == "request:target_list_ids"]
     assert target.details["operations"] == ["PUT /subscribers/lists", "PUT /subscribers/query/lists"]
     assert target.details["examples"] == [421, 458, 471]  # the examples sending arrays, one line each
+
+
+def test_an_endpoint_written_twice_requires_neither_variants_parameter() -> None:
+    # `#### DELETE /api/bounces` twice: once with `all` (Yes), once with `id` (Yes); the spec's one operation
+    # makes both optional, rightly. Their types are still compared.
+    delete = [f for f in findings() if f.operation == "DELETE /bounces"]
+    assert not [f for f in delete if f.check == "drift.required_mismatch"]
+    assert [f.subject for f in delete if f.check == "drift.type_mismatch"] == ["query:id"]  # number vs string

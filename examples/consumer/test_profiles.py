@@ -37,6 +37,13 @@ def test_accepted_profiles_conform(case, contract_send):
         assert response.status_code < 500, response.text
 
 
+@pytest.mark.contract_cases("createProfile", mode="violating", count=8, sources=("docs",))
+def test_documented_rules_are_enforced(case, contract_send):
+    """What the docs pages add to the spec (a 30-item limit, fields that may not be null) holds too."""
+    response = contract_send(case)
+    assert 400 <= response.status_code < 500, f"{case.label}: accepted with {response.status_code}"
+
+
 @pytest.mark.contract_cases("createProfile", mode="violating", count=8, sources=("prose",))
 def test_prose_limits_are_enforced(case, contract_send):
     """The spec's prose says what the schema does not (30 attributes, key characters, an id header)."""

@@ -106,3 +106,21 @@ def test_a_missing_docs_path_is_a_usage_error_naming_it():
     assert result.returncode == 4
     assert "no-such-docs/: docs page not found" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_hypothesis_property_over_generated_cases_shrinks_a_fault_to_the_smallest_profile():
+    """`@given(contract.strategies.cases(...))` in the consumer suite: green on the sandbox; with a dropped
+    response field it fails, and hypothesis shrinks the request to the profile with only what is required."""
+    with Sandbox() as box:
+        clean = _pytest(box.url, "-k", "server_accepts")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    with Sandbox(faults={"drop-field"}) as box:
+        broken = _pytest(box.url, "-k", "server_accepts")
+    assert broken.returncode == 1
+    out = broken.stdout
+    assert '"segment_hash" is a required property' in out and "Failing test case" in out
+    shrunk = re.search(r"body=(\{.*?\}\}), has_body", out)
+    assert shrunk is not None, out
+    assert shrunk.group(1).startswith("{'installation_meta': {'device_id': ")
+    assert shrunk.group(1).count(":") == 2  # one required object with its one required field, nothing else
+    assert KEY not in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import find, given, seed, settings
+from hypothesis import HealthCheck, find, given, seed, settings
 from hypothesis import strategies as st
 
 import contract.strategies
@@ -12,7 +12,9 @@ from contract.validate import Validators
 from tests.conftest import ROOT, SEED_SPEC
 
 DISCORD = ROOT / "tests" / "docs" / "vendor" / "discord" / "spec.json"
-FAST = settings(max_examples=25, database=None, derandomize=True, deadline=None)
+# too_slow: a case is a whole request (ms, not µs); on a loaded CI machine hypothesis would call that slow
+FAST = settings(max_examples=25, database=None, derandomize=True, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,7 @@ def test_violating_cases_carry_the_one_constraint_they_break(seed_spec):
 
 def test_shrinking_reaches_the_smallest_case_with_the_property(seed_spec):
     strategy = contract.strategies.cases(seed_spec, "createProfile")
-    quiet = settings(database=None, max_examples=200)
+    quiet = settings(database=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
     smallest = find(strategy, lambda c: True, settings=quiet)
     assert list(smallest.body) == ["installation_meta"] and list(smallest.body["installation_meta"]) == ["device_id"]
     with_email = find(strategy, lambda c: isinstance(c.body.get("email"), str), settings=quiet)
@@ -64,7 +66,7 @@ def test_the_same_seed_draws_the_same_cases(seed_spec):
         out: list[str] = []
 
         @seed(1234)
-        @settings(max_examples=15, database=None, deadline=None)
+        @settings(max_examples=15, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(strategy)
         def prop(case):
             out.append(repr(case))
@@ -91,7 +93,8 @@ def test_combines_with_other_strategies_on_a_real_spec():
 def test_docs_pages_add_their_rules(seed_spec):
     docs = [ROOT / "specs" / "003_adc150077d28c6e1.txt", ROOT / "specs" / "000_f29c871810a0beae.txt"]
     strategy = contract.strategies.cases(seed_spec, "createProfile", mode="violating", docs=docs)
-    docs_only = find(strategy, lambda c: c.label.source == "docs", settings=settings(database=None, max_examples=500))
+    docs_only = find(strategy, lambda c: c.label.source == "docs", settings=settings(database=None, max_examples=500,
+                                                                           suppress_health_check=[HealthCheck.too_slow]))
     assert docs_only.label.keyword in {"maxItems", "minItems", "pattern", "maxLength", "type"}
     gone = load_spec(SEED_SPEC)
     for op in gone.operations:

@@ -29,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 
 from contract.core.http import parse_cookie_header
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
+from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
 from contract.load import Spec
 from contract.model import Operation, SecurityScheme
@@ -54,6 +55,7 @@ SLOW_SECONDS = 2.0
 LOST_UPDATE_YIELD = 0.01
 _LIMIT_NAMES = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "top", "size")
 _OFFSET_NAMES = ("offset", "skip", "start")
+_TOTAL_NAMES = ("total", "total_count", "count", "totalCount", "total_results", "totalResults")
 _FORM = "application/x-www-form-urlencoded"
 _PAGE_NAMES = ("page", "page_number", "pagenumber")
 
@@ -157,11 +159,11 @@ class EmulatorApp:
         found = self._list_items(op) if plan.role == "list" else None
         view = self._view(op)
         at, root = (found[0], found[1]) if found is not None else (view.path, None)
-        node = deref(view.root, view.root) if root is None else root
+        node: Any = view.root if root is None else root
         for key in () if root is not None else at:
-            node = deref(view.root, (node.get("properties") or {}).get(key)) if isinstance(node, dict) else None
-        required = [r for r in (node.get("required") or []) if r != self._ident_field(plan.resource)] \
-            if isinstance(node, dict) else []
+            node = deref(view.root, node)
+            node = (node.get("properties") or {}).get(key) if isinstance(node, dict) else None
+        required = [r for r in _required(view.root, node) if r != self._ident_field(plan.resource)]
         targets = _at(answer.value, at)
         for target in targets if isinstance(targets, list) else [targets]:
             if isinstance(target, dict) and required:
@@ -396,6 +398,9 @@ class EmulatorApp:
             if "no-delete" not in self.faults:
                 self.store.put(address.resource, address.parent, address.ident, tenant, None)
             return self.render.answer(op, self.render.success(op, ("204", "200")), address.ident)
+        counted = self._count(op, res, address, tenant)
+        if counted is not None:
+            return counted
         return self.render.answer(op, self.render.success(op), address.ident, self._next())
 
     def _lookup(self, op: Operation, res: Resource, address: _Address, tenant: str) -> dict[str, Any]:
@@ -501,10 +506,39 @@ class EmulatorApp:
         rows = self.store.list(address.resource, address.parent, self._scope(op, tenant))
         if key is None or found is None or (not rows and res.create is None):
             return self.render.answer(op, key, address.resource, address.parent)
+        total = len(rows)
         rows = _page(op, rows, request.query_params)
-        return self.render.answer(op, key, address.resource, address.parent,
-                                  items=rows,
-                                  items_at=found[0])
+        answer = self.render.answer(op, key, address.resource, address.parent, items=rows, items_at=found[0])
+        return self._counted(op, answer, total)
+
+    def _counted(self, op: Operation, answer: Answer, total: int) -> Answer:
+        """A list's `total`/`count` (or a count endpoint's) says how many there are, when the schema allows it."""
+        value = answer.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            changed: Any = total
+        elif isinstance(value, dict) and any(isinstance(value.get(k), int) for k in _TOTAL_NAMES):
+            changed = {k: total if k in _TOTAL_NAMES and isinstance(v, int) and not isinstance(v, bool) else v
+                       for k, v in value.items()}
+        else:
+            return answer
+        body = json.dumps(changed, ensure_ascii=False).encode("utf-8")
+        check = {**answer.headers, "content-type": answer.media_type or ""}
+        if not self.validators.response(op).validate(answer.status, check, body):
+            answer.value, answer.body = changed, body
+        return answer
+
+    def _count(self, op: Operation, res: Resource, address: _Address, tenant: str) -> Answer | None:
+        """`GET /parents/{id}/children/count`: how many children the instance holds."""
+        segs = [s for s in op.path.strip("/").split("/")]
+        if op.method != "GET" or len(segs) < 2 or _snake(segs[-1]) not in ("count", "total") or not res.item_path:
+            return None
+        child = self.graph.by_key.get(res.key + "/" + segs[-2] + "/{}")
+        if child is None:
+            return None
+        parent = json.dumps([*json.loads(address.parent), address.ident])
+        rows = self.store.list(child.key, parent, self._scope(op, tenant))
+        return self._counted(op, self.render.answer(op, self.render.success(op), address.ident, self._next()),
+                             len(rows))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -524,6 +558,17 @@ def _typed(text: str, like: Any) -> Any:
         except ValueError:
             return text
     return text
+
+
+def _required(root: dict[str, Any], node: Any, depth: int = 0) -> list[str]:
+    """The properties an object schema requires, its `allOf` parts' included."""
+    node = resolved(node, local_resolver(root))
+    if not isinstance(node, dict) or depth > 8:
+        return []
+    out = [r for r in node.get("required") or [] if isinstance(r, str)]
+    for part in node.get("allOf") or []:
+        out += [r for r in _required(root, part, depth + 1) if r not in out]
+    return out
 
 
 def _unique(drawn: Any, n: int, salt: int) -> Any:

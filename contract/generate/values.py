@@ -21,6 +21,7 @@ from contract.generate.strategies import STRICT, Compiler, Context, Gen, Plan
 __all__ = ["SchemaValues", "Unsatisfiable"]
 
 _FULL = Plan(optional="all", plain=True)  # every documented field, plain values
+_POOL_DRAWS = 4  # hypothesis draws per leaf schema: an answer needs one plain value, not a spread of edges
 
 
 class SchemaValues:
@@ -44,7 +45,7 @@ class SchemaValues:
         if unknown:  # a format nobody checks (Discord's `snowflake`): the rest of the schema (a pattern) decides
             tree = _without_formats(tree, frozenset(unknown))
             formats = {k: v for k, v in formats.items() if k not in unknown}
-        compiler = Compiler(seed=self.seed, formats=formats, deadline=math.inf)
+        compiler = Compiler(seed=self.seed, formats=formats, deadline=math.inf, pool_draws=_POOL_DRAWS)
         gen = compiler.gen(tree, name=name, context=context)
         self._gens[key] = (schema, gen)
         return gen

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -260,3 +263,51 @@ def test_every_answer_conforms_on_a_json_body_spec(hier: Spec, client: TestClien
         response = client.request(op.method, path, headers=A, content=json.dumps(body) if body is not None else None)
         if response.status_code < 300:
             _conforms(hier, op.method, op.path, response)
+
+
+# --------------------------------------------------------------------------- as a process, and under concurrency
+
+
+def test_acknowledged_writes_survive_kill_9_and_the_cli_prints_no_key(tmp_path: Path) -> None:
+    from tests.sandbox.test_process import sandbox_process
+
+    db, log = tmp_path / "e.db", tmp_path / "stderr.log"
+    args = ("contract", "sandbox", "--spec", str(HIER), "--port", "0", "--db", str(db), "--key", "ApiKey=key-a")
+    with sandbox_process(*args, stderr=log) as (proc, url):
+        for n in range(20):
+            assert httpx.post(url + "/collections", json={"name": f"c{n}", "dimension": 2}, headers=A,
+                              timeout=30).status_code == 201
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    with sandbox_process(*args, stderr=log) as (_proc, url):
+        listed = httpx.get(url + "/collections", headers=A, params={"limit": 100}, timeout=30).json()
+        assert sorted(c["name"] for c in listed["items"]) == sorted(f"c{n}" for n in range(20))
+    assert "key-a" not in log.read_text()
+
+
+def test_concurrent_patches_lose_nothing(hier: Spec) -> None:
+    from contract.sandbox.generic import Emulator
+
+    with Emulator(hier, keys=KEY) as emulator, httpx.Client(base_url=emulator.url, headers=A, timeout=30) as http:
+        assert http.post("/collections", json={"name": "docs", "dimension": 3}).status_code == 201
+        seg = http.post("/collections/docs/segments", json={"label": "s"}).json()["id"]
+        rec = http.post(f"/collections/docs/segments/{seg}/records", json={"vector": [1.0, 2.0, 3.0]}).json()["id"]
+        path = f"/collections/docs/segments/{seg}/records/{rec}"
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(lambda n: http.patch(path, json={"payload": {f"k{n}": n}}).status_code, range(16)))
+        assert codes == [200] * 16
+        payload = http.get(path).json()["payload"]
+        assert {f"k{n}" for n in range(16)} <= set(payload)
+
+
+def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) -> None:
+    url = contract_sandbox(spec=LOOKUPS)
+    assert url.startswith("http://127.0.0.1:")
+    assert httpx.get(url + "/v2/PhoneNumbers/+14155550100", timeout=30).status_code == 401
+    ok = httpx.get(url + "/v2/PhoneNumbers/+14155550100", headers=url.headers, timeout=30)
+    assert ok.status_code == 200
+    second = contract_sandbox(spec=PETSTORE, seed=3)
+    assert second != url and httpx.get(second + "/pets", timeout=30).status_code == 200
+    url.sandbox.stop()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url + "/v2/PhoneNumbers/+1", timeout=5)

@@ -96,8 +96,8 @@ def command(host: str, port: int, db_path: str | None, raw_keys: tuple[str, ...]
     if spec_path is not None:
         from contract.sandbox.generic.command import run_emulator
 
-        run_emulator(spec_path, host=host, port=port, db_path=db_path, raw_keys=raw_keys, faults=faults,
-                     seed=seed)
+        listen(lambda: run_emulator(spec_path, host=host, port=port, db_path=db_path, raw_keys=raw_keys,
+                                    faults=faults, seed=seed), host, port)
         return
     unknown = [f for f in faults if f not in FAULTS]
     if unknown:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import signal
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 

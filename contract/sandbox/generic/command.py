@@ -12,7 +12,6 @@ import click
 
 from contract.errors import InputError
 from contract.load import load_spec
-from contract.sandbox.command import listen
 from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.app import create_emulator
 from contract.sandbox.generic.faults import GENERIC_FAULTS
@@ -40,6 +39,7 @@ def parse_scheme_keys(values: Sequence[str]) -> dict[str, list[str]]:
 
 def run_emulator(spec_path: str, *, host: str, port: int, db_path: str | None, raw_keys: Sequence[str],
                  faults: Sequence[str], seed: int) -> None:
+    """Serve `spec_path` until SIGINT/SIGTERM; bad input is a click usage error, an unbindable port an OSError."""
     started = time.monotonic()
     try:
         chosen = check_faults(faults, GENERIC_FAULTS)
@@ -70,5 +70,5 @@ def run_emulator(spec_path: str, *, host: str, port: int, db_path: str | None, r
         click.echo(f"sandbox listening on {url}")
         sys.stdout.flush()
 
-    listen(lambda: serve(db_path, {}, host=host, port=port, on_ready=ready,
-                         make_app=lambda db: create_emulator(spec, Path(db), keys, chosen, seed)), host, port)
+    serve(db_path, {}, host=host, port=port, on_ready=ready,
+          make_app=lambda db: create_emulator(spec, Path(db), keys, chosen, seed))

@@ -183,7 +183,8 @@ class Renderer:
             target = _dig(candidate, at) if isinstance(candidate, dict) else None
             if target is None:
                 return base
-            target.update(overlay or {})
+            for name, value in (overlay or {}).items():  # objects merged into what was drawn: its required parts stay
+                target[name] = _merged(target.get(name), value)
             root = at
         for _round in range(_FIT_ROUNDS):
             violations = validator.validate(code, check_headers, json.dumps(candidate, default=str).encode("utf-8"))
@@ -246,6 +247,12 @@ class Renderer:
                 else:
                     del target[name]
         return candidate
+
+
+def _merged(drawn: Any, known: Any) -> Any:
+    if isinstance(drawn, dict) and isinstance(known, dict):
+        return {**drawn, **{k: _merged(drawn.get(k), v) for k, v in known.items()}}
+    return _copy(known)
 
 
 def _copy(value: Any) -> Any:

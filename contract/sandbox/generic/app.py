@@ -281,8 +281,7 @@ class EmulatorApp:
                 return next((t for t in tenants if t is not None), "0")
         if "no-auth" in self.faults:
             return "0"
-        status = 401 if "401" in op.responses or "403" not in op.responses else 403
-        answer = self._error(op, status, "missing or unknown credentials")
+        answer = self._error(op, self.render.refusal(op, 401), "missing or unknown credentials")
         answer.headers.setdefault("WWW-Authenticate", self._challenge(op))
         raise _Refused(answer)
 
@@ -412,7 +411,7 @@ class EmulatorApp:
             stored = self._invent(res, address)
             self.store.put(address.resource, address.parent, address.ident, tenant, stored)
         if stored is None:
-            raise _Refused(self._error(op, 404, "no such instance"))
+            raise _Refused(self._error(op, self.render.refusal(op, 404), "no such instance"))
         return stored
 
     def _invent(self, res: Resource, address: _Address) -> dict[str, Any]:

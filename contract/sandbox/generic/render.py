@@ -84,7 +84,25 @@ class Renderer:
                 return int(want)
         others = sorted(k for k in documented if k.isdigit() and k not in ("401", "403", "404", "405", "409",
                                                                             "429"))
-        return int(others[0]) if others else 400
+        if others:
+            return int(others[0])
+        if any(not k.isdigit() for k in documented) or "default" in op.responses or "404" not in documented:
+            return 400  # `4XX`/`default` cover it, or nothing is documented: the issue's fallback
+        return 404  # only "not found" is documented: a request naming nothing valid finds nothing
+
+    def refusal(self, op: Operation, wanted: int) -> int:
+        """`wanted` (401, 404) when the operation documents it (exactly, `4XX` or `default`), else its client error.
+
+        An answer is never given a status the spec does not list for the operation when one it
+        lists says the same thing well enough (a refusal is a refusal).
+        """
+        if self.validators.response(op).documented_status(wanted) is not None:
+            return wanted
+        if wanted == 401 and "403" in op.responses:
+            return 403
+        if not any(k.startswith("4") for k in op.responses):
+            return wanted
+        return self.client_error(op)
 
     # ---------------------------------------------------------------- bodies
 

@@ -91,7 +91,7 @@ class Renderer:
         return 404  # only "not found" is documented: a request naming nothing valid finds nothing
 
     def refusal(self, op: Operation, wanted: int) -> int:
-        """`wanted` (401, 404) when the operation documents it (exactly, `4XX` or `default`), else its client error.
+        """`wanted` (401) when the operation documents it (exactly, `4XX` or `default`), else its client error.
 
         An answer is never given a status the spec does not list for the operation when one it
         lists says the same thing well enough (a refusal is a refusal).

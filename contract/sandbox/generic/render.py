@@ -26,6 +26,9 @@ __all__ = ["Answer", "Renderer", "status_code"]
 log = logging.getLogger("contract.sandbox.generic")
 _FIT_ROUNDS = 6
 _GREEDY_FIELDS = 64
+# Set by the HTTP layer, never by the app (OpenAI documents Transfer-Encoding: a drawn value would break framing).
+_SERVER_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "keep-alive",
+                             "upgrade", "te", "trailer", "date", "server"})
 _MAX_BODY = 512 * 1024  # a body this large is drawn again with only the required properties
 
 
@@ -134,10 +137,11 @@ class Renderer:
         return value
 
     def headers(self, op: Operation, key: str, *parts: object) -> dict[str, str]:
-        """A value for every documented response header (Content-Type excepted: `content` says it)."""
+        """A value for every documented response header, except those the HTTP server owns (framing, the
+        connection) and Content-Type (`content` says it)."""
         out: dict[str, str] = {}
         for name, header in op.responses[key].headers.items():
-            if name.lower() == "content-type":
+            if name.lower() in _SERVER_HEADERS:
                 continue
             if header.schema is None:
                 out[name] = "sandbox"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,9 +56,6 @@ def _is_basic(scheme: SecurityScheme) -> bool:
 
 def credential_headers(spec: Spec, keys: Mapping[str, Sequence[str]], tenant: int = 0) -> dict[str, str]:
     """Headers carrying tenant `tenant`'s credential for the scheme most operations accept (first alternative)."""
-    import base64
-    from collections import Counter
-
     counts: Counter[str] = Counter()
     schemes = security_schemes(spec)
     for op in spec.operations:

@@ -313,3 +313,20 @@ def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) ->
     url.sandbox.stop()
     with pytest.raises(httpx.TransportError):
         httpx.get(url + "/v2/PhoneNumbers/+1", timeout=5)
+
+
+def test_multipart_bodies_are_parsed_and_validated(tmp_path: Path) -> None:
+    """Box's upload: a JSON `attributes` part and a `file` part (multipart/form-data)."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    auth = {"Authorization": "Bearer tok"}
+    for client in _client(spec, tmp_path, {"OAuth2Security": ["tok"]}):
+        attributes = json.dumps({"name": "a.txt", "parent": {"id": "0"}})
+        ok = client.post("/files/content", headers=auth, data={"attributes": attributes},
+                         files={"file": ("a.txt", b"hello", "text/plain")})
+        assert ok.status_code == 201, ok.text
+        _conforms(spec, "POST", "/files/content", ok)
+        missing = client.post("/files/content", headers=auth, files={"file": ("a.txt", b"hello", "text/plain")})
+        assert missing.status_code == 400  # `attributes` is required
+        not_multipart = client.post("/files/content", headers={**auth, "Content-Type": "multipart/form-data"},
+                                    content=json.dumps({"attributes": {"name": "a", "parent": {"id": "0"}}}))
+        assert not_multipart.status_code == 400

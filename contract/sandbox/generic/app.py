@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import email.policy
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from contract.core.paths import PathTemplate, match_operation, operations_on_pat
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
 from contract.load import Spec
-from contract.model import Operation, SecurityScheme
+from contract.model import Operation, SecurityScheme, Violation
 from contract.replay.graph import Graph, Plan, build_graph, list_items
 from contract.replay.operations import (
     LiveOperation,
@@ -57,6 +59,8 @@ _LIMIT_NAMES = ("limit", "per_page", "page_size", "pagesize", "max_results", "ma
 _OFFSET_NAMES = ("offset", "skip", "start")
 _TOTAL_NAMES = ("total", "total_count", "count", "totalCount", "total_results", "totalResults")
 _FORM = "application/x-www-form-urlencoded"
+_FORMS = frozenset({_FORM, "multipart/form-data"})
+_UNPARSEABLE = object()  # a body that is not what its Content-Type says
 _PAGE_NAMES = ("page", "page_number", "pagenumber")
 
 
@@ -104,7 +108,7 @@ class EmulatorApp:
         self._templates = {op.key: PathTemplate.parse(op.path) for op in self.operations}
         self._bases = sorted({urllib.parse.urlsplit(u).path.rstrip("/") for u in self.servers} - {""},
                              key=len, reverse=True)
-        self._forms: dict[str, dict[str, Any]] = {}
+        self._forms: dict[tuple[str, str], dict[str, Any]] = {}
         self._views: dict[str, ResourceView] = {}
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, Any]] | None] = {}
         self._requests: dict[str, dict[str, Any]] = {}
@@ -231,7 +235,7 @@ class EmulatorApp:
         tenant = self._authenticate(op, headers, request)
         body = self._parse_body(op, raw, headers.get("content-type", ""))
         self._validate(op, headers, request, path_params, raw, body)
-        if "server-error" in self.faults and "boom" in json.dumps([body, dict(request.query_params)]):
+        if "server-error" in self.faults and "boom" in json.dumps([body, dict(request.query_params)], default=str):
             return Answer(500, b"boom", "text/plain")
         plan = self.graph.plan(op.key)
         return await self._dispatch(op, plan, path_params, body, tenant, request)
@@ -306,8 +310,9 @@ class EmulatorApp:
             content_type=headers.get("content-type"))
         violations = [v for v in violations if v.part != "security"]
         media = headers.get("content-type", "").split(";")[0].strip().lower()
-        if media == _FORM and isinstance(body, dict) and not violations:  # the validator reads JSON bodies only
-            violations = self.validators.request(op).validate_body(body, media)
+        if media in _FORMS and not violations:  # the validator reads JSON bodies only
+            violations = self.validators.request(op).validate_body(body, media) if isinstance(body, dict) else \
+                [Violation("body", "", "parse", f"the body is not {media}")]
         if not violations:
             return
         status = 415 if all(v.part == "content-type" for v in violations) and "415" in op.responses \
@@ -319,10 +324,12 @@ class EmulatorApp:
         if not raw:
             return None
         media = content_type.split(";")[0].strip().lower()
-        if media == _FORM:
-            fields = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-            props = self._form_properties(op)
-            return {k: coerce(v, props[k]) if isinstance(props.get(k), dict) else v for k, v in fields.items()}
+        if media in _FORMS:
+            fields = _form_fields(raw, content_type) if media == _FORM else _multipart_fields(raw, content_type)
+            if fields is None:
+                return _UNPARSEABLE
+            props = self._form_properties(op, media)
+            return {k: _typed_field(v, props.get(k)) for k, v in fields.items()}
         if is_json_media(media) or not media:
             try:
                 return json.loads(raw)
@@ -330,18 +337,18 @@ class EmulatorApp:
                 return None
         return None
 
-    def _form_properties(self, op: Operation) -> dict[str, Any]:
-        if op.key not in self._forms:
+    def _form_properties(self, op: Operation, media: str) -> dict[str, Any]:
+        if (op.key, media) not in self._forms:
             body = op.request_body
-            mt = body.content.get(_FORM) if body else None
+            mt = body.content.get(media) if body else None
             props: dict[str, Any] = {}
             if mt is not None and mt.schema is not None:
                 root = self.spec.json_schema(mt.schema, "request")
                 node = deref(root, root)
                 raw = node.get("properties") if isinstance(node, dict) else None
                 props = {k: deref(root, v) for k, v in (raw or {}).items()}
-            self._forms[op.key] = props
-        return self._forms[op.key]
+            self._forms[(op.key, media)] = props
+        return self._forms[(op.key, media)]
 
     # ---------------------------------------------------------------- state
 
@@ -543,6 +550,37 @@ class EmulatorApp:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _form_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
+    return dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _multipart_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
+    """The parts of a multipart/form-data body by name (the standard library's MIME parser); None if it is not one."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    if not message.is_multipart() or message.defects:
+        return None
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            payload = part.get_payload(decode=True)
+            fields[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    return fields
+
+
+def _typed_field(value: str, schema: Any) -> Any:
+    """A form field as its schema types it: numbers and booleans coerced, objects and arrays JSON-decoded."""
+    if not isinstance(schema, dict):
+        return value
+    if schema.get("type") in ("object", "array") and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return coerce(value, schema)
 
 
 def _at(value: Any, path: tuple[str, ...]) -> Any:

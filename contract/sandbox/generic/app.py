@@ -382,13 +382,10 @@ class EmulatorApp:
     async def _dispatch(self, op: Operation, plan: Plan | None, path_params: Mapping[str, str], body: Any,
                         tenant: str, request: Request) -> Answer:
         res = plan.resource if plan is not None else None
-        if plan is not None and res is not None and res.item_path is None and plan.role == "create":
-            # A create on a path with no item path (identified by headers): what it created is echoed.
-            view = self._view(op)
-            return self.render.answer(op, self.render.success(op, ("201", "200")), self._next(),
-                                      overlay=self._fields(op, body), at=view.path)
-        if plan is None or res is None or res.item_path is None:
+        if plan is None or res is None:
             return self.render.answer(op, self.render.success(op), self._next())
+        if res.item_path is None:
+            return await self._singleton(op, plan, res, path_params, body, tenant)
         role = plan.role
         if role == "create" and op is (res.create.op if res.create else None):
             return self._create(op, res, path_params, body, tenant)
@@ -409,11 +406,37 @@ class EmulatorApp:
             return counted
         return self.render.answer(op, self.render.success(op), address.ident, self._next())
 
+    async def _singleton(self, op: Operation, plan: Plan, res: Resource, path_params: Mapping[str, str],
+                         body: Any, tenant: str) -> Answer:
+        """A resource with no item path (`/organization/spend_limit`, the seed's profile): one instance per
+        tenant and path, which its POST creates, GET reads, PUT/PATCH update and DELETE removes."""
+        address = _Address(res.key, json.dumps([path_params.get(n, "") for n in self._templates[op.key].params]),
+                           "")
+        view = self._view(op)
+        if plan.role == "create":
+            n = self._next()
+            key = self.render.success(op, ("201", "200"))
+            answer = self.render.answer(op, key, address.resource, n, overlay=self._fields(op, body), at=view.path)
+            shown = _at(answer.value, view.path)
+            self.store.put(address.resource, address.parent, "", tenant,
+                           dict(shown) if isinstance(shown, dict) else self._fields(op, body))
+            return answer
+        if plan.role not in ("read", "update", "delete"):
+            return self.render.answer(op, self.render.success(op), self._next())
+        stored = self._lookup(op, res, address, tenant)
+        if plan.role == "read":
+            return self._show(op, res, stored, address)
+        if plan.role == "update":
+            return await self._update(op, res, address, stored, body, tenant)
+        if "no-delete" not in self.faults:
+            self.store.put(address.resource, address.parent, "", tenant, None)
+        return self.render.answer(op, self.render.success(op, ("204", "200")), address.resource)
+
     def _lookup(self, op: Operation, res: Resource, address: _Address, tenant: str) -> dict[str, Any]:
         """The stored instance, or 404; a resource the spec cannot create gets one made up on first use."""
         scope = self._scope(op, tenant)
         stored = self.store.get(address.resource, address.parent, address.ident, scope)
-        if stored is None and res.create is None and address.ident \
+        if stored is None and res.create is None and (address.ident or res.item_path is None) \
                 and not self.store.known(address.resource, address.parent, address.ident, scope):
             stored = self._invent(res, address)
             self.store.put(address.resource, address.parent, address.ident, tenant, stored)

@@ -29,7 +29,7 @@ _GREEDY_FIELDS = 64
 # Set by the HTTP layer, never by the app (OpenAI documents Transfer-Encoding: a drawn value would break framing).
 _SERVER_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "keep-alive",
                              "upgrade", "te", "trailer", "date", "server"})
-_MAX_BODY = 512 * 1024  # a body this large is drawn again with only the required properties
+_MAX_BODY = 128 * 1024  # a body this large is drawn again with only the required properties
 
 
 @dataclass(slots=True)
@@ -127,7 +127,7 @@ class Renderer:
             return None
         try:
             value = self.values.draw(schema, op.key, key, *parts)
-            if len(json.dumps(value, default=str)) > _MAX_BODY:
+            if len(json.dumps(value, default=str, ensure_ascii=False).encode("utf-8")) > _MAX_BODY:
                 value = self.values.draw(schema, op.key, key, *parts, full=False)
         except (Unsatisfiable, RecursionError) as exc:
             if (op.key, key) not in self._failed:

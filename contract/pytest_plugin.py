@@ -7,6 +7,8 @@
   test's `case` argument with generated cases (`mode`: conforming | violating | all;
   `sources=("prose",)` keeps violating cases whose label comes from those sources);
 * fixtures: `contract_spec`, `contract_client` (httpx, base URL + headers), `contract_send(case)`;
+  `contract_sandbox(spec=...)` serves a stateful emulator of any OpenAPI 3.x spec on a free loopback
+  port and returns its URL (`.headers`: a credential it accepts), stopped after the test;
 * `contract.assert_conforms(response, operation)` uses the configured spec;
 * with docs (`--contract-docs PAGE|DIR|GLOB ...` or the `contract_docs` ini lines), generated cases
   keep to what the docs add to the spec as well (a documented limit, a field the docs say is not
@@ -161,6 +163,42 @@ def contract_send(request: pytest.FixtureRequest, contract_client: Any) -> Any:
         return response
 
     return send
+
+
+class SandboxURL(str):
+    """The emulator's base URL; `headers` carry a credential it accepts, `sandbox` is the running server."""
+
+    headers: dict[str, str]
+    sandbox: Any
+
+
+@pytest.fixture
+def contract_sandbox() -> Any:
+    """`start(spec=..., keys=None, faults=(), seed=0) -> SandboxURL`: an emulator per call, all stopped after the test.
+
+    `keys`: security scheme → credentials (the n-th of each is tenant n); without them one
+    generated credential is accepted, in `url.headers`.
+    """
+    from contract.sandbox.generic import Emulator
+
+    running: list[Any] = []
+
+    def start(spec: str | os.PathLike[str] | Any, *, keys: dict[str, list[str]] | None = None,
+              faults: tuple[str, ...] | list[str] = (), seed: int = 0) -> SandboxURL:
+        emulator = Emulator(spec if not isinstance(spec, os.PathLike) else os.fspath(spec), keys=keys,
+                            faults=faults, seed=seed)
+        emulator.start()
+        running.append(emulator)
+        url = SandboxURL(emulator.url)
+        url.headers = emulator.headers()
+        url.sandbox = emulator
+        return url
+
+    try:
+        yield start
+    finally:
+        for emulator in reversed(running):
+            emulator.stop()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,10 +19,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
-from contract.sandbox.app import SandboxApp, create_app
+from contract.sandbox.app import create_app
 from contract.sandbox.faults import check_faults
 
 __all__ = ["DEFAULT_KEYS", "Sandbox", "bind_socket", "serve"]
@@ -75,7 +76,7 @@ class _Server(uvicorn.Server):
             self._on_ready()
 
 
-def _config(app: SandboxApp) -> uvicorn.Config:
+def _config(app: Any) -> uvicorn.Config:
     # log_config=None: never reconfigure the host program's logging; the app writes its own access log.
     return uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", ws="none",
                           timeout_graceful_shutdown=5)
@@ -99,7 +100,7 @@ class Sandbox:
         self.db_path: Path | None = Path(db_path) if db_path is not None else None
         self.url = ""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self._app: SandboxApp | None = None
+        self._app: Any = None
         self._sock: socket.socket | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -112,7 +113,7 @@ class Sandbox:
             if self.db_path is None:
                 self._tmp = tempfile.TemporaryDirectory(prefix="contract-sandbox-")
                 self.db_path = Path(self._tmp.name) / "sandbox.db"
-            self._app = create_app(self.db_path, self.keys, self.faults)
+            self._app = self._make_app(self.db_path)
             self._sock = bind_socket(self.host, self.port)
             self.url = url_of(self._sock)
             self.port = self._sock.getsockname()[1]
@@ -130,8 +131,12 @@ class Sandbox:
             raise
         return self
 
+    def _make_app(self, db_path: Path) -> Any:
+        """The ASGI app served (subclasses serve another); it has a `close()`."""
+        return create_app(db_path, self.keys, self.faults)
+
     @property
-    def app(self) -> SandboxApp | None:
+    def app(self) -> Any:
         """The running ASGI app (its `store`, `keys`, `faults`), or None when stopped."""
         return self._app
 
@@ -161,16 +166,18 @@ class Sandbox:
 
 
 def serve(db_path: str | Path | None, keys: Mapping[str, str], faults: Iterable[str] = (),
-          host: str = "127.0.0.1", port: int = 0, on_ready: Callable[[str], None] = print) -> None:
+          host: str = "127.0.0.1", port: int = 0, on_ready: Callable[[str], None] = print,
+          make_app: Callable[[Path], Any] | None = None) -> None:
     """Serve in the foreground until SIGINT or SIGTERM, then return (a second signal forces it).
 
-    `on_ready` gets the URL once connections are accepted.
+    `on_ready` gets the URL once connections are accepted. `make_app` builds another app on the
+    database file (the emulator of `contract sandbox --spec`); by default the profile API.
     """
     with contextlib.ExitStack() as cleanup:
         if db_path is None:
             db_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="contract-sandbox-")))
             db_path = db_path / "sandbox.db"
-        app = create_app(db_path, keys, check_faults(faults))
+        app = make_app(Path(db_path)) if make_app is not None else create_app(db_path, keys, check_faults(faults))
         cleanup.callback(app.close)
         sock = cleanup.enter_context(bind_socket(host, port))
         url = url_of(sock)

@@ -1,0 +1,95 @@
+"""One value for one JSON Schema, seeded: what a server emulator answers with.
+
+The case generator draws whole requests; an emulator needs single values (a response
+body, a header, a server-generated identifier) that are valid, plain (no edge values:
+no empty string, no null where anything else is allowed) and reproducible for a
+seed and a key. Same pools as the request generator (:class:`~.strategies.Compiler`),
+so an id is a uuid where the schema says ``format: uuid`` and a timestamp is RFC 3339.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from random import Random
+from typing import Any
+
+from contract.generate.draw import derive_seed
+from contract.generate.formats import custom_formats
+from contract.generate.normalise import Unsatisfiable, formats_in, inline
+from contract.generate.strategies import STRICT, BudgetExceeded, Compiler, Context, Gen, Plan
+
+__all__ = ["SchemaValues", "Unsatisfiable"]
+
+_FULL = Plan(optional="all", plain=True)  # every documented field, plain values
+_BUDGET = 2.0  # seconds to compile one schema with every optional property, before falling back to the required
+_POOL_DRAWS = 4  # hypothesis draws per leaf schema: an answer needs one plain value, not a spread of edges
+
+
+class SchemaValues:
+    """Draws values of JSON Schemas (self-contained, as `Spec.json_schema` gives them), cached per schema object.
+
+    Build the schema once per place and pass the same object each time: generators are
+    compiled once per schema object (the pools cost hypothesis draws).
+    """
+
+    def __init__(self, seed: int, budget: float = _BUDGET) -> None:
+        self.seed = seed
+        self.budget = budget
+        self._gens: dict[tuple[int, str, bool], tuple[Any, Gen]] = {}
+        self._too_big: set[int] = set()
+        self._keep: list[Any] = []  # schemas whose id() is in `_too_big` stay alive
+
+    def _gen(self, schema: Any, context: Context, name: str | None, full: bool) -> Gen:
+        key = (id(schema), context, full)
+        hit = self._gens.get(key)
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        tree = inline(schema)
+        if not full:
+            tree = _required_only(tree)
+        formats, unknown = custom_formats(formats_in(tree))
+        if unknown:  # a format nobody checks (Discord's `snowflake`): the rest of the schema (a pattern) decides
+            tree = _without_formats(tree, frozenset(unknown))
+            formats = {k: v for k, v in formats.items() if k not in unknown}
+        deadline = time.monotonic() + self.budget if full else math.inf
+        gen = Compiler(seed=self.seed, formats=formats, deadline=deadline, pool_draws=_POOL_DRAWS).gen(
+            tree, name=name, context=context)
+        self._gens[key] = (schema, gen)
+        return gen
+
+    def draw(self, schema: Any, *parts: object, context: Context = "body", name: str | None = None,
+             full: bool = True) -> Any:
+        """A valid plain value of `schema`; the same for the same seed and `parts`; raises Unsatisfiable.
+
+        `full`: every optional property present (what a server that knows everything answers).
+        """
+        rnd = Random(derive_seed(self.seed, *parts))
+        if full and id(schema) not in self._too_big:
+            try:
+                return self._gen(schema, context, name, True).generate(rnd, _FULL)
+            except BudgetExceeded:  # too many distinct leaves to draw pools for in time: the required ones only
+                self._too_big.add(id(schema))
+                self._keep.append(schema)
+        return self._gen(schema, context, name, False).generate(rnd, _FULL if full else STRICT)
+
+def _without_formats(node: Any, names: frozenset[str]) -> Any:
+    if isinstance(node, list):
+        return [_without_formats(v, names) for v in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _without_formats(v, names) for k, v in node.items()
+            if not (k == "format" and isinstance(v, str) and v in names)}
+
+
+def _required_only(node: Any) -> Any:
+    """The schema without its optional properties, everywhere: the smallest answers it admits."""
+    if isinstance(node, list):
+        return [_required_only(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _required_only(v) for k, v in node.items() if k != "properties"}
+    if isinstance(node.get("properties"), dict):
+        required = set(node.get("required") or [])
+        out["properties"] = {k: _required_only(v) for k, v in node["properties"].items() if k in required}
+    return out

@@ -1,0 +1,332 @@
+"""The emulator of any spec (`contract sandbox --spec`): routing, security, validation, state, answers.
+
+In-process through Starlette's TestClient, on specs the project did not write for it: the
+hierarchical test target's spec (collections → segments → records, PATCH and PUT) and corpus
+specs (petstore-expanded: a bare-array list and a 204 delete; twilio-lookups: Basic auth, form bodies).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from contract.load import Spec, load_spec
+from contract.sandbox.generic import create_emulator
+from contract.validate import Validators
+from tests.conftest import CORPUS, ROOT
+
+HIER = ROOT / "tests" / "targets" / "hier" / "openapi.yaml"
+PETSTORE = CORPUS / "petstore-expanded-3.0.yaml"
+LOOKUPS = CORPUS / "twilio-lookups-v2-3.0.yaml"
+KEY = {"ApiKey": ["key-a", "key-b"]}
+A = {"X-Api-Key": "key-a"}
+B = {"X-Api-Key": "key-b"}
+
+
+def _client(spec: Spec, tmp_path: Path, keys: dict[str, list[str]] | None = None, faults: tuple[str, ...] = (),
+            seed: int = 0, db: str = "e.db") -> Iterator[TestClient]:
+    app = create_emulator(spec, tmp_path / db, keys or {}, faults, seed)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            yield client
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def hier() -> Spec:
+    return load_spec(HIER)
+
+
+@pytest.fixture
+def client(hier: Spec, tmp_path: Path) -> Iterator[TestClient]:
+    yield from _client(hier, tmp_path, KEY)
+
+
+def _conforms(spec: Spec, method: str, template: str, response: Any) -> None:
+    """The answer is valid against the spec: documented status, media type, body and headers."""
+    violations = Validators(spec).response(f"{method} {template}").validate(
+        response.status_code, dict(response.headers), response.content)
+    assert not violations, [str(v) for v in violations]
+
+
+def _collection(client: TestClient, name: str = "docs") -> dict[str, Any]:
+    response = client.post("/collections", json={"name": name, "dimension": 3}, headers=A)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_create_read_list_delete_keep_what_was_sent(client: TestClient, hier: Spec) -> None:
+    created = _collection(client)
+    assert created["name"] == "docs" and created["dimension"] == 3
+    _conforms(hier, "POST", "/collections", client.post("/collections", json={"name": "two", "dimension": 2},
+                                                       headers=A))
+    read = client.get("/collections/docs", headers=A)
+    assert read.status_code == 200 and read.json()["dimension"] == 3
+    _conforms(hier, "GET", "/collections/{collection_name}", read)
+    listed = client.get("/collections", headers=A)
+    _conforms(hier, "GET", "/collections", listed)
+    names = [c["name"] for c in listed.json()["items"]]
+    assert names == ["docs", "two"]
+    assert client.delete("/collections/docs", headers=A).status_code == 204
+    assert client.get("/collections/docs", headers=A).status_code == 404
+    assert [c["name"] for c in client.get("/collections", headers=A).json()["items"]] == ["two"]
+
+
+def test_children_live_in_their_parent_with_server_ids(client: TestClient, hier: Spec) -> None:
+    _collection(client)
+    first = client.post("/collections/docs/segments", json={"label": "one"}, headers=A)
+    second = client.post("/collections/docs/segments", json={"label": "two"}, headers=A)
+    assert first.status_code == second.status_code == 201
+    _conforms(hier, "POST", "/collections/{collection_name}/segments", first)
+    ids = [first.json()["id"], second.json()["id"]]
+    assert ids[0] != ids[1]  # drawn from the response schema, never repeated
+    assert first.headers["location"] == f"/collections/docs/segments/{ids[0]}"
+    got = client.get(f"/collections/docs/segments/{ids[1]}", headers=A)
+    assert got.status_code == 200 and got.json()["id"] == ids[1]
+    assert client.get(f"/collections/other/segments/{ids[1]}", headers=A).status_code == 404
+
+
+def test_patch_merges_and_put_replaces(client: TestClient, hier: Spec) -> None:
+    _collection(client)
+    patched = client.patch("/collections/docs", json={"description": "vectors"}, headers=A)
+    assert patched.status_code == 200, patched.text
+    _conforms(hier, "PATCH", "/collections/{collection_name}", patched)
+    again = client.get("/collections/docs", headers=A).json()
+    assert again["description"] == "vectors" and again["dimension"] == 3  # merged, not replaced
+    seg = client.post("/collections/docs/segments", json={"label": "one", "tags": ["a"]}, headers=A).json()
+    put = client.put(f"/collections/docs/segments/{seg['id']}", json={"label": "renamed"}, headers=A)
+    assert put.status_code == 200, put.text
+    shown = client.get(f"/collections/docs/segments/{seg['id']}", headers=A).json()
+    assert shown["label"] == "renamed" and shown["id"] == seg["id"]
+    assert "tags" not in shown or shown["tags"] != ["a"]  # PUT replaced what the client owns
+
+
+def test_routing_errors(client: TestClient) -> None:
+    missing = client.get("/nothing/here", headers=A)
+    assert missing.status_code == 404
+    wrong = client.put("/collections", headers=A)
+    assert wrong.status_code == 405
+    assert set(wrong.headers["allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_credentials_are_the_schemes_keys(client: TestClient, hier: Spec) -> None:
+    assert client.get("/collections").status_code == 401
+    refused = client.get("/collections", headers={"X-Api-Key": "not-a-key"})
+    assert refused.status_code == 401
+    _conforms(hier, "GET", "/collections", refused)  # the documented 401, in its documented shape
+    assert client.get("/health").status_code == 200  # no security on this operation
+
+
+def test_tenants_do_not_see_each_other(client: TestClient) -> None:
+    _collection(client)
+    assert client.get("/collections/docs", headers=B).status_code == 404
+    assert client.get("/collections", headers=B).json()["items"] == []
+    assert client.delete("/collections/docs", headers=B).status_code == 404
+    assert client.get("/collections/docs", headers=A).status_code == 200
+
+
+def test_tenant_leak_fault_crosses_tenants(hier: Spec, tmp_path: Path) -> None:
+    for client in _client(hier, tmp_path, KEY, faults=("tenant-leak",)):
+        _collection(client)
+        assert client.get("/collections/docs", headers=B).status_code == 200
+
+
+def test_invalid_request_gets_the_documented_client_error(client: TestClient, hier: Spec) -> None:
+    bad = client.post("/collections", json={"name": 7}, headers=A)
+    assert bad.status_code == 400
+    _conforms(hier, "POST", "/collections", bad)
+    assert client.get("/collections", headers=A).json()["items"] == []  # nothing stored
+
+
+def test_accept_invalid_fault_stores_it(hier: Spec, tmp_path: Path) -> None:
+    for client in _client(hier, tmp_path, KEY, faults=("accept-invalid",)):
+        assert client.post("/collections", json={"name": 7}, headers=A).status_code == 201
+
+
+def test_same_seed_same_answers(hier: Spec, tmp_path: Path) -> None:
+    bodies = []
+    for n, seed in enumerate((5, 5, 6)):
+        for client in _client(hier, tmp_path, KEY, seed=seed, db=f"{n}.db"):
+            bodies.append(_collection(client))
+    assert bodies[0] == bodies[1]
+    assert bodies[0] != bodies[2]
+
+
+def test_state_survives_a_restart_on_one_database(hier: Spec, tmp_path: Path) -> None:
+    for client in _client(hier, tmp_path, KEY):
+        _collection(client)
+    for client in _client(hier, tmp_path, KEY):
+        assert client.get("/collections/docs", headers=A).json()["dimension"] == 3
+
+
+@pytest.mark.parametrize(("fault", "effect"), [
+    ("no-persist", "patch-lost"), ("no-delete", "still-there"), ("undocumented-status", "299"),
+    ("wrong-content-type", "text/plain"), ("drop-field", "required-missing"), ("no-auth", "no-key-ok"),
+])
+def test_each_fault_breaks_one_thing(hier: Spec, tmp_path: Path, fault: str, effect: str) -> None:
+    for client in _client(hier, tmp_path, KEY, faults=(fault,)):
+        response = client.post("/collections", json={"name": "docs", "dimension": 3}, headers=A)
+        if effect == "299":
+            assert response.status_code == 299
+            return
+        assert response.status_code == 201
+        if effect == "text/plain":
+            assert response.headers["content-type"].startswith("text/plain")
+        elif effect == "required-missing":
+            violations = Validators(hier).response("POST /collections").validate(201, dict(response.headers),
+                                                                                  response.content)
+            assert [v.keyword for v in violations] == ["required"]
+        elif effect == "no-key-ok":
+            assert client.get("/collections/docs").status_code == 200
+        elif effect == "patch-lost":
+            assert client.patch("/collections/docs", json={"description": "x"}, headers=A).json()["description"] \
+                == "x"
+            assert client.get("/collections/docs", headers=A).json().get("description") != "x"
+        elif effect == "still-there":
+            assert client.delete("/collections/docs", headers=A).status_code == 204
+            assert client.get("/collections/docs", headers=A).status_code == 200
+
+
+def test_a_bare_array_list_and_an_empty_delete(tmp_path: Path) -> None:
+    spec = load_spec(PETSTORE)
+    for client in _client(spec, tmp_path):
+        pet = client.post("/pets", json={"name": "rex", "tag": "dog"})
+        _conforms(spec, "POST", "/pets", pet)
+        listed = client.get("/pets", params={"limit": 1})
+        assert listed.json() == [pet.json()]
+        client.post("/pets", json={"name": "tom"})
+        assert [p["name"] for p in client.get("/pets").json()] == ["rex", "tom"]
+        assert [p["name"] for p in client.get("/pets", params={"limit": 1}).json()] == ["rex"]
+        gone = client.delete(f"/pets/{pet.json()['id']}")
+        assert gone.status_code == 204 and gone.content == b""
+        assert client.get(f"/pets/{pet.json()['id']}").status_code == 404
+
+
+def test_basic_auth_and_form_bodies(tmp_path: Path) -> None:
+    spec = load_spec(LOOKUPS)
+    keys = {"accountSid_authToken": ["AC1:secret"]}
+    auth = {"Authorization": "Basic " + base64.b64encode(b"AC1:secret").decode()}
+    for client in _client(spec, tmp_path, keys):
+        assert client.get("/v2/PhoneNumbers/+14155550100").status_code == 401
+        wrong = {"Authorization": "Basic " + base64.b64encode(b"AC1:nope").decode()}
+        assert client.get("/v2/PhoneNumbers/+14155550100", headers=wrong).status_code == 401
+        ok = client.get("/v2/PhoneNumbers/+14155550100", headers=auth)
+        _conforms(spec, "GET", "/v2/PhoneNumbers/{PhoneNumber}", ok)
+        assert ok.status_code == 200
+        # A resource the spec gives no create: made up on first read, then the same on every read.
+        assert client.get("/v2/PhoneNumbers/+14155550100", headers=auth).json() == ok.json()
+        path = "/v2/RateLimits/Fields/phone/Bucket/b1"  # a client-named resource: PUT creates it
+        assert client.get(path, headers=auth).status_code == 404
+        put = client.put(path, json={}, headers=auth)
+        assert put.status_code == 200, put.text
+        assert client.get(path, headers=auth).status_code == 200
+        refused = client.put(path, content="a=1", headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})
+        assert refused.status_code == 400  # only JSON is documented here
+
+
+def test_form_bodies_are_typed_and_validated(tmp_path: Path) -> None:
+    spec = load_spec(CORPUS / "uspto-3.0.json")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for client in _client(spec, tmp_path):
+        ok = client.post("/oa_citations/v1/records", content="criteria=*:*&start=0&rows=10", headers=form)
+        assert ok.status_code == 200, ok.text
+        _conforms(spec, "POST", "/{dataset}/{version}/records", ok)
+        # refused with the one client error the operation documents (404; 400 is not listed)
+        bad = client.post("/oa_citations/v1/records", content="criteria=*:*&start=zero", headers=form)
+        assert bad.status_code == 404
+        _conforms(spec, "POST", "/{dataset}/{version}/records", bad)
+        assert client.post("/oa_citations/v1/records", content="rows=1", headers=form).status_code == 404
+        # JSON text under the form media type is not a form with a `criteria` field
+        assert client.post("/oa_citations/v1/records", content='{"criteria": "*:*"}', headers=form) \
+            .status_code == 404
+
+
+def test_every_answer_conforms_on_a_json_body_spec(hier: Spec, client: TestClient) -> None:
+    """A walk of every operation once, ids from the creates: no answer breaks the spec."""
+    _collection(client)
+    seg = client.post("/collections/docs/segments", json={"label": "s"}, headers=A).json()["id"]
+    rec = client.post(f"/collections/docs/segments/{seg}/records", json={"vector": [0.1, 0.2, 0.3]}, headers=A)
+    assert rec.status_code == 201, rec.text
+    values = {"collection_name": "docs", "segment_id": seg, "record_id": rec.json()["id"]}
+    for op in hier.operations:
+        path = op.path.format(**values)
+        body: Any = {} if op.request_body else None
+        response = client.request(op.method, path, headers=A, content=json.dumps(body) if body is not None else None)
+        if response.status_code < 300:
+            _conforms(hier, op.method, op.path, response)
+
+
+# --------------------------------------------------------------------------- as a process, and under concurrency
+
+
+def test_acknowledged_writes_survive_kill_9_and_the_cli_prints_no_key(tmp_path: Path) -> None:
+    from tests.sandbox.test_process import sandbox_process
+
+    db, log = tmp_path / "e.db", tmp_path / "stderr.log"
+    args = ("contract", "sandbox", "--spec", str(HIER), "--port", "0", "--db", str(db), "--key", "ApiKey=key-a")
+    with sandbox_process(*args, stderr=log) as (proc, url):
+        for n in range(20):
+            assert httpx.post(url + "/collections", json={"name": f"c{n}", "dimension": 2}, headers=A,
+                              timeout=30).status_code == 201
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    with sandbox_process(*args, stderr=log) as (_proc, url):
+        listed = httpx.get(url + "/collections", headers=A, params={"limit": 100}, timeout=30).json()
+        assert sorted(c["name"] for c in listed["items"]) == sorted(f"c{n}" for n in range(20))
+    assert "key-a" not in log.read_text()
+
+
+def test_concurrent_patches_lose_nothing(hier: Spec) -> None:
+    from contract.sandbox.generic import Emulator
+
+    with Emulator(hier, keys=KEY) as emulator, httpx.Client(base_url=emulator.url, headers=A, timeout=30) as http:
+        assert http.post("/collections", json={"name": "docs", "dimension": 3}).status_code == 201
+        seg = http.post("/collections/docs/segments", json={"label": "s"}).json()["id"]
+        rec = http.post(f"/collections/docs/segments/{seg}/records", json={"vector": [1.0, 2.0, 3.0]}).json()["id"]
+        path = f"/collections/docs/segments/{seg}/records/{rec}"
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(lambda n: http.patch(path, json={"payload": {f"k{n}": n}}).status_code, range(16)))
+        assert codes == [200] * 16
+        payload = http.get(path).json()["payload"]
+        assert {f"k{n}" for n in range(16)} <= set(payload)
+
+
+def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) -> None:
+    url = contract_sandbox(spec=LOOKUPS)
+    assert url.startswith("http://127.0.0.1:")
+    assert httpx.get(url + "/v2/PhoneNumbers/+14155550100", timeout=30).status_code == 401
+    ok = httpx.get(url + "/v2/PhoneNumbers/+14155550100", headers=url.headers, timeout=30)
+    assert ok.status_code == 200
+    second = contract_sandbox(spec=PETSTORE, seed=3)
+    assert second != url and httpx.get(second + "/pets", timeout=30).status_code == 200
+    url.sandbox.stop()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url + "/v2/PhoneNumbers/+1", timeout=5)
+
+
+def test_multipart_bodies_are_parsed_and_validated(tmp_path: Path) -> None:
+    """Box's upload: a JSON `attributes` part and a `file` part (multipart/form-data)."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    auth = {"Authorization": "Bearer tok"}
+    for client in _client(spec, tmp_path, {"OAuth2Security": ["tok"]}):
+        attributes = json.dumps({"name": "a.txt", "parent": {"id": "0"}})
+        ok = client.post("/files/content", headers=auth, data={"attributes": attributes},
+                         files={"file": ("a.txt", b"hello", "text/plain")})
+        assert ok.status_code == 201, ok.text
+        _conforms(spec, "POST", "/files/content", ok)
+        missing = client.post("/files/content", headers=auth, files={"file": ("a.txt", b"hello", "text/plain")})
+        assert missing.status_code == 400  # `attributes` is required
+        not_multipart = client.post("/files/content", headers={**auth, "Content-Type": "multipart/form-data"},
+                                    content=json.dumps({"attributes": {"name": "a", "parent": {"id": "0"}}}))
+        assert not_multipart.status_code == 400

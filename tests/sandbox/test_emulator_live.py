@@ -1,0 +1,143 @@
+"""The live engine against the emulator: the corpus walk (precision and reach) and the fault table (recall).
+
+Each spec is served by the emulator on 127.0.0.1 (a free port) and `contract run` runs against it
+as a user would (`--spec --base-url --header`). A spec-faithful server must get no error finding
+and a 2xx on at least 90% of its operations; each fault switch must be caught by its check.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract.load import load_spec
+from contract.sandbox.generic import Emulator
+from tests.conftest import CORPUS, ROOT
+
+HIER = ROOT / "tests" / "targets" / "hier" / "openapi.yaml"
+START_LIMIT = 5.0
+
+# Specs whose walk the live engine cannot pass yet, and why (the engine's side, not the emulator's):
+# each reason names the place to fix. The test still runs them and fails if they start passing.
+_BODIES = "multipart and form bodies are sent as JSON text under their media type (model.Case.body_bytes)"
+ENGINE_LIMITS: dict[str, str] = {
+    "box-3.0.json": _BODIES,
+    "openai-3.1.yaml": _BODIES,
+    "stripe-2022-3.0.json": _BODIES,
+    "stripe-2023-3.0.yaml": _BODIES,
+    "twilio-api-v2010-3.0.yaml": _BODIES,
+    "discord-3.1.json": "the run crashes: httpx.InvalidURL 'URL too long' escapes replay/client.py",
+    "twilio-lookups-v2-3.0.yaml": "a resource created by PUT on its item path is read with made-up identifiers",
+}
+SLOW = {"box-3.0.json", "openai-3.1.yaml", "stripe-2022-3.0.json", "stripe-2023-3.0.yaml", "discord-3.1.json",
+        "twilio-api-v2010-3.0.yaml", "adyen-checkout-v71-3.1.json"}
+
+
+def _openapi3(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return '"openapi"' in text or "openapi:" in text
+
+
+def _corpus() -> list[Any]:
+    if not CORPUS.is_dir():
+        return []
+    out = []
+    for path in sorted(p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json") and _openapi3(p)):
+        marks = [pytest.mark.slow] if path.name in SLOW else []
+        out.append(pytest.param(path, id=path.name, marks=marks))
+    return out
+
+
+def live_run(spec: Path, url: str, headers: dict[str, str], report_dir: Path, *extra: str,
+             timeout: float = 1800) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    args = [sys.executable, "-m", "contract", "run", "--spec", str(spec), "--base-url", url,
+            "--report-dir", str(report_dir), "--progress", "off", *extra]
+    for name, value in headers.items():
+        args += ["--header", f"{name}: {value}"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    path = report_dir / "report.json"
+    return (json.loads(path.read_text()) if path.exists() else {}), proc
+
+
+def _summary(report: dict[str, Any]) -> tuple[list[str], float]:
+    errors = [f"{f['check']} {f.get('operation')}: {f['message'][:200]}" for f in report.get("findings", [])
+              if f["severity"] == "error"]
+    ops = report.get("coverage", {}).get("operations", {})
+    share = sum(1 for v in ops.values() if v.get("reached")) / max(len(ops), 1)
+    return errors, share
+
+
+@pytest.mark.parametrize("spec_path", _corpus())
+def test_the_corpus_walk(spec_path: Path, tmp_path: Path) -> None:
+    spec = load_spec(spec_path)
+    if not spec.operations:
+        pytest.skip("no operations")
+    started = time.monotonic()
+    with Emulator(spec_path) as emulator:
+        start = time.monotonic() - started
+        # The largest specs with fewer cases per operation and a time cap: Stripe takes over 15 minutes even at
+        # 5 cases per operation (the emulator draws every answer; one process, one core).
+        extra = ("--max-examples", "5", "--max-time", "300") if spec_path.name in SLOW else ()
+        report, proc = live_run(spec_path, emulator.url, emulator.headers(), tmp_path / "reports", *extra)
+    assert start < START_LIMIT, f"started in {start:.1f}s"
+    passed = bool(report) and proc.returncode in (0, 1)
+    errors, share = _summary(report) if passed else ([proc.stderr[-500:]], 0.0)
+    ok = passed and not errors and share >= 0.9
+    if spec_path.name in ENGINE_LIMITS:
+        assert not ok, f"{spec_path.name} now passes: remove it from ENGINE_LIMITS"
+        pytest.xfail(ENGINE_LIMITS[spec_path.name])
+    assert passed, proc.stderr[-2000:]
+    assert not errors, errors
+    assert share >= 0.9, f"2xx on {share:.0%} of operations"
+
+
+# --------------------------------------------------------------------------- faults → the check that catches them
+
+A = "hier-a"
+B = "hier-b"
+PETSTORE = CORPUS / "petstore-expanded-3.0.yaml"
+LOOKUPS = CORPUS / "twilio-lookups-v2-3.0.yaml"
+LINKS = CORPUS / "link-example-3.0.yaml"
+
+FAULT_TABLE = [
+    (HIER, "server-error", "live.server_error"),
+    (HIER, "drop-field", "live.response_schema"),
+    (HIER, "wrong-content-type", "live.content_type"),
+    (HIER, "undocumented-status", "live.status_code_documented"),
+    (HIER, "no-auth", "live.auth_enforced"),
+    (HIER, "no-persist", "live.round_trip"),
+    (HIER, "no-delete", "live.delete_effective"),
+    (HIER, "accept-invalid", "live.negative_rejection"),
+    (HIER, "tenant-leak", "live.tenant_isolation"),
+    (PETSTORE, "drop-field", "live.response_schema"),
+    (PETSTORE, "no-delete", "live.delete_effective"),
+    (PETSTORE, "accept-invalid", "live.negative_rejection"),
+    (LINKS, "wrong-content-type", "live.content_type"),
+    (LOOKUPS, "no-auth", "live.auth_enforced"),
+    (LOOKUPS, "accept-invalid", "live.negative_rejection"),
+]
+
+
+@pytest.mark.parametrize(("spec_path", "fault", "check"), [
+    pytest.param(s, f, c, id=f"{s.name}-{f}") for s, f, c in FAULT_TABLE])
+def test_each_fault_is_caught_by_its_check(spec_path: Path, fault: str, check: str, tmp_path: Path) -> None:
+    spec = load_spec(spec_path)
+    schemes = sorted({s.key for op in spec.operations for req in op.security for s in req})
+    keys = {name: [A, B] for name in schemes}
+    with Emulator(spec, keys=keys, faults=(fault,)) as emulator:
+        extra = ["--max-examples", "5"]
+        if fault == "server-error":
+            extra += ["--probe-value", "boom"]
+        if fault == "tenant-leak":
+            extra += ["--alt-header", "; ".join(f"{k}: {v}" for k, v in emulator.headers(1).items())]
+        report, proc = live_run(spec_path, emulator.url, emulator.headers(), tmp_path / "reports", *extra,
+                                timeout=600)
+    assert report, proc.stderr[-2000:]
+    found = {f["check"] for f in report["findings"]}
+    assert check in found, sorted(found)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from contract.compare.missing import missing_in_docs
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
 from contract.core import checks, paths
 from contract.core import pointer as jp
@@ -162,7 +163,7 @@ class _Comparer:
                                 source="docs", subject=subject, disagreement=disagreement, details=details))
 
     # -- operations -------------------------------------------------------------------
-    def page(self, page: DocsPage, documented: set[str]) -> None:
+    def page(self, page: DocsPage, documented: dict[str, str]) -> None:
         for include in page.unresolved_includes:
             self.add("drift.unresolved_include",
                      f"<{include.name} /> is not available ({include.source or 'never imported'}); the page "
@@ -179,7 +180,7 @@ class _Comparer:
                          op=endpoint.key, spec=self.spec.location("/paths"), docs=endpoint.where,
                          subject=endpoint.key)
                 continue
-            documented.add(op.key)
+            documented.setdefault(op.key, page.file)
             self.operation(page, endpoint, op)
             if endpoint.returns:
                 self.returns.append((page, endpoint, op))
@@ -921,15 +922,9 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     comparer = _Comparer(spec)
     comparer.index = _Index(pages)
     comparer.pages = pages
-    documented: set[str] = set()
+    documented: dict[str, str] = {}  # operation key → the first page documenting it
     for page in pages:
         comparer.page(page, documented)
     comparer.objects()
-    if pages:
-        docs_at = Location(pages[0].file) if len(pages) == 1 else None
-        for op in spec.operations:
-            if op.key not in documented:
-                comparer.add("drift.operation_missing_in_docs",
-                             f"{op.key} is in the spec but no docs page documents it", op=op.key, spec=op.where,
-                             docs=docs_at, subject=op.key)
+    comparer.out += missing_in_docs(spec, pages, documented)
     return comparer.out

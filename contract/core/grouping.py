@@ -9,7 +9,9 @@ findings gives what merging their members would.
 A group is the findings with the same check, severity, source and cause. Every member is kept as
 a *place* (``details["places"]``: operation, message, curl, the exchange's method/URL/status/error,
 spec location), sorted by operation; the first place's finding is the example whose exchange, curl
-line and details the merged finding shows. A finding alone in its group is unchanged but for its
+line and details the merged finding shows. When every member carries the same ``details["cause_message"]``
+(the stage knows the whole cause: drift's "12 operations under /x are on none of the 17 pages given"), that
+is the merged message. A finding alone in its group is unchanged but for its
 one place. A group spanning several operations has ``operation`` null, ``details["operations"]``
 listing them and ``subject`` = the cause; it shows the example's spec/docs locations (every place keeps
 its own), and its fingerprint uses them reduced to their file, so it names the cause, not whichever
@@ -138,6 +140,9 @@ def _merge(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                    f"{_short(str(first.get('message')), first.get('operation'))}")
         if len(ordered) > len(operations):
             message += f" (and {len(ordered) - 1} more like it, every one in details.places)"
+    said = {str((f.get("details") or {}).get("cause_message")) for f in members}
+    if len(said) == 1 and isinstance(details.get("cause_message"), str):
+        message = details["cause_message"]  # the stage that knows the cause words the merged finding
     details["operations"] = operations
     details["subject"] = cause
     merged["message"] = message

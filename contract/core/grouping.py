@@ -140,8 +140,8 @@ def _merge(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                    f"{_short(str(first.get('message')), first.get('operation'))}")
         if len(ordered) > len(operations):
             message += f" (and {len(ordered) - 1} more like it, every one in details.places)"
-    said = {str((f.get("details") or {}).get("cause_message")) for f in members}
-    if len(said) == 1 and isinstance(details.get("cause_message"), str):
+    worded = {str((f.get("details") or {}).get("cause_message")) for f in members}
+    if len(worded) == 1 and isinstance(details.get("cause_message"), str):
         message = details["cause_message"]  # the stage that knows the cause words the merged finding
     details["operations"] = operations
     details["subject"] = cause

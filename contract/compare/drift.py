@@ -154,6 +154,8 @@ class _Comparer:
         self.note = ""  # said after every message of the current comparison: which oneOf branch, ...
         self.seen_enums: set[tuple[str, str, str]] = set()
         self.index = _Index([])
+        # object structure key → (request-side schema, operation) where a request table sends it
+        self.sent: dict[str, list[tuple[Node, str]]] = {}
 
     def add(self, check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
             subject: str, disagreement: Disagreement | None = None, **details: Any) -> None:
@@ -191,6 +193,7 @@ class _Comparer:
         media = _json_media(op.request_body.content) if op.request_body else None
         if request and media is not None:
             self.request_tables(op, request, media)
+            self.sent_structures(op, request, media)
         elif request and op.request_body is None:
             self.add("drift.field_missing_in_spec",
                      f"{op.key}: the docs document {len(request)} request body field(s) but the spec has no "
@@ -247,6 +250,29 @@ class _Comparer:
             by_view.setdefault(key, (view, note, []))[2].extend(table)
         for view, note, table in by_view.values():
             self.fields(op, table, view, "request" + note, self.form_views(op))
+
+    def sent_structures(self, op: Operation, rows: list[Field], media: MediaType) -> None:
+        """The request-body schemas of the object structures a request table links to ("message_reference |
+        [message reference](#…) object"), followed down the structures' own links: the request side of a
+        structure the page documents once for both sides."""
+        pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+        body = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
+        queue: list[tuple[list[Field], Node]] = [(rows, body)]
+        seen: set[tuple[str, str]] = set()
+        while queue:
+            fields, node = queue.pop(0)
+            view, _ = self.view_for(node, {f.name for f in fields})
+            for field in fields:
+                prop = view.properties.get(field.name)
+                hit = self.index.find(field.ref, field.where.file) if field.ref and prop is not None else None
+                if hit is None or prop is None or not isinstance(hit[1], DocsObject):
+                    continue
+                key = (hit[1].key, deref(self.spec, prop).pointer)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.sent.setdefault(hit[1].key, []).append((prop, op.key))
+                queue.append((hit[0].object_fields(hit[1]), prop))
 
     def form_views(self, op: Operation) -> list[ObjectView]:
         """The non-JSON bodies (multipart form) a JSON/Form params table may also describe (`files[n]`)."""
@@ -395,16 +421,32 @@ class _Comparer:
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
                          docs=field.where, subject=f"{label}:{field.name}", field=field.name)
                 continue
+            hidden = self.hidden(node, label)
+            if hidden:
+                self.add("drift.field_missing_in_spec",
+                         f"{op.key}: {label} field {field.name!r} is documented but the spec marks it {hidden} "
+                         f"({'never sent' if hidden == 'readOnly' else 'never returned'})",
+                         op=op.key, spec=self.spec.location(join(deref(self.spec, node).pointer, hidden),
+                                                            deref(self.spec, node).ref),
+                         docs=field.where, subject=f"{label}:{field.name}", field=field.name, keyword=hidden)
+                continue
             before = len(self.out)
             self.field(op, field, node, field.name in view.required, label)
             if view.alternatives:
                 self.out[before:] = [f for f in self.out[before:] if not self.allowed_by_a_sibling(f, view, field)]
         for name, node in view.properties.items():
-            if name not in documented:
+            if name not in documented and not self.hidden(node, label):
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: {label} field {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=node.location(self.spec), docs=rows[0].where,
                          subject=f"{label}:{name}", field=name)
+
+    def hidden(self, node: Node, label: str) -> str | None:
+        """`readOnly` when comparing a request, `writeOnly` when comparing a response, if the property says so:
+        the spec keeps it off that side (OpenAPI 3: readOnly is "sent in responses only", writeOnly "in requests
+        only")."""
+        keyword = "readOnly" if label.startswith("request") or label.endswith("(as sent)") else "writeOnly"
+        return keyword if deref(self.spec, node).schema.get(keyword) is True else None
 
     def allowed_by_a_sibling(self, finding: Finding, view: ObjectView, field: Field) -> bool:
         """A table that matches one branch may still say "nullable"/"optional" for a row because another branch
@@ -651,12 +693,16 @@ class _Comparer:
 
     def compare_object(self, groups: list[_Group]) -> None:
         first = groups[0]
-        rows = first.page.object_fields(first.obj)
+        every = first.page.object_fields(first.obj)
+        # A row the page says is only sent ("when sending, …") is not compared with what responses return.
+        rows = [f for f in every if f.side != "request"]
         views = [(g, g.view or self.view_for(g.node, {f.name for f in rows})[0]) for g in groups]
-        # The structure documents all variants at once (every schema returned as it, every oneOf branch): it
-        # may say "nullable"/"optional", or have a row, because one variant does; drift only if none does.
+        sent = self.sent_views(first.obj, every)
+        # The structure documents all variants at once (every schema returned as it, every oneOf branch, and
+        # the request schemas it is sent as): it may say "nullable"/"optional", or have a row, because one
+        # variant does; drift only if none does.
         variants = [x for _, v in views for x in (v, *v.alternatives)]
-        known = {name for v in variants for name in v.properties}
+        known = {name for v in (*variants, *(v for v, _ in sent)) for name in v.properties}
         nullable_any = {f.name: any(f.name in v.properties and facts(self.spec, v.properties[f.name]).nullable
                                     for v in variants) for f in rows}
         optional_any = {f.name: any(f.name not in v.required for v in variants) for f in rows}
@@ -666,7 +712,8 @@ class _Comparer:
             try:
                 label = f"{group.obj.name} object"
                 self.fields(_Target(_OPS, view.node.location(self.spec) if view.node else None),
-                            rows, view, label + group.note, elsewhere=self.extensions(first))
+                            rows, view, label + group.note,
+                            elsewhere=self.extensions(first) | {f.name for f in every if f.side == "request"})
                 found = self.out
             finally:
                 self.out = scratch
@@ -703,6 +750,45 @@ class _Comparer:
             finding.details["operations"] = ops
             finding.details["schemas"] = schemas
             self.out.append(finding)
+        self.compare_sent(first, [f for f in every if f.side == "request"], sent)
+
+    def sent_views(self, obj: DocsObject, rows: list[Field]) -> list[tuple[ObjectView, list[str]]]:
+        """The request-side schemas a structure is sent as (see `sent_structures`), each once, with the
+        operations sending it."""
+        out: dict[str, tuple[ObjectView, list[str]]] = {}
+        for node, op in self.sent.get(obj.key, []):
+            view, _ = self.view_for(node, {f.name for f in rows})
+            key = f"{view.node.ref if view.node else ''}#{view.node.pointer if view.node else ''}"
+            entry = out.setdefault(key, (view, []))
+            if op not in entry[1]:
+                entry[1].append(op)
+        return list(out.values())
+
+    def compare_sent(self, first: _Group, rows: list[Field], sent: list[tuple[ObjectView, list[str]]]) -> None:
+        """Rows the page says are only sent, against the request schemas the structure is sent as. Not
+        compared (no finding either way) when no request table of the given pages sends the structure."""
+        for field in rows:
+            having = [(v, ops) for v, ops in sent if field.name in v.properties]
+            label = f"{first.obj.name} object"
+            if having:
+                view, ops = having[0]
+                where = f" [{_schema_name(view.node) if view.node else 'the request schema'}; sent by {_list(ops)}]"
+                start = len(self.out)
+                self.field(_Target(ops[0], None), field, view.properties[field.name],
+                           field.name in view.required, label + " (as sent)")
+                for finding in self.out[start:]:
+                    finding.message = finding.message.replace(f"{ops[0]}: ", "", 1) + where
+                    finding.operation, finding.subject = ops[0], f"{first.obj.key}:{finding.subject}"
+                    finding.details["operations"] = ops
+            elif sent:
+                view, ops = sent[0]
+                schema = _schema_name(view.node) if view.node else "the request schema"
+                self.add("drift.field_missing_in_spec",
+                         f"{label} field {field.name!r} is documented for requests (“{field.side_text}”) but "
+                         f"{schema}, which {_list(ops)} send{'s' if len(ops) == 1 else ''}, does not have it",
+                         op=ops[0], spec=view.node.location(self.spec) if view.node else None, docs=field.where,
+                         subject=f"{first.obj.key}:{label} (as sent):{field.name}", field=field.name,
+                         operations=[o for _, os in sent for o in os])
 
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:

@@ -146,6 +146,7 @@ class _Builder:
         self.endpoint: Endpoint | None = None
         self.status: Status | None = None
         self.tables: list[list[Field]] = []
+        self.footnoted: list[Field] = []  # the rows of the table just read, until the next heading
         # An endpoint a component declared (`<Route>`) lasts until the next heading at its heading's level.
         self.scope: int | None = None
         self.scope_facts: set[str] = set()  # page facts of the current endpoint ("all-optional")
@@ -232,6 +233,7 @@ class _Builder:
         return declared
 
     def heading(self, block: Heading) -> None:
+        self.footnoted = []
         while self.stack and self.stack[-1].level >= block.level:
             self.stack.pop()
         if self.scope is not None and block.level <= self.scope:
@@ -281,6 +283,7 @@ class _Builder:
     def prose(self, block: Paragraph | ListItem) -> None:
         if self.endpoint_line(block.text, block.where):
             return
+        self.footnote(block.text)
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
         elif self.ctx().section in ("object", "container"):
@@ -296,6 +299,21 @@ class _Builder:
         for constraint in extract(block.text):
             if constraint.subject == "either":
                 self.page.constraints.append(DocsConstraint(constraint, block.where, endpoint=self.key()))
+
+    def footnote(self, text: str) -> None:
+        """A note under a table for the rows its mark flags (`answer_id\\*` … "\\* Only sent as part of responses"):
+        what it says about the side those rows are on."""
+        found = conventions.footnote(text) if self.footnoted else None
+        if found is None:
+            return
+        mark, note = found
+        said = conventions.side_of(note)
+        if said is None:
+            return
+        for field in self.footnoted:
+            if field.mark == mark and field.side is None:
+                field.side, field.side_text = said
+                self.used(f"side:{said[0]}")
 
     def endpoint_prose(self, block: Paragraph | ListItem) -> None:
         """What an endpoint's own prose says: the object it returns, that its parameters are optional."""
@@ -444,6 +462,7 @@ class _Builder:
                     field.endpoint = None
                 fields.append(field)
         self.tables.append(fields)
+        self.footnoted = fields
         self.page.fields += fields
         if status is not None and kind != "response-header":
             found_status = self.find_status(status)
@@ -527,6 +546,11 @@ class _Builder:
                       nullable=nullable, description=description, table=kind, where=where, status=status,
                       endpoint=self.key(), constraints=extract(description), cells=row.raw, repaired=row.shifted,
                       ref=reading.ref, links=links, notes=[*named.notes, *reading.notes])
+        field.mark = conventions.footnote_mark(cells.get("name", ""))
+        said = conventions.side_of(description) if description else None
+        if said is not None:
+            field.side, field.side_text = said
+            self.used(f"side:{said[0]}")
         for note in field.notes:
             self.used(note)
         if written and json_type is None and not reading.done and reading.ref is None:

@@ -23,6 +23,7 @@ Link = tuple[str, str]  # (text, target) of a hyperlink
 EndpointSource = Literal["declared", "example", "openapi-ref"]
 FieldOrigin = Literal["table", "embedded-spec"]
 JsonType = str | list[str] | None
+Side = Literal["request", "response"]
 
 
 @dataclass(slots=True)
@@ -92,6 +93,11 @@ class Field:
     ref: str | None = None  # what the type links to: "[user](/…/user#user-object) object" → "/…/user#user-object"
     links: list[Link] = field(default_factory=list)  # every link in the row's cells (enum tables, objects)
     notes: list[str] = field(default_factory=list)  # notation read off the row: "name?", "?type", "footnote"
+    mark: str | None = None  # the footnote mark after the name (`content?\\*` → "*", `emoji_id ^1^` → "1")
+    # The one side of the exchange the row is about, when the docs say so ("when sending, …" → request;
+    # "Only sent as part of responses" → response), and the words that said it; None: both sides.
+    side: Side | None = None
+    side_text: str = ""
 
     @property
     def line(self) -> int | None:

@@ -114,3 +114,107 @@ def test_missing_findings_merge_the_same_from_shards():
     merged = _missing(merge_reports([build_report(findings[:half], command="drift"),
                                      build_report(findings[half:], command="drift")]))
     assert [(f["message"], f["fingerprint"]) for f in merged] == [(f["message"], f["fingerprint"]) for f in whole]
+
+
+# ----------------------------------------------------------------------------- 2. rows about one side only
+
+
+def _kubernetes_description(name: str) -> str:
+    import json
+
+    path = CORPUS / "kubernetes-2.0.json"
+    if not path.is_file():
+        pytest.skip(f"the shared corpus is not here ({path})")
+    definitions = json.loads(path.read_text(encoding="utf-8"))["definitions"]
+    return definitions["io.k8s.api.core.v1.Secret"]["properties"][name]["description"]
+
+
+def _corpus_descriptions(spec_name: str, needle: str) -> list[str]:
+    """Every schema property description of a corpus spec containing `needle` (case-insensitive)."""
+    path = CORPUS / spec_name
+    if not path.is_file():
+        pytest.skip(f"the shared corpus is not here ({path})")
+    spec = load_spec(path)
+    out = []
+    for schema in (spec.data.get("components") or {}).get("schemas", {}).values():
+        for prop in (schema.get("properties") or {}).values() if isinstance(schema, dict) else []:
+            text = prop.get("description") if isinstance(prop, dict) else None
+            if isinstance(text, str) and needle.lower() in text.lower():
+                out.append(text)
+    return out
+
+
+def test_the_side_a_row_is_about_in_real_wording():
+    from contract.docs.conventions import side_of
+
+    _, pages, _ = corpus()
+    rows = {(p.file.rsplit("/", 1)[-1], f.name): f for p in pages for f in p.fields if f.table == "object"}
+    reference = rows[("message.mdx", "fail_if_not_exists")]  # "when sending, whether to error if …"
+    assert (reference.side, reference.side_text) == ("request", "when sending")
+    answer = rows[("poll.mdx", "answer_id")]  # `answer_id\*` … "\* Only sent as part of responses from …"
+    assert (answer.side, answer.mark) == ("response", "*")
+    assert rows[("message.mdx", "message_id")].side is None
+    # Kubernetes' Secret: "It is provided as a write-only input field for convenience."
+    assert side_of(_kubernetes_description("stringData")) == ("request", "write-only input field")
+    # Adyen: "… validation result is only returned for Visa."; Box: "This field is only returned for calls …"
+    for text in _corpus_descriptions("adyen-checkout-v71-3.1.json", "only returned for Visa"):
+        assert side_of(text) is not None and side_of(text)[0] == "response", text
+    # Stripe: "When sending an invoice, Stripe will email …" is about the action, not the field
+    stripe = _corpus_descriptions("stripe-2023-3.0.yaml", "When sending an invoice")
+    assert stripe and all(side_of(t) is None for t in stripe)
+    # a field *about* read-only-ness is not itself read-only
+    assert side_of("Whether the file is read-only") is None
+
+
+def test_request_only_rows_of_a_shared_structure_are_not_compared_with_responses():
+    spec, pages, _ = corpus()
+    drift = compare(spec, pages)
+    missing = {(f.details.get("field"), (f.subject or "").split(":", 1)[0]) for f in drift
+               if f.check == "drift.field_missing_in_spec"}
+    # the sample's false findings: the docs say "when sending" / the request schema has them
+    assert ("fail_if_not_exists", "message#message-reference-structure") not in missing
+    for name in ("emoji_id", "emoji_name", "emoji_animated"):  # Prompt Option: sent instead of `emoji`
+        assert not any(n == name and s.startswith("guild#") for n, s in missing), missing
+    # a structure row neither side of the spec has is still reported
+    assert ("dm_spam_detected_at", "guild#incidents-data-object-incidents-data-structure") in missing
+    # the request-only row is compared with the request schema it is sent as, naming it
+    sent = [f for f in drift if "(as sent)" in f.message and f.disagreement
+            and f.disagreement.field == "fail_if_not_exists"]
+    assert sent and all("MessageReferenceRequest; sent by POST /channels/{channel_id}/messages" in f.message
+                        for f in sent)
+
+
+def _derived(tmp_path: Path, edit) -> Path:
+    """The vendored Discord spec with one edit (readOnly/writeOnly are absent from discord-api-spec)."""
+    import json
+
+    data = json.loads((VENDOR / "spec.json").read_text(encoding="utf-8"))
+    edit(data["components"]["schemas"])
+    out = tmp_path / "spec.json"
+    out.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return out
+
+
+def test_write_only_properties_are_not_missing_from_response_docs(tmp_path: Path):
+    spec, pages = vendored()
+    before = [f for f in compare(spec, pages) if f.check == "drift.field_missing_in_docs"]
+    assert [f.details["field"] for f in before] == ["platform_username"]
+
+    def edit(schemas):
+        schemas["ApplicationUserRoleConnectionResponse"]["properties"]["platform_username"]["writeOnly"] = True
+
+    after = compare(load_spec(_derived(tmp_path, edit)), pages)
+    assert not [f for f in after if f.check == "drift.field_missing_in_docs"]
+
+
+def test_a_documented_request_field_the_spec_marks_read_only_is_missing_on_that_side(tmp_path: Path):
+    _, pages = vendored()
+
+    def edit(schemas):
+        schemas["BotAccountPatchRequest"]["properties"]["banner"]["readOnly"] = True
+
+    path = _derived(tmp_path, edit)
+    found = [f for f in compare(load_spec(path), pages) if f.check == "drift.field_missing_in_spec"]
+    assert len(found) == 1 and found[0].operation == "PATCH /users/@me"
+    assert "'banner' is documented but the spec marks it readOnly (never sent)" in found[0].message
+    assert found[0].spec is not None and '"readOnly": true' in _spec_line(str(path), found[0].spec.line)

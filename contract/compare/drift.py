@@ -357,13 +357,26 @@ class _Comparer:
             if name not in documented:
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: query parameter {name!r} is in the spec but not in the docs table",
-                         op=op.key, spec=param.where, docs=rows[0].where, subject=f"query:{name}", field=name)
+                         op=op.key, spec=self.param_at(param), docs=rows[0].where, subject=f"query:{name}",
+                         field=name)
+
+    def param_at(self, param: Parameter) -> Location | None:
+        """The line naming a parameter (`"name": "after"`), in the component a `$ref` points to if it is one."""
+        if param.where is None or param.where.pointer is None:
+            return param.where
+        raw = jp.resolve(self.spec.data, param.where.pointer, None)
+        ref = raw.get("$ref") if isinstance(raw, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/"):
+            return self.spec.location(join(ref[1:], "name"))
+        if ref is None:
+            return self.spec.location(join(param.where.pointer, "name"))
+        return param.where
 
     def query_param(self, op: Operation, field: Field, param: Parameter) -> None:
-        where = param.where
+        where = self.param_at(param)
         subject = f"query:{field.name}"
         schema = param.schema if isinstance(param.schema, dict) else {}
-        pointer = join(where.pointer, "schema") if where and where.pointer else ""
+        pointer = join(param.where.pointer, "schema") if param.where and param.where.pointer else ""
         spec_facts = facts(self.spec, Node(schema, pointer))
         docs_types = _types(field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
@@ -1013,4 +1026,13 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
         comparer.page(page, documented)
     comparer.objects()
     comparer.out += missing_in_docs(spec, pages, documented)
+    for finding in comparer.out:
+        finding.spec = _with_line(spec, finding.spec)
     return comparer.out
+
+
+def _with_line(spec: Spec, where: Location | None) -> Location | None:
+    """A spec location with its line (JSON specs find lines on demand: operations and parameters have none)."""
+    if where is None or where.line is not None or where.pointer is None:
+        return where
+    return spec.location(where.pointer, None if where.file == spec.path else where.file)

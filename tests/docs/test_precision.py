@@ -7,6 +7,7 @@ the seed pages of `specs/`, and corpus specs that tag their operations (Box, Ope
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,114 @@ def test_a_documented_request_field_the_spec_marks_read_only_is_missing_on_that_
     assert len(found) == 1 and found[0].operation == "PATCH /users/@me"
     assert "'banner' is documented but the spec marks it readOnly (never sent)" in found[0].message
     assert found[0].spec is not None and '"readOnly": true' in _spec_line(str(path), found[0].spec.line)
+
+
+# ----------------------------------------------------------------------------- 3. every finding on the line to edit
+
+_ATTRIBUTED = ("drift.", "docs.")
+_ROW_MISSING = {"drift.field_missing_in_docs", "drift.enum_mismatch"}  # the docs line is the table to edit
+_LIMITS = ("maxLength", "minLength", "maxItems", "minItems", "pattern", "maximum", "minimum", "enum")
+
+
+def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
+    if path not in cache:
+        cache[path] = Path(path).read_text(encoding="utf-8").splitlines()
+    return cache[path]
+
+
+def _named(text: str, name: str) -> bool:
+    """The line names it: the field as a word (`fail_if_not_exists?`, `"id":`, `| id |`), not inside another."""
+    return re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text) is not None
+
+
+def _spec_problem(f: dict, loc: dict, text: str) -> str | None:
+    from contract.core import pointer as jp
+
+    check, details = f["check"], f.get("details") or {}
+    pointer = loc.get("pointer") or ""
+    tokens = jp.split(pointer)
+    last = tokens[-1] if tokens else ""
+    if last and not (f'"{last}"' in text or f"{last}:" in text or f"'{last}'" in text):
+        # an array item (`parameters/1`, `oneOf/0`) starts on a line of its own: `{` names nothing
+        return f"the line does not hold {last!r}, the pointer's last key"
+    field = details.get("field")
+    if check in ("drift.field_missing_in_spec", "drift.enum_mismatch") or not field or check.startswith("docs."):
+        return None  # the schema to add the row to / the enum schema (named by the pointer, checked above)
+    if _named(text, str(field)) or (check.startswith("drift.limit_") and last in _LIMITS):
+        return None  # the field's own line, or the limit keyword's line in its schema
+    where = str(details.get("location") or "")  # "/custom_attributes/*/key": the field's entries' part
+    if where.count("/") > 1 and last == where.rsplit("/", 1)[-1]:
+        return None  # the schema of its keys or values (`key:` of CustomAttribute, custom_attributes' items)
+    return f"the line does not name {field!r}"
+
+
+def _docs_problem(f: dict, loc: dict, text: str) -> str | None:
+    check, details = f["check"], f.get("details") or {}
+    if check in _ROW_MISSING:
+        return None if "|" in text else "not a table line"  # rendered text drops the outer pipes
+    if check == "drift.operation_missing_in_spec":
+        path = (f.get("operation") or "").split(" ", 1)[-1]
+        last = [s for s in path.strip("/").split("/") if s and not s.startswith("{")][-1:]
+        return None if not last or last[0] in text else f"the line does not show {path}"
+    if check == "drift.status_missing_in_spec":
+        return None if str(details.get("status")) in text else "the line does not name the status"
+    if check == "drift.status_missing_in_docs":
+        return None  # the page's first documented response: the section the status is missing from
+    name = details.get("field") or details.get("name") or details.get("include") or details.get("header")
+    pointer = details.get("pointer")
+    if check == "drift.example_violates_spec" and pointer:
+        keys = [k for k in str(pointer).split("/") if k and not k.isdigit()]
+        name = keys[-1] if keys else None
+    if check == "drift.nullable_mismatch" and details.get("fields"):
+        name = details["fields"][0]
+    if name and not _named(text, str(name)) and str(name) not in text:
+        return f"the line does not name {name!r}"
+    return None
+
+
+def attribution_problems(report: dict) -> list[str]:
+    """Every docs- or drift-stage finding (and every place of a merged one): its spec line exists and names
+    the field, key or schema it is about; its docs line exists and names the field, status, include or
+    example key — or, for a missing row, is a line of the table to add it to."""
+    cache: dict[str, list[str]] = {}
+    out = []
+    for f in report["findings"]:
+        if not f["check"].startswith(_ATTRIBUTED):
+            continue
+        for place in (f.get("details") or {}).get("places") or [f]:
+            for side, judge in (("spec", _spec_problem), ("docs", _docs_problem)):
+                loc = place.get(side)
+                if not loc:
+                    continue
+                if loc.get("line") is None:
+                    if side == "docs" and f["check"] == MISSING:
+                        continue  # the one page given: the operation is on no line of it
+                    out.append(f"{f['check']} {side} {loc['file']}: no line — {f['message'][:100]}")
+                    continue
+                lines = _lines(loc["file"], cache)
+                if not 1 <= loc["line"] <= len(lines):
+                    out.append(f"{f['check']} {side} {loc['file']}:{loc['line']}: no such line")
+                    continue
+                problem = judge(f, loc, lines[loc["line"] - 1])
+                if problem:
+                    out.append(f"{f['check']} {side} {loc['file']}:{loc['line']}: {problem} — "
+                               f"{lines[loc['line'] - 1].strip()[:60]!r} — {place.get('message', '')[:100]}")
+    return out
+
+
+def test_every_discord_finding_points_at_the_line_to_edit():
+    from contract.pipeline import offline
+
+    spec, pages, _ = corpus()
+    report = build_report(offline(spec, pages, lint_spec=False), command="drift")
+    problems = attribution_problems(report)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_seed_finding_points_at_the_line_to_edit():
+    from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, offline_findings
+
+    root = Path(__file__).resolve().parents[2]
+    findings = offline_findings(str(root / BUNDLED_SPEC), [str(root / d) for d in BUNDLED_DOCS])
+    problems = attribution_problems(build_report(findings, command="check"))
+    assert not problems, "\n".join(problems)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from typing import Any
 
-from contract.compare import compare
+from contract.compare import compare_run, page_coverage
 from contract.core import checks
 from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
@@ -25,19 +26,25 @@ def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
     return load_spec(spec_path, nullable=policy), [read_docs(d, components_dir=components_dir) for d in docs]
 
 
-def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True) -> list[Finding]:
-    """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network."""
+def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True,
+            coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
+    """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network. `coverage`, when
+    given, receives each page's coverage entry (see :mod:`contract.compare.coverage`)."""
     findings: list[Finding] = lint(spec) if lint_spec else []
     for page in pages:
         findings.extend(page_findings(page))
-    findings.extend(compare(spec, pages))
+    drift = compare_run(spec, pages)
+    findings.extend(drift.findings)
+    if coverage is not None:
+        coverage.extend(page_coverage(spec, pages, drift.compared))
     return findings
 
 
 def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
-                     components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
+                     components_dir: str | None = None, lint_spec: bool = True,
+                     coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
     spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    return offline(spec, pages, lint_spec=lint_spec)
+    return offline(spec, pages, lint_spec=lint_spec, coverage=coverage)
 
 
 # Every module that registers check ids (contract.core.checks fills as these are imported).

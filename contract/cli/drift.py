@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from contract.cli._options import (
@@ -28,7 +30,9 @@ from contract.report import build_report
 def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, nullable: str, report_dir: str,
             fail_on: str, baseline: str | None) -> int:
     """Compare SPEC with its docs pages (no network) and write the reports."""
+    coverage: list[dict[str, Any]] = []
     findings = offline_findings(spec_path, list(docs), nullable=nullable, components_dir=components_dir,
-                                lint_spec=False)
-    report = build_report(findings, command="drift", inputs={"spec": spec_path, "docs": list(docs)})
+                                lint_spec=False, coverage=coverage)
+    report = build_report(findings, command="drift", inputs={"spec": spec_path, "docs": list(docs)},
+                          extra={"coverage": {"pages": coverage}})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

@@ -156,6 +156,7 @@ class _Comparer:
         self.index = _Index([])
         # object structure key → (request-side schema, operation) where a request table sends it
         self.sent: dict[str, list[tuple[Node, str]]] = {}
+        self.compared: set[str] = set()  # keys of the structures and enums compared with a spec schema
 
     def add(self, check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
             subject: str, disagreement: Disagreement | None = None, **details: Any) -> None:
@@ -532,6 +533,7 @@ class _Comparer:
                     None)
         if enum is None or not enum.values:
             return
+        self.compared.add(enum.key)
         docs_values = [v.value for v in enum.values]
         if {repr(v) for v in docs_values} == {repr(v) for v in spec_enum}:
             return
@@ -706,6 +708,7 @@ class _Comparer:
 
     def compare_object(self, groups: list[_Group]) -> None:
         first = groups[0]
+        self.compared.add(first.obj.key)
         every = first.page.object_fields(first.obj)
         # A row the page says is only sent ("when sending, …") is not compared with what responses return.
         rows = [f for f in every if f.side != "request"]
@@ -1016,8 +1019,21 @@ def _line_of(example: Example, pointer: str) -> Location:
     return Location(example.where.file, (example.where.line or 1) + found)
 
 
+@dataclass(slots=True)
+class DriftRun:
+    """What drift found, and which of the pages' structures and enum tables it compared with the spec."""
+
+    findings: list[Finding]
+    compared: set[str]
+
+
 def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     """All drift between a spec and its docs pages."""
+    return compare_run(spec, pages).findings
+
+
+def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
+    """All drift between a spec and its docs pages, with what was compared (for the per-page coverage)."""
     comparer = _Comparer(spec)
     comparer.index = _Index(pages)
     comparer.pages = pages
@@ -1028,7 +1044,7 @@ def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     comparer.out += missing_in_docs(spec, pages, documented)
     for finding in comparer.out:
         finding.spec = _with_line(spec, finding.spec)
-    return comparer.out
+    return DriftRun(comparer.out, comparer.compared)
 
 
 def _with_line(spec: Spec, where: Location | None) -> Location | None:

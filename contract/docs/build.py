@@ -43,6 +43,7 @@ from contract.docs.model import (
     Header,
     Include,
     Link,
+    Skipped,
     Status,
     TableKind,
 )
@@ -177,6 +178,9 @@ class _Builder:
             if c.status is not None:
                 out.status, out.inferred = c.status, c.inferred
         return out
+
+    def skip(self, what: str, where: Location, why: str) -> None:
+        self.page.skipped.append(Skipped(what, where, why))
 
     def anomaly(self, kind: str, message: str, where: Location, **details: Any) -> None:
         self.page.anomalies.append(Anomaly(kind, message, where, dict(details)))
@@ -345,10 +349,14 @@ class _Builder:
             self.request_examples(block, language)
         elif language == "json":
             self.json_example(block)
+        else:
+            self.skip("code", block.where, f"a {block.lang or language or 'plain'} block: not a request or JSON example")
 
     def request_examples(self, block: Code, language: str) -> None:
         if language in ("python", "javascript") and not _CALLS_HTTP.search(block.text):
-            return  # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
+            # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
+            self.skip("code", block.where, f"{language} without an HTTP call: illustrative code, not a request")
+            return
         result = extract_requests(block.text, language, block.line)
         for problem in result.problems:
             self.anomaly(problem.kind, problem.message, Location(block.file, problem.line), language=language)
@@ -441,8 +449,10 @@ class _Builder:
 
     def table(self, block: Table) -> None:
         found = conventions.first("table", block.header)
-        if found is None:
-            return  # not a parameter or value table (placeholders, changelog, ...)
+        if found is None:  # not a parameter or value table (placeholders, changelog, ...)
+            columns = " | ".join(_clean(h) for h in block.header) or "no header"
+            self.skip("table", block.where, f"neither a field nor a value table (columns: {columns})")
+            return
         name, shape = found
         self.used(name)
         if shape.kind == "enum":

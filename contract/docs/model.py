@@ -257,6 +257,19 @@ class Include:
 
 
 @dataclass(slots=True)
+class Skipped:
+    """Page content the docs stage saw and did not read, and why — so a silent miss shows in the coverage."""
+
+    what: str  # table | code | example | include
+    where: Location
+    why: str
+
+    @property
+    def line(self) -> int | None:
+        return self.where.line
+
+
+@dataclass(slots=True)
 class DocsPage:
     """Everything one page documents, ready to compare with the spec and the live API."""
 
@@ -276,6 +289,7 @@ class DocsPage:
     objects: list[DocsObject] = field(default_factory=list)
     enums: list[DocsEnum] = field(default_factory=list)
     conventions: dict[str, int] = field(default_factory=dict)  # recogniser name → how often it matched
+    skipped: list[Skipped] = field(default_factory=list)
 
     def endpoint(self, key: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.key == key), None)

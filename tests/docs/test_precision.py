@@ -330,3 +330,84 @@ def test_every_seed_finding_points_at_the_line_to_edit():
     findings = offline_findings(str(root / BUNDLED_SPEC), [str(root / d) for d in BUNDLED_DOCS])
     problems = attribution_problems(build_report(findings, command="check"))
     assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- 4. per-page coverage
+
+
+def _coverage_of(spec, pages) -> list[dict]:
+    from contract.pipeline import offline
+
+    coverage: list[dict] = []
+    offline(spec, pages, lint_spec=False, coverage=coverage)
+    return coverage
+
+
+def test_every_corpus_page_says_what_was_read_compared_and_skipped():
+    spec, pages, _ = corpus()
+    coverage = _coverage_of(spec, pages)
+    assert [c["file"] for c in coverage] == [p.file for p in pages]
+    assert sum(c["endpoints"]["documented"] for c in coverage) == sum(len(p.endpoints) for p in pages)
+    not_in_spec = [e for c in coverage for e in c["endpoints"]["not_in_spec"]]
+    assert len(not_in_spec) == sum(c["endpoints"]["documented"] - c["endpoints"]["matched"] for c in coverage) == 2
+    by_file = {Path(c["file"]).name: c for c in coverage}
+    user = by_file["user.mdx"]
+    assert user["endpoints"] == {"documented": 11, "matched": 11, "not_in_spec": []}
+    assert user["tables"]["object"] == 7 and user["tables"]["query"] == 1 and user["tables"]["enum"] >= 3
+    assert user["structures"]["compared"] <= user["structures"]["documented"]
+    # what was not read is said, with the line it is on and why
+    skipped = [(c["file"], s) for c in coverage for s in c["skipped"]]
+    assert skipped
+    cache: dict[str, list[str]] = {}
+    for file, s in skipped:
+        line = _lines(file, cache)[s["line"] - 1]
+        if s["what"] == "table":
+            assert "|" in line and s["why"].startswith("neither a field nor a value table"), (file, s)
+        elif s["what"] == "code":  # the block's first line, just inside its fence
+            above = _lines(file, cache)[s["line"] - 2]
+            assert "```" in line or above.lstrip().startswith("```"), (file, s, line)
+    # guild-scheduled-event.mdx's JavaScript blocks assign enum values; they are not requests
+    gse = by_file["guild-scheduled-event.mdx"]["skipped"]
+    assert sum(1 for s in gse if "illustrative code" in s["why"]) == 5
+    not_compared = [s for c in coverage for s in c["structures"]["not_compared"]]
+    assert all(s["why"] and s["kind"] in ("object", "enum") for s in not_compared)
+
+
+def test_the_seed_pages_coverage_names_the_missing_components_and_the_operation_the_spec_lacks():
+    from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, load_inputs
+
+    root = Path(__file__).resolve().parents[2]
+    spec, pages = load_inputs(str(root / BUNDLED_SPEC), [str(root / d) for d in BUNDLED_DOCS])
+    rendered, mdx = _coverage_of(spec, pages)
+    assert rendered["endpoints"] == {"documented": 1, "matched": 1, "not_in_spec": []}
+    assert rendered["tables"] == {"error": 2, "request": 1, "response-header": 1}
+    assert rendered["examples"]["request"] == 1 and rendered["examples"]["response"] == 3
+    assert mdx["endpoints"]["not_in_spec"] == ["PATCH /api/v2/server-side-api/profile/"]
+    includes = [s for s in mdx["skipped"] if s["what"] == "include"]
+    assert len(includes) == 6 and all("not available" in s["why"] for s in includes)
+    text = (root / BUNDLED_DOCS[1]).read_text(encoding="utf-8").splitlines()
+    assert all(text[s["line"] - 1].lstrip().startswith("<") for s in includes)
+
+
+def test_coverage_is_in_every_report_format(tmp_path: Path):
+    import json
+
+    from contract.cli import main
+    from contract.report.json import validation_errors
+    from contract.report.merge import merge_reports
+
+    args = ["drift", "--spec", str(VENDOR / "spec.json"), "--report-dir", str(tmp_path)]
+    for name in ("user", "emoji", "sticker"):
+        args += ["--docs", str(VENDOR / f"{name}.mdx")]
+    with pytest.raises(SystemExit):
+        main(args)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert validation_errors(report) == []
+    pages = report["coverage"]["pages"]
+    assert [Path(p["file"]).name for p in pages] == ["user.mdx", "emoji.mdx", "sticker.mdx"]
+    md = (tmp_path / "report.md").read_text()
+    assert "### Docs coverage: 3 pages" in md and "| user.mdx | 11/11 matched |" in md
+    html = (tmp_path / "report.html").read_text()
+    assert '<section id="pages">' in html and "emoji.mdx" in html.split('<section id="pages">', 1)[1]
+    merged = merge_reports([report, report])
+    assert merged["coverage"]["pages"] == pages and validation_errors(merged) == []

@@ -53,6 +53,8 @@ checks.declare("drift.status_missing_in_docs", Severity.WARNING, "a spec status 
 checks.declare("drift.header_missing_in_spec", Severity.WARNING, "a documented header the spec does not declare")
 checks.declare("drift.header_missing_in_docs", Severity.INFO, "a spec header the docs do not mention")
 checks.declare("drift.example_violates_spec", Severity.WARNING, "a docs example the spec schema rejects")
+checks.declare("drift.fixed_value_mismatch", Severity.WARNING,
+               "the docs fix a response field's value (“Always X”) and the spec's example says another")
 checks.declare("drift.example_contradicts_docs", Severity.WARNING, "a docs example that disagrees with the page itself")
 checks.declare("drift.unresolved_include", Severity.WARNING, "page content that lives in a file that was not found")
 
@@ -216,10 +218,13 @@ class _Comparer:
             if rmedia is not None:
                 self.fields(op, rows, self.body_view(rmedia, rows), f"response {status}")
         self.response_headers(page, endpoint, op)
+        self.fixed_values(page, endpoint, op, [f for f in mine if f.table in ("response", "error") and f.status])
         examples = [e for e in page.examples if e.endpoint == endpoint.key]
         for example in examples:
             self.example_vs_spec(op, example)
             self.example_vs_docs(page, endpoint, op, example)
+            if example.kind == "response" and example.status is None and example.section == "error":
+                self.error_example(example, op.key, self.error_schemas([op]))
         self.examples_agree(op, [e for e in examples if e.kind == "request" and e.ok and e.method])
 
     def body_view(self, media: MediaType, rows: list[Field] | None = None) -> ObjectView:
@@ -582,7 +587,15 @@ class _Comparer:
             self.conversion(op, field, node, c, label, location)
             return
         subject = f"{label}:{field.name}:{c.subject}:{c.keyword}"
-        if c.keyword == "enum":
+        if c.keyword == "const" and c.subject == "value":
+            spec_enum = facts(self.spec, target).enum
+            if spec_enum is not None and repr(c.value) not in {repr(v) for v in spec_enum}:
+                self.add("drift.enum_mismatch",
+                         f"{op.key}: {label} {part} is “{c.text.strip()}” in the docs but the spec allows only "
+                         f"{spec_enum}", op=op.key, spec=target.location(self.spec), docs=field.where,
+                         subject=subject, disagreement=Disagreement(field.name, docs_value=[c.value],
+                                                                    spec_value=spec_enum, location=location))
+        elif c.keyword == "enum":
             spec_enum = facts(self.spec, target).enum
             if spec_enum is not None and {repr(v) for v in spec_enum} != {repr(v) for v in c.value}:
                 self.add("drift.enum_mismatch",
@@ -806,6 +819,44 @@ class _Comparer:
                          subject=f"{first.obj.key}:{label} (as sent):{field.name}", field=field.name,
                          operations=[o for _, os in sent for o in os])
 
+    def fixed_values(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
+        """A response field the docs fix ("error_code | String | Always not_authenticated", "status_code | Always
+        404") against the page's own example of that status and the spec's example for it. Adapty's error
+        tables state the error code and status of each error so; the value is what client code branches on."""
+        for field in rows:
+            fixed = next((c for c in field.constraints if c.keyword == "const"), None)
+            if fixed is None:
+                continue
+            said = f"“{fixed.text.strip().rstrip('. ').strip()}”"
+            for example in page.examples:
+                if example.endpoint != endpoint.key or example.kind != "response" or example.status != field.status \
+                        or not isinstance(example.body, dict) or field.name not in example.body:
+                    continue
+                if field.name == "status_code" and fixed.value == example.status:
+                    continue  # the page anomaly `example.status_mismatch` says it (one cause, one finding)
+                value = example.body[field.name]
+                if value != fixed.value:
+                    self.add("drift.example_contradicts_docs",
+                             f"{op.key}: the {field.status} example gives {field.name!r} as {value!r} but the docs "
+                             f"table (line {field.line}) says {said}", op=op.key, spec=None,
+                             docs=_line_of(example, "/" + field.name),
+                             subject=f"response {field.status}:{example.language}:{field.name}:const", field=field.name,
+                             table_line=field.line, docs_value=fixed.value, example_value=value)
+            response = _response_for(op, field.status or 0)
+            media = _json_media(response.content) if response else None
+            if media is None or not media.has_example or not isinstance(media.example, dict) \
+                    or field.name not in media.example or media.example[field.name] == fixed.value:
+                continue
+            where = media.where
+            self.add("drift.fixed_value_mismatch",
+                     f"{op.key}: response {field.status} field {field.name!r} is {said} in the docs but the spec's "
+                     f"example for {response.status if response else field.status} gives "
+                     f"{media.example[field.name]!r}", op=op.key,
+                     spec=self.spec.location(join(where.pointer, "example", field.name)) if where and where.pointer
+                     else op.where, docs=field.where, subject=f"response {field.status}:{field.name}:const",
+                     field=field.name, disagreement=Disagreement(field.name, "const", docs_value=fixed.value,
+                                                                 spec_value=media.example[field.name]))
+
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
         declared = {p.name.lower() for p in op.parameters if p.location == "header"}
@@ -922,6 +973,80 @@ class _Comparer:
                          f"{field.line}) says {field.type!r}", op=op.key, spec=None,
                          docs=_line_of(example, "/" + key), subject=f"{label}:{example.language}:{key}:type",
                          field=key, table_line=field.line, docs_value=sorted(docs_types), example_value=actual)
+
+    def error_schemas(self, ops: Sequence[Operation]) -> list[tuple[str, Node, CompiledSchema, list[str], list[str]]]:
+        """The distinct JSON schemas of the operations' error responses (4xx, 5xx, default), most used first:
+        (name, schema, compiled, operations, status codes)."""
+        found: dict[str, tuple[str, Node, CompiledSchema, list[str], list[str]]] = {}
+        for op in ops:
+            for code, response in op.responses.items():
+                if not (code[:1] in "45" or code == "default"):
+                    continue
+                media = _json_media(response.content)
+                if media is None or not isinstance(media.schema, dict):
+                    continue
+                pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+                ref = media.schema.get("$ref")
+                key = ref if isinstance(ref, str) else pointer
+                if key not in found:
+                    node = deref(self.spec, Node(media.schema, pointer))
+                    compiled = CompiledSchema(self.spec.json_schema(media.schema, "response"))
+                    found[key] = (_schema_name(node), node, compiled, [], [])
+                users, codes = found[key][3], found[key][4]
+                if op.key not in users:
+                    users.append(op.key)
+                if code not in codes:
+                    codes.append(code)
+        return sorted(found.values(), key=lambda e: -len(e[3]))
+
+    def error_example(self, example: Example, op: str | None,
+                      schemas: list[tuple[str, Node, CompiledSchema, list[str], list[str]]]) -> None:
+        """An error body the docs show without a status ("Example Error Response", the examples under "## Error
+        Messages") against the spec's error responses: fine if one of them accepts it, else one finding with
+        the root cause against the most used one (Discord documents its error format once, in reference.mdx)."""
+        if not example.ok or not example.has_body or not schemas \
+                or any(compiled.is_valid(example.body) for _, _, compiled, _, _ in schemas):
+            return
+        keys = set(example.body) if isinstance(example.body, dict) else set()
+
+        def fit(entry: tuple[str, Node, CompiledSchema, list[str], list[str]]) -> tuple[int, bool, int]:
+            # the schema the body is meant to be: most of its keys, a status range (4XX) over one status (429)
+            props = object_view(self.spec, entry[1]).properties
+            return len(keys & props.keys()), any(c[1:].upper() == "XX" or c == "default" for c in entry[4]), \
+                len(entry[3])
+
+        name, node, compiled, users, codes = max(schemas, key=fit)
+        v = compiled.root_cause(example.body)
+        if v is None:
+            return
+        usage = f"the {'/'.join(sorted(codes))} response of {len(users)} operation{'s' if len(users) != 1 else ''}"
+        where = [k for k in jp.split(v.pointer) if not k.isdigit()]
+        self.add("drift.example_violates_spec",
+                 f"{op + ': ' if op else ''}the error example (line {example.line}) breaks the spec's error schema "
+                 f"{name} ({usage}) at {v.pointer or '/'}: {v.message}", op=op, spec=node.location(self.spec),
+                 docs=_line_of(example, v.pointer), subject=f"error:{example.where.file}:{example.line}:{v.pointer}",
+                 pointer=v.pointer, keyword=v.keyword, schema=name, usage=usage, reason=v.message,
+                 cause=f"error-schema:{name}:{v.keyword}:{where[-1] if where else ''}")
+
+    def word_error_causes(self) -> None:
+        """Error examples that break the error schema the same way (the same keyword at the same key) are one
+        finding: say it once, with every example's line."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.out:
+            cause = f.details.get("cause")
+            if f.check == "drift.example_violates_spec" and isinstance(cause, str) and cause.startswith("error-schema:"):
+                groups.setdefault(cause, []).append(f)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            first = members[0].details
+            where = ", ".join(f"{f.docs.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{f.docs.line}"
+                              for f in members if f.docs)
+            for f in members:
+                f.details["cause_message"] = (
+                    f"{len(members)} error examples break the spec's error schema {first['schema']} "
+                    f"({first['usage']}) the same way, {first['keyword']} at {first['pointer'] or '/'}: "
+                    f"{first['reason']} ({where})")
 
     def examples_agree(self, op: Operation, examples: list[Example]) -> None:
         """Tabs of one request (curl / Python / JavaScript) must send the same request."""
@@ -1041,6 +1166,12 @@ def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
     for page in pages:
         comparer.page(page, documented)
     comparer.objects()
+    shared_errors = comparer.error_schemas(spec.operations)
+    for page in pages:
+        for example in page.examples:
+            if example.endpoint is None and example.kind == "response" and example.section == "error":
+                comparer.error_example(example, None, shared_errors)
+    comparer.word_error_causes()
     comparer.out += missing_in_docs(spec, pages, documented)
     for finding in comparer.out:
         finding.spec = _with_line(spec, finding.spec)

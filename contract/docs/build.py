@@ -403,7 +403,7 @@ class _Builder:
         example = Example(
             kind=kind, language="json", where=block.where, body=value, has_body=ok,
             status=ctx.status if kind == "response" else None, placeholders=placeholders(block.text),
-            endpoint=self.key(), label=block.label, ok=ok, text=block.text)
+            endpoint=self.key(), label=block.label, ok=ok, text=block.text, section=ctx.section)
         self.page.examples.append(example)
         if kind == "response" and ctx.status is not None:
             status = self.find_status(ctx.status)

@@ -127,6 +127,7 @@ class Example:
     label: str | None = None  # e.g. the tab label "cURL"
     ok: bool = True
     text: str = ""
+    section: str | None = None  # the section it stands in: "error" under "## Error Messages", "400: Bad request"
 
     @property
     def line(self) -> int | None:

@@ -411,3 +411,86 @@ def test_coverage_is_in_every_report_format(tmp_path: Path):
     assert '<section id="pages">' in html and "emoji.mdx" in html.split('<section id="pages">', 1)[1]
     merged = merge_reports([report, report])
     assert merged["coverage"]["pages"] == pages and validation_errors(merged) == []
+
+
+# ----------------------------------------------------------------------------- 5. error bodies vs the spec's errors
+
+
+def test_error_examples_are_compared_with_the_spec_error_schema_and_one_cause_is_one_finding():
+    spec, pages, _ = corpus()
+    report = build_report(compare(spec, pages), command="drift")
+    errors = [f for f in report["findings"] if f["check"] == "drift.example_violates_spec"
+              and (f.get("details") or {}).get("schema")]
+    by_page = {Path(p["docs"]["file"]).name for f in errors for p in f["details"]["places"]}
+    assert by_page == {"reference.mdx", "invite.mdx"}
+    # reference.mdx's three "Error Messages" examples: inner `_errors[].code` are strings ("BASE_TYPE_CHOICES"),
+    # the spec's Error.code is an integer — one cause, one finding, each example's line kept
+    [inner] = [f for f in errors if len(f["details"]["places"]) == 3]
+    assert inner["message"].startswith("3 error examples break the spec's error schema ErrorResponse (the 4XX "
+                                       "response of 242 operations) the same way, type at ")
+    assert "is not of type 'integer'" in inner["message"]
+    lines = Path(inner["docs"]["file"]).read_text(encoding="utf-8").splitlines()
+    assert all('"code": "' in lines[p["docs"]["line"] - 1] for p in inner["details"]["places"])
+    # "Update Target Users"' example error response: the 4XX schema (the body has neither code nor message),
+    # not the 429 rate-limit one the spec also lists
+    [target] = [f for f in errors if f["operation"] == "PUT /invites/{code}/target-users"]
+    assert "ErrorResponse (the 4XX response of 1 operation)" in target["message"]
+    assert "'code' is a required property" in target["message"]
+
+
+def _seed(tmp_path: Path, spec_edit: tuple[str, str] | None = None, page_edit: tuple[str, str] | None = None):
+    """The seed spec and rendered page, with one value changed as the issue saw it on a second real site
+    (`not_authenticated` vs `unauthorized`, `not_found` vs `profile_does_not_exist`)."""
+    from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC
+
+    root = Path(__file__).resolve().parents[2]
+    spec_text = (root / BUNDLED_SPEC).read_text(encoding="utf-8")
+    page_text = (root / BUNDLED_DOCS[0]).read_text(encoding="utf-8")
+    if spec_edit:
+        assert spec_edit[0] in spec_text
+        spec_text = spec_text.replace(spec_edit[0], spec_edit[1])
+    if page_edit:
+        assert page_edit[0] in page_text
+        page_text = page_text.replace(page_edit[0], page_edit[1])
+    (tmp_path / "spec.yaml").write_text(spec_text, encoding="utf-8")
+    (tmp_path / "page.txt").write_text(page_text, encoding="utf-8")
+    return load_spec(tmp_path / "spec.yaml"), read_docs(tmp_path / "page.txt")
+
+
+def test_always_values_agree_on_the_seed(tmp_path: Path):
+    spec, page = _seed(tmp_path)
+    drift = compare(spec, [page])
+    assert not [f for f in drift if f.check == "drift.fixed_value_mismatch"]
+    assert not [f for f in drift if f.check == "drift.example_contradicts_docs" and "Always" in f.message]
+    # the page's "error_code | Always not_authenticated" is read as a fixed value
+    fixed = [c.constraint for c in page.constraints if c.constraint.keyword == "const" and c.status == 401]
+    assert {c.value for c in fixed} == {"not_authenticated", 401}
+
+
+def test_an_always_value_the_spec_example_contradicts(tmp_path: Path):
+    spec, page = _seed(tmp_path, spec_edit=("error_code: not_authenticated", "error_code: unauthorized"))
+    [f] = [f for f in compare(spec, [page]) if f.check == "drift.fixed_value_mismatch"]
+    assert f.message.endswith("response 401 field 'error_code' is “Always not_authenticated” in the docs but the "
+                              "spec's example for 401 gives 'unauthorized'")
+    assert f.spec is not None and (tmp_path / "spec.yaml").read_text().splitlines()[f.spec.line - 1].strip() == \
+        "error_code: unauthorized"
+    assert f.docs is not None and "Always not_authenticated" in page_line(page, f.docs.line)
+
+
+def test_an_always_value_the_page_example_contradicts(tmp_path: Path):
+    spec, page = _seed(tmp_path, page_edit=('"error_code": "not_found"', '"error_code": "profile_does_not_exist"'))
+    found = [f for f in compare(spec, [page]) if f.check == "drift.example_contradicts_docs" and "Always" in f.message]
+    assert len(found) == 1
+    assert "the 404 example gives 'error_code' as 'profile_does_not_exist'" in found[0].message
+    assert found[0].docs is not None and '"error_code"' in page_line(page, found[0].docs.line)
+
+
+def test_a_status_code_the_example_contradicts_is_said_once(tmp_path: Path):
+    spec, page = _seed(tmp_path, page_edit=('"status_code": 404', '"status_code": 400'))
+    drift = compare(spec, [page])
+    assert [a.kind for a in page.anomalies].count("example.status_mismatch") == 1  # the page anomaly says it
+    assert not [f for f in drift if f.check == "drift.example_contradicts_docs" and "status_code" in f.message]
+
+
+def page_line(page, line: int) -> str:
+    return Path(page.file).read_text(encoding="utf-8").splitlines()[line - 1]

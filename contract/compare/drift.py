@@ -1172,10 +1172,49 @@ def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
             if example.endpoint is None and example.kind == "response" and example.section == "error":
                 comparer.error_example(example, None, shared_errors)
     comparer.word_error_causes()
+    _shared_schema_causes(comparer.out)
     comparer.out += missing_in_docs(spec, pages, documented)
     for finding in comparer.out:
         finding.spec = _with_line(spec, finding.spec)
     return DriftRun(comparer.out, comparer.compared)
+
+
+_FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.format_mismatch",
+                 "drift.required_mismatch", "drift.nullable_mismatch", "drift.enum_mismatch", "drift.limit_mismatch",
+                 "drift.limit_missing_in_spec"}
+
+
+def _shared_schema_causes(findings: list[Finding]) -> None:
+    """One component schema used by N operations, and N docs tables (on one page or several) that each say the
+    same about one of its properties: one cause (``details["cause"]``), worded once with every table's line —
+    Discord repeats a "Response Body" table for each of the four thread-listing endpoints, all returning
+    ThreadsResponse. Findings of one operation, or of inline schemas, stay as they are."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in findings:
+        pointer = f.spec.pointer if f.spec else None
+        if f.check not in _FIELD_CHECKS or not f.operation or not pointer or "cause" in f.details \
+                or not pointer.startswith("/components/") or f.docs is None or ":*" in (f.subject or ""):
+            continue  # a table's merged nullable finding (`request:*:nullable`) names its own rows
+        d = f.disagreement
+        label = (f.subject or "").split(":", 1)[0]
+        key = (f.check, f.spec.file if f.spec else "", pointer, label, repr(d.docs_value) if d else None,
+               repr(d.spec_value) if d else None)
+        groups.setdefault(key, []).append(f)
+    for key, members in groups.items():
+        operations = list(dict.fromkeys(str(f.operation) for f in members))
+        if len(operations) < 2:
+            continue
+        first = members[0]
+        said = first.message.split(": ", 1)[1] if first.operation and first.message.startswith(first.operation) \
+            else first.message
+        tables = ", ".join(f"{_stem(f.docs.file)}.{f.docs.file.rsplit('.', 1)[-1]}:{f.docs.line}"
+                           for f in members if f.docs)
+        schema = jp.unescape(key[2].split("/")[3]) if key[2].startswith("/components/schemas/") else key[2]
+        for f in members:
+            f.details["cause"] = f"schema:{key[0]}:{key[2]}:{key[3]}:{key[4]}:{key[5]}"
+            f.details["cause_message"] = (f"{len(operations)} operations returning or sending {schema} "
+                                          f"({_list(operations)}): {said} — the same in each of their tables "
+                                          f"({tables})")
 
 
 def _with_line(spec: Spec, where: Location | None) -> Location | None:

@@ -6,7 +6,7 @@ report.json findings (dicts), wherever a report is built or merged — so a repo
 shards equals the unsharded run's. :func:`collapse` is idempotent, and merging already merged
 findings gives what merging their members would.
 
-A group is the findings with the same check, severity, source and cause. Every member is kept as
+A group is the findings with the same check, severity, source, cause and verdict. Every member is kept as
 a *place* (``details["places"]``: operation, message, curl, the exchange's method/URL/status/error,
 spec location), sorted by operation; the first place's finding is the example whose exchange, curl
 line and details the merged finding shows. When every member carries the same ``details["cause_message"]``
@@ -50,7 +50,8 @@ def _group_key(finding: Mapping[str, Any]) -> tuple[Any, ...] | None:
     cause = (finding.get("details") or {}).get("cause")
     if not isinstance(cause, str):
         return None
-    return finding["check"], finding["severity"], finding.get("source") or "", cause
+    # the verdict too: triangulation may find the server following the docs for one member, the spec for another
+    return finding["check"], finding["severity"], finding.get("source") or "", cause, finding.get("verdict") or ""
 
 
 def collapse(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

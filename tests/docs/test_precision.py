@@ -494,3 +494,26 @@ def test_a_status_code_the_example_contradicts_is_said_once(tmp_path: Path):
 
 def page_line(page, line: int) -> str:
     return Path(page.file).read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def test_one_shared_schema_property_left_out_of_n_tables_is_one_finding_listing_every_table():
+    spec, pages, _ = corpus()
+    report = build_report(compare(spec, pages), command="drift")
+    [f] = [f for f in report["findings"] if f["check"] == "drift.field_missing_in_docs"
+           and (f.get("details") or {}).get("field") == "first_messages"]
+    places = f["details"]["places"]
+    assert len(places) == 4 and {Path(p["docs"]["file"]).name for p in places} == {"channel.mdx", "guild.mdx"}
+    assert f["message"].startswith("4 operations returning or sending ThreadsResponse (")
+    assert "(channel.mdx:755, channel.mdx:777, channel.mdx:799, guild.mdx:962)" in f["message"]
+    assert f["operation"] is None and len(f["details"]["operations"]) == 4
+
+
+def test_members_of_one_cause_with_different_verdicts_stay_apart():
+    from contract.core.grouping import collapse
+
+    base = {"check": "drift.field_missing_in_docs", "severity": "warning", "source": "docs", "message": "m",
+            "fingerprint": "x", "spec": None, "docs": None, "details": {"cause": "schema:c"}}
+    merged = collapse([{**base, "operation": "GET /a", "verdict": "docs"},
+                       {**base, "operation": "GET /b", "verdict": "spec"},
+                       {**base, "operation": "GET /c", "verdict": "spec"}])
+    assert sorted(len(f["details"]["places"]) for f in merged) == [1, 2]

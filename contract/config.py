@@ -46,20 +46,37 @@ def _norm(key: str) -> str:
     return key.replace("-", "_")
 
 
+def _names(command: click.Command) -> dict[str, str]:
+    """Config key → parameter name: the option's flag as written (`spec` for `--spec`) or the name itself."""
+    out: dict[str, str] = {}
+    for param in command.params:
+        if not param.name:
+            continue
+        out[param.name] = param.name
+        for opt in param.opts:
+            if opt.startswith("--"):
+                out.setdefault(_norm(opt[2:]), param.name)
+    return out
+
+
 def default_map(group: click.Group, config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """click `default_map` for every sub-command of `group` from a config dict."""
     shared = {_norm(k): v for k, v in config.items() if not isinstance(v, dict)}
     out: dict[str, dict[str, Any]] = {}
     for name, command in group.commands.items():
-        params = {p.name for p in command.params if p.name}
-        values = {k: v for k, v in shared.items() if k in params}
+        params = _names(command)
+        many = {p.name for p in command.params if p.name and getattr(p, "multiple", False)}
+        values = {params[k]: v for k, v in shared.items() if k in params}
         own = config.get(name)
         if isinstance(own, dict):
             for k, v in own.items():
                 if _norm(k) not in params:
                     raise InputError(None, f"config [{name}]: unknown option {k!r} "
                                            f"(known: {', '.join(sorted(params))})")
-                values[_norm(k)] = v
+                values[params[_norm(k)]] = v
+        for k in many & values.keys():  # `docs = "docs/"` means one value, not one per character
+            if isinstance(values[k], str):
+                values[k] = [values[k]]
         if values:
             out[name] = values
     return out

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from contract.compare import compare_run, page_coverage
 from contract.core import checks
 from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
+from contract.docs.inputs import expand_docs, split_components
+from contract.generate import ExtraConstraint
 from contract.lint import lint
 from contract.load import Spec, load_spec
 from contract.model import Finding
@@ -19,11 +22,36 @@ BUNDLED_SPEC = "specs/adapty-api.yaml"
 BUNDLED_DOCS = ("specs/003_adc150077d28c6e1.txt", "specs/000_f29c871810a0beae.txt")
 
 
+@dataclass(slots=True)
+class Inputs:
+    """What a command reads once for all its stages: the spec, the docs pages, the files left out."""
+
+    spec_path: str
+    spec: Spec
+    pages: list[DocsPage]
+    left_out: list[dict[str, str]] = field(default_factory=list)  # components found among the pages
+
+    def describe(self) -> dict[str, Any]:
+        """The report's `inputs`: the spec, every page read (folders and globs expanded), what was left out."""
+        out: dict[str, Any] = {"spec": self.spec_path, "docs": [p.file for p in self.pages]}
+        if self.left_out:
+            out["docs_left_out"] = list(self.left_out)
+        return out
+
+
+def read_pages(docs: Sequence[str], *, components_dir: str | None = None) -> tuple[list[DocsPage], list[dict[str, str]]]:
+    """Docs pages from files, folders and globs; components included by other pages left out (and listed)."""
+    paths = expand_docs(docs, components_dir=components_dir)
+    return split_components([read_docs(d, components_dir=components_dir) for d in paths])
+
+
 def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
-                components_dir: str | None = None) -> tuple[Spec, list[DocsPage]]:
+                components_dir: str | None = None) -> Inputs:
     """The spec and its docs pages, each read once for every stage of a command."""
     policy = nullable_policy(nullable)
-    return load_spec(spec_path, nullable=policy), [read_docs(d, components_dir=components_dir) for d in docs]
+    spec = load_spec(spec_path, nullable=policy)
+    pages, left_out = read_pages(docs, components_dir=components_dir)
+    return Inputs(spec_path, spec, pages, left_out)
 
 
 def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True,
@@ -43,8 +71,16 @@ def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True,
 def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
                      components_dir: str | None = None, lint_spec: bool = True,
                      coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
-    spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    return offline(spec, pages, lint_spec=lint_spec, coverage=coverage)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    return offline(inputs.spec, inputs.pages, lint_spec=lint_spec, coverage=coverage)
+
+
+def docs_extras(spec: Spec, findings: Sequence[Finding]) -> dict[str, list[ExtraConstraint]]:
+    """Per operation, the constraints the docs add to the spec (from the drift findings), for generation."""
+    from contract.compare.probes import docs_constraints
+
+    drift = [f for f in findings if f.check.startswith("drift.")]
+    return {op.key: found for op in spec.operations if (found := docs_constraints(spec, op, drift))}
 
 
 # Every module that registers check ids (contract.core.checks fills as these are imported).

@@ -8,6 +8,9 @@
   `sources=("prose",)` keeps violating cases whose label comes from those sources);
 * fixtures: `contract_spec`, `contract_client` (httpx, base URL + headers), `contract_send(case)`;
 * `contract.assert_conforms(response, operation)` uses the configured spec;
+* with docs (`--contract-docs PAGE|DIR|GLOB ...` or the `contract_docs` ini lines), generated cases
+  keep to what the docs add to the spec as well (a documented limit, a field the docs say is not
+  nullable), and `sources=("docs",)` selects the violating cases that break a docs-only rule;
 * a failing case test shows the case and a curl line that reproduces it (secrets masked).
 
 Cases are generated at collection time from a fixed seed (`--contract-seed`), so every
@@ -26,6 +29,7 @@ import pytest
 
 _SPEC_KEY = pytest.StashKey[Any]()
 _SEND_KEY = pytest.StashKey[list]()
+_EXTRAS_KEY = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,12 +37,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--contract-spec", default=None, help="OpenAPI spec for contract checks")
     group.addoption("--contract-base-url", default=None,
                     help="base URL of the API under test (default: $CONTRACT_BASE_URL)")
-    group.addoption("--contract-docs", action="append", default=[], help="a docs page (repeatable)")
+    group.addoption("--contract-docs", action="extend", nargs="+", default=[], metavar="PATH",
+                    help="docs pages, folders or globs whose constraints generated cases keep to")
+    group.addoption("--contract-components-dir", default=None, help="folder MDX components are resolved from")
     group.addoption("--contract-header", action="append", default=[],
                     help="'Name: value' sent with every request (repeatable)")
     group.addoption("--contract-seed", type=int, default=0, help="seed for generated cases")
     parser.addini("contract_spec", "OpenAPI spec for contract checks (relative to the ini file)")
     parser.addini("contract_base_url", "base URL of the API under test")
+    parser.addini("contract_docs", "docs pages, folders or globs, one per line (relative to the ini file)",
+                  type="linelist")
+    parser.addini("contract_components_dir", "folder MDX components are resolved from (relative to the ini file)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,14 +58,33 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from contract.assertions import use_spec
 
-    config.stash[_SPEC_KEY] = use_spec(spec_path)
+    spec = config.stash[_SPEC_KEY] = use_spec(spec_path)
+    docs = config.getoption("--contract-docs") or [_relative(config, d) for d in config.getini("contract_docs")]
+    if docs:
+        config.stash[_EXTRAS_KEY] = _docs_extras(config, spec, docs)
+
+
+def _docs_extras(config: pytest.Config, spec: Any, docs: list[str]) -> dict[str, Any]:
+    """What the docs add to the spec, per operation: read once per session (every xdist worker alike)."""
+    from contract.compare import compare
+    from contract.errors import InputError
+    from contract.pipeline import docs_extras, read_pages
+
+    components = config.getoption("--contract-components-dir") or _ini_path(config, "contract_components_dir")
+    try:
+        pages, _ = read_pages(docs, components_dir=components)
+    except InputError as exc:
+        raise pytest.UsageError(f"contract docs: {exc}") from None
+    return docs_extras(spec, compare(spec, pages))
 
 
 def _ini_path(config: pytest.Config, name: str) -> str | None:
     value = config.getini(name)
-    if not value:
-        return None
-    path = Path(str(value))
+    return _relative(config, str(value)) if value else None
+
+
+def _relative(config: pytest.Config, value: str) -> str:
+    path = Path(value)
     return os.path.normpath(path if path.is_absolute() else Path(config.rootpath) / path)
 
 
@@ -77,14 +105,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     spec = metafunc.config.stash.get(_SPEC_KEY, None)
     if spec is None:
         raise pytest.UsageError("@pytest.mark.contract_cases needs --contract-spec (or the contract_spec ini)")
-    from contract.generate import generate_cases
+    from contract.generate import generate_cases, prose_constraints
 
     operation = marker.args[0] if marker.args else marker.kwargs["operation"]
     mode = marker.kwargs.get("mode", "all")
     count = int(marker.kwargs.get("count", 10))
     sources = marker.kwargs.get("sources")
-    result = generate_cases(spec, operation, mode=mode, count=count, seed=metafunc.config.getoption("--contract-seed"),
-                            headers=_headers(metafunc.config))
+    op = spec.operation(operation)
+    extra = [*prose_constraints(spec, op), *metafunc.config.stash.get(_EXTRAS_KEY, {}).get(op.key, [])]
+    result = generate_cases(spec, op, mode=mode, count=count, seed=metafunc.config.getoption("--contract-seed"),
+                            headers=_headers(metafunc.config), extra=extra)
     cases = [c for c in result.cases
              if not sources or (c.mode == "violating" and c.label is not None and c.label.source in sources)]
     ids = [f"{c.mode}-{i}" + (f"-{c.label.keyword}" if c.label else "") for i, c in enumerate(cases)]

@@ -25,8 +25,6 @@ STAGES = {"load", "generate", "replay", "compare", "docs", "report", "validate",
 # Private names imported across packages that are known and owned by someone; each entry says who removes it.
 # An entry that no longer matches an import fails the test, so the list only shrinks.
 PRIVATE_ALLOWED: dict[tuple[str, str], str] = {}
-# Cycles between modules of one package: known, tracked separately; no new ones.
-MODULE_CYCLES_ALLOWED = [{"contract.replay.runner", "contract.replay.sequences"}]  # a separate issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,13 +185,13 @@ def test_no_import_cycle_between_packages() -> None:
     assert not cycles, "import cycles between packages:\n" + "\n".join(_explain(c, edges) for c in cycles)
 
 
-def test_no_new_import_cycle_between_modules() -> None:
+def test_no_import_cycle_between_modules() -> None:
     graph: dict[str, set[str]] = {m: set() for m in modules()}
     for imp in imports():
         target = _owning_module(imp.target)
         if target != imp.source and target in modules():
             graph[imp.source].add(target)
-    found = [c for c in _cycles(graph) if set(c) not in MODULE_CYCLES_ALLOWED]
+    found = _cycles(graph)
     assert not found, "import cycles between modules:\n" + "\n".join(" -> ".join(c) for c in found)
 
 

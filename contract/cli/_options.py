@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +22,31 @@ def nullable_option(fn: F) -> F:
         help="How `nullable: true` is read: auto = honoured even in 3.1 (what the author meant); "
              "version = only in 3.0 documents; strict = never, null only where `type` allows it.",
     )(fn)
+
+
+def docs_options(help_docs: str) -> Callable[[F], F]:
+    """`--docs` and `--components-dir`, with several pages after one `--docs` (what a shell glob produces).
+
+    Click options take one value per flag, so the values that follow `--docs a.md` (`b.md c.md`, or
+    everything `docs/*.md` expands to) arrive as the command's arguments; they are docs pages too, and
+    the command sees one `docs` tuple. Each value is a page, a folder (read recursively) or a glob.
+    """
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def command(*args: Any, docs: tuple[str, ...] = (), more_docs: tuple[str, ...] = (), **kwargs: Any) -> Any:
+            return fn(*args, docs=(*docs, *more_docs), **kwargs)
+
+        wrapped: Any = click.argument("more_docs", nargs=-1, metavar="[DOCS]...")(command)
+        wrapped = click.option("--components-dir", type=click.Path(file_okay=False), default=None,
+                               help="Folder to resolve MDX component imports from (files in it are never "
+                                    "read as pages).")(wrapped)
+        wrapped = click.option("--docs", "docs", multiple=True, metavar="PATH...",
+                               help=f"{help_docs} A page (Markdown/MDX, HTML, text), a folder (read "
+                                    "recursively: .md .mdx .html .txt) or a glob; several may follow one "
+                                    "--docs.")(wrapped)
+        return wrapped  # type: ignore[no-any-return]
+
+    return decorate
 
 
 def report_dir_option(fn: F) -> F:

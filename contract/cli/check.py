@@ -21,6 +21,7 @@ import click
 
 from contract.cli._options import (
     baseline_option,
+    docs_options,
     fail_on_option,
     finish,
     nullable_option,
@@ -30,7 +31,7 @@ from contract.cli.run import live_options, report_extra, run_config
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Finding
-from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, load_inputs, offline
+from contract.pipeline import BUNDLED_DOCS, BUNDLED_SPEC, docs_extras, load_inputs, offline
 from contract.redact import Redactor
 from contract.report import build_report
 
@@ -38,9 +39,7 @@ from contract.report import build_report
 @click.command("check")
 @click.option("--spec", "spec_path", type=click.Path(dir_okay=False), default=None,
               help=f"The OpenAPI spec (default: the bundled {BUNDLED_SPEC}).")
-@click.option("--docs", "docs", multiple=True, type=click.Path(dir_okay=False),
-              help="A docs page; repeatable (default: the bundled pages when the spec is the bundled one).")
-@click.option("--components-dir", type=click.Path(file_okay=False), default=None)
+@docs_options("The docs (default: the bundled pages when the spec is the bundled one).")
 @click.option("--base-url", default=None,
               help="The live API; default: the embedded sandbox on a free loopback port.")
 @click.option("--offline", "offline_only", is_flag=True, help="Lint and drift only, no live run.")
@@ -63,7 +62,8 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
         if not Path(spec_path).exists():
             raise click.UsageError(f"{spec_path} not found: run from the repository root or pass --spec")
     started = time.monotonic()
-    spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    spec, pages = inputs.spec, inputs.pages
     pages_coverage: list[dict[str, Any]] = []
     findings = offline(spec, pages, coverage=pages_coverage)
     timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
@@ -77,7 +77,7 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
         findings += live
     timings["total"] = round(time.monotonic() - started, 3)
     extra["coverage"] = {**(extra.get("coverage") or {}), "pages": pages_coverage}
-    report = build_report(findings, command="check", inputs={"spec": spec_path, "docs": list(docs)},
+    report = build_report(findings, command="check", inputs=inputs.describe(),
                           extra={**extra, "timings": timings})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline, redactor=redactor)
 
@@ -100,14 +100,13 @@ def _target(base_url: str | None, options: dict[str, Any]) -> Iterator[tuple[str
 def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], url: str, options: dict[str, Any],
           default_alt: Any) -> tuple[list[Finding], dict[str, Any], Redactor]:
     """The live run and triangulation: findings, report extras, and the redactor that saw every exchange."""
-    from contract.compare.probes import docs_constraints
     from contract.compare.triangulate import triangulate
     from contract.replay.runner import Runner
     from contract.replay.sender import Sender
 
     config = run_config(spec, url, options, default_alt)
     drift = [f for f in offline_findings if f.check.startswith("drift.")]
-    config.docs_extras = {op.key: found for op in spec.operations if (found := docs_constraints(spec, op, drift))}
+    config.docs_extras = docs_extras(spec, drift)
     # One sender for the live run and triangulation: --rate and --max-requests hold for every request.
     with Sender.for_run(config) as sender:
         runner = Runner(spec, config, pages, sender=sender)

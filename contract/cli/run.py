@@ -10,6 +10,7 @@ import click
 
 from contract.cli._options import (
     baseline_option,
+    docs_options,
     fail_on_option,
     finish,
     nullable_option,
@@ -81,7 +82,7 @@ def live_options(fn: F) -> F:
 
 
 def _headers(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
-    from contract.replay.runner import parse_header
+    from contract.replay.config import parse_header
 
     out = []
     for value in values:
@@ -117,7 +118,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
                default_alt: list[tuple[str, str]] | None = None) -> Any:
     """The `RunConfig` the live options describe (credentials from options and the environment)."""
     from contract.core import checks as registry
-    from contract.replay.runner import DEFAULT_WORKERS, RunConfig, env_credentials, merge_headers
+    from contract.replay.config import DEFAULT_WORKERS, RunConfig, env_credentials, merge_headers
 
     env_headers, env_secrets = env_credentials(spec, dict(os.environ))
     headers = merge_headers(env_headers.items(), _headers(options["headers"], "--header"))
@@ -154,9 +155,7 @@ def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]],
 @click.command("run")
 @click.option("--spec", "spec_path", required=True, type=click.Path(dir_okay=False), help="The OpenAPI spec.")
 @click.option("--base-url", required=True, help="The API to test, e.g. http://127.0.0.1:8000 (only this host is contacted).")
-@click.option("--docs", "docs", multiple=True, type=click.Path(dir_okay=False),
-              help="A docs page (documented-only operations, response headers, conversions); repeatable.")
-@click.option("--components-dir", type=click.Path(file_okay=False), default=None)
+@docs_options("Docs pages (documented-only operations, response headers, conversions).")
 @live_options
 @nullable_option
 @report_dir_option
@@ -170,10 +169,10 @@ def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir
 
     if not base_url.startswith(("http://", "https://")):
         raise InputError(None, f"--base-url must start with http:// or https://, got {base_url.split('/')[0]!r}")
-    spec, pages = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    runner = Runner(spec, run_config(spec, base_url, options), pages)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    runner = Runner(inputs.spec, run_config(inputs.spec, base_url, options), inputs.pages)
     result = runner.run()
-    report = build_report(result.findings, command="run", inputs={"spec": spec_path, "docs": list(docs)},
+    report = build_report(result.findings, command="run", inputs=inputs.describe(),
                           extra=report_extra(result.meta, result.coverage, result.reach))
     return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
                   redactor=runner.redactor,

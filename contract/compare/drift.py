@@ -195,7 +195,7 @@ class _Comparer:
         request = [f for f in mine if f.table == "request"]
         media = _json_media(op.request_body.content) if op.request_body else None
         if request and media is not None:
-            self.request_tables(op, request, media)
+            self.request_tables(op, request, media, self.shared_names(page, endpoint, media))
             self.sent_structures(op, request, media)
         elif request and op.request_body is None:
             self.add("drift.field_missing_in_spec",
@@ -239,14 +239,27 @@ class _Comparer:
                     return inner
         return view
 
-    def request_tables(self, op: Operation, rows: list[Field], media: MediaType) -> None:
+    def shared_names(self, page: DocsPage, endpoint: Endpoint, media: MediaType) -> set[str]:
+        """The request fields an endpoint takes from those whose parameters its prose says it shares ("Use the same
+        parameters in [POST /api/campaigns](…)"): their rows, and — when the spec gives both the same request
+        schema — every property of it, since what that table leaves out is reported there, once."""
+        names = {f.name for f in page.fields if f.endpoint in endpoint.params_from and f.table == "request"}
+        for key in endpoint.params_from:
+            method, _, path = key.partition(" ")
+            other = match_operation(self.spec, Endpoint(method, path, endpoint.where))
+            other_media = _json_media(other.request_body.content) if other and other.request_body else None
+            if other_media is not None and other_media.schema == media.schema and isinstance(media.schema, dict):
+                names |= self.body_view(media).properties.keys()
+        return names
+
+    def request_tables(self, op: Operation, rows: list[Field], media: MediaType, shared: set[str] | None = None) -> None:
         """Each request table against the request body — the `oneOf` branch it matches when there are several
         (two routes on one endpoint, "Create DM" and "Create Group DM", document two branches)."""
         pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
         node = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
         if _branches(deref(self.spec, node).schema) is None:
             view, note = self.view_for(node, {f.name for f in rows})  # an array body: its items' object
-            self.fields(op, rows, view, "request" + note, self.form_views(op))
+            self.fields(op, rows, view, "request" + note, self.form_views(op), shared)
             return
         by_view: dict[str, tuple[ObjectView, str, list[Field]]] = {}
         for section in dict.fromkeys(f.section for f in rows):
@@ -255,7 +268,7 @@ class _Comparer:
             key = view.node.pointer if view.node else ""
             by_view.setdefault(key, (view, note, []))[2].extend(table)
         for view, note, table in by_view.values():
-            self.fields(op, table, view, "request" + note, self.form_views(op))
+            self.fields(op, table, view, "request" + note, self.form_views(op), shared)
 
     def sent_structures(self, op: Operation, rows: list[Field], media: MediaType) -> None:
         """The request-body schemas of the object structures a request table links to ("message_reference |
@@ -348,16 +361,23 @@ class _Comparer:
     def query(self, op: Operation, rows: list[Field]) -> None:
         """A "Query String Params" table against the operation's query parameters."""
         params = {p.name: p for p in op.parameters if p.location == "query"}
+        in_path = {p.name for p in op.parameters if p.location == "path"}
         at = join(op.where.pointer, "parameters") if op.where and op.where.pointer else ""
+        tables = [{f.name for f in rows if f.section == s} for s in dict.fromkeys(f.section for f in rows)]
+        # The endpoint documented twice ("delete all" with `all`, "delete some" with `id`): a row required in
+        # one variant's table and absent from the other's is not required by the operation.
+        variant: set[str] = set().union(*tables) - tables[0].intersection(*tables[1:]) if len(tables) > 1 else set()
         for field in rows:
             param = params.get(field.name)
+            if param is None and field.name in in_path:
+                continue  # a "Parameters" row for the path parameter the page's placeholder names differently
             if param is None:
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: query parameter {field.name!r} is documented but the spec does not declare it",
                          op=op.key, spec=self.spec.location(at) if at else op.where, docs=field.where,
                          subject=f"query:{field.name}", field=field.name)
                 continue
-            self.query_param(op, field, param)
+            self.query_param(op, field, param, variant=field.name in variant)
         documented = {f.name for f in rows}
         for name, param in params.items():
             if name not in documented:
@@ -378,7 +398,7 @@ class _Comparer:
             return self.spec.location(join(param.where.pointer, "name"))
         return param.where
 
-    def query_param(self, op: Operation, field: Field, param: Parameter) -> None:
+    def query_param(self, op: Operation, field: Field, param: Parameter, *, variant: bool = False) -> None:
         where = self.param_at(param)
         subject = f"query:{field.name}"
         schema = param.schema if isinstance(param.schema, dict) else {}
@@ -392,7 +412,7 @@ class _Comparer:
                      docs=field.where, subject=subject,
                      disagreement=Disagreement(field.name, docs_value=sorted(docs_types),
                                                spec_value=sorted(spec_facts.types)))
-        if field.required is not None and field.required != param.required:
+        if field.required is not None and field.required != param.required and not (variant and field.required):
             self.add("drift.required_mismatch",
                      f"{op.key}: query parameter {field.name!r} is {'required' if field.required else 'optional'} "
                      f"in the docs but {'required' if param.required else 'optional'} in the spec",
@@ -409,8 +429,15 @@ class _Comparer:
             self._fields(op, rows, view, label, alternatives, elsewhere or set())
             if label == "request":
                 self.merge_nullable(op, rows, start)
+                self.merge_required_unstated(op, rows, view, start)
+            self.merge_missing_in_docs(op, rows, view, label, start)
         finally:
             self.note = outer
+
+    def take(self, start: int, found: list[Finding]) -> list[str]:
+        """Remove `found` (findings after `start`) to merge them into one; the fields they were about."""
+        self.out[start:] = [f for f in self.out[start:] if f not in found]
+        return [str(f.details.get("field") or (f.disagreement.field if f.disagreement else "")) for f in found]
 
     def merge_nullable(self, op: Operation | _Target, rows: list[Field], start: int) -> None:
         """Request fields the spec makes nullable and the page's `?type` notation does not: one finding per table,
@@ -420,12 +447,42 @@ class _Comparer:
                  and f.disagreement.docs_value is False and f.disagreement.field in unmarked]
         if len(found) < 2:
             return
-        self.out[start:] = [f for f in self.out[start:] if f not in found]
-        names = [f.disagreement.field for f in found if f.disagreement and f.disagreement.field]
+        names = self.take(start, found)
         self.add("drift.nullable_mismatch",
                  f"{op.key}: {len(names)} request fields are nullable in the spec but not marked `?type` "
                  f"(nullable) in the docs: {', '.join(names)}", op=op.key, spec=found[0].spec, docs=found[0].docs,
                  subject="request:*:nullable", fields=names)
+
+    def merge_required_unstated(self, op: Operation | _Target, rows: list[Field], view: ObjectView,
+                                start: int) -> None:
+        """A request schema with no `required` list at all, against a table that requires several rows: one cause
+        (the spec never says what is required), one finding naming the rows — not one per row."""
+        if view.required:
+            return
+        found = [f for f in self.out[start:] if f.check == "drift.required_mismatch" and f.disagreement
+                 and f.disagreement.docs_value is True]
+        if len(found) < 2:
+            return
+        names = self.take(start, found)
+        self.add("drift.required_mismatch",
+                 f"{op.key}: the docs require {len(names)} request fields ({', '.join(names)}) but the spec's request "
+                 "schema has no `required` list, so it makes every field optional", op=op.key,
+                 spec=view.node.location(self.spec) if view.node else found[0].spec, docs=found[0].docs,
+                 subject="request:*:required", fields=names)
+
+    def merge_missing_in_docs(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
+                              start: int) -> None:
+        """Most of a spec schema left out of a docs table: one finding at that table naming the properties — one
+        cause (the table is a stub, or the spec reuses a schema that is not this operation's), not one per property.
+        """
+        found = [f for f in self.out[start:] if f.check == "drift.field_missing_in_docs"]
+        matched = len({f.name for f in rows} & view.properties.keys())
+        if len(found) < 2 or len(found) < matched:
+            return  # a few rows left out of a table that has most of the schema: each its own omission
+        names = self.take(start, found)
+        self.add("drift.field_missing_in_docs",
+                 f"{op.key}: {len(names)} {label} fields are in the spec but not in the docs table: {', '.join(names)}",
+                 op=op.key, spec=found[0].spec, docs=rows[0].where, subject=f"{label}:*:missing", fields=names)
 
     def _fields(self, op: Operation | _Target, rows: list[Field], view: ObjectView, label: str,
                 alternatives: Sequence[ObjectView], elsewhere: set[str]) -> None:
@@ -934,6 +991,8 @@ class _Comparer:
             direction, label = "response", f"response {example.status}"
         if media is None or not isinstance(media.schema, dict | bool):
             return
+        if isinstance(example.body, str) and not _claims_json(example.headers):
+            return  # a form or text body (curl's `-d a=b`): the JSON schema says nothing about it
         compiled = CompiledSchema(self.spec.json_schema(media.schema, direction))  # type: ignore[arg-type]
         schema_at = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
         for v in compiled.errors(example.body)[:20]:
@@ -1054,6 +1113,8 @@ class _Comparer:
             return
         first = examples[0]
         for other in examples[1:]:
+            if other.language == first.language:
+                continue  # two curl examples are two scenarios (filters, modes), not two tabs of one request
             differences = [what for what, a, b in (
                 ("method", first.method, other.method), ("path", first.path, other.path),
                 ("headers", {k.lower(): v for k, v in first.headers.items()},
@@ -1064,6 +1125,10 @@ class _Comparer:
                          f"{op.key}: the {other.language} example differs from the {first.language} example in "
                          f"{', '.join(differences)}", op=op.key, spec=None, docs=other.where,
                          subject=f"examples:{first.language}:{other.language}", differences=differences)
+
+
+def _claims_json(headers: dict[str, str]) -> bool:
+    return any(k.lower() == "content-type" and "json" in v.lower() for k, v in headers.items())
 
 
 def _has(view: ObjectView, name: str) -> bool:
@@ -1172,11 +1237,72 @@ def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
             if example.endpoint is None and example.kind == "response" and example.section == "error":
                 comparer.error_example(example, None, shared_errors)
     comparer.word_error_causes()
-    _shared_schema_causes(comparer.out)
     comparer.out += missing_in_docs(spec, pages, documented)
     for finding in comparer.out:
         finding.spec = _with_line(spec, finding.spec)
-    return DriftRun(comparer.out, comparer.compared)
+    found = _fold_repeats(comparer.out)
+    _shared_schema_causes(found)
+    return DriftRun(found, comparer.compared)
+
+
+def _fold_repeats(found: list[Finding]) -> list[Finding]:
+    """One cause, one finding (see `_fold_examples` and `_fold_shared_schema`)."""
+    return _fold_shared_schema(_fold_examples(found))
+
+
+def _fold_examples(found: list[Finding]) -> list[Finding]:
+    """An example that breaks the spec at the same place as another example of the same operation, or only by the
+    type of a field the table already disagrees with the spec on (the spec's type is the one in question), is
+    listed under that finding (`details["examples"]`: their lines), not reported again."""
+    by_field = {(f.operation, f.disagreement.field): f for f in found
+                if f.check == "drift.type_mismatch" and f.disagreement and f.disagreement.field}
+    first: dict[tuple[str | None, str, Any], Finding] = {}
+    out: list[Finding] = []
+    for f in found:
+        host: Finding | None = None
+        if f.check == "drift.example_violates_spec":
+            pointer = str(f.details.get("pointer") or "")
+            if f.details.get("keyword") == "type" and pointer.count("/") == 1:
+                host = by_field.get((f.operation, jp.split(pointer)[0]))
+            key = (f.operation, pointer, f.details.get("keyword"))
+            host = host or first.get(key)
+            first.setdefault(key, f)
+        if host is None or host is f:
+            out.append(f)
+        elif f.docs is not None and f.docs.line is not None:
+            host.details.setdefault("examples", []).append(f.docs.line)
+    return out
+
+
+_SHARED_CAUSE = ("drift.field_missing_in_spec", "drift.type_mismatch")
+
+
+def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
+    """A field several operations document alike and their one shared spec schema lacks or types otherwise is one
+    finding: the first, naming the others (`details["operations"]`, `details["docs_lines"]`)."""
+    first: dict[tuple[str, str, str, str], Finding] = {}
+    out: list[Finding] = []
+    for f in found:
+        field = f.details.get("field") or (f.disagreement.field if f.disagreement else None)
+        if f.check not in _SHARED_CAUSE or f.spec is None or f.spec.line is None or not field:
+            out.append(f)
+            continue
+        said = repr((f.disagreement.docs_value, f.disagreement.spec_value)) if f.disagreement else ""
+        key = (f.check, f"{f.spec.file}:{f.spec.line}", str(field), said)
+        host = first.setdefault(key, f)
+        if host is f:
+            out.append(f)
+            continue
+        host.details.setdefault("operations", [host.operation]).append(f.operation)
+        if f.docs is not None:
+            host.details.setdefault("docs_lines", []).append(f"{f.docs.file}:{f.docs.line}")
+        host.details.setdefault("examples", []).extend(f.details.get("examples", []))
+        if not host.details["examples"]:
+            del host.details["examples"]
+    for f in out:
+        if "operations" in f.details:
+            f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
+    return out
 
 
 _FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.format_mismatch",
@@ -1188,11 +1314,12 @@ def _shared_schema_causes(findings: list[Finding]) -> None:
     """One component schema used by N operations, and N docs tables (on one page or several) that each say the
     same about one of its properties: one cause (``details["cause"]``), worded once with every table's line —
     Discord repeats a "Response Body" table for each of the four thread-listing endpoints, all returning
-    ThreadsResponse. Findings of one operation, or of inline schemas, stay as they are."""
+    ThreadsResponse. Findings of one operation, or of inline schemas, stay as they are; the two checks
+    `_fold_shared_schema` folds (a field the shared schema lacks or types otherwise) are left to it."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
         pointer = f.spec.pointer if f.spec else None
-        if f.check not in _FIELD_CHECKS or not f.operation or not pointer or "cause" in f.details \
+        if f.check not in _FIELD_CHECKS or f.check in _SHARED_CAUSE or not f.operation or not pointer or "cause" in f.details \
                 or not pointer.startswith("/components/") or f.docs is None or ":*" in (f.subject or ""):
             continue  # a table's merged nullable finding (`request:*:nullable`) names its own rows
         d = f.disagreement

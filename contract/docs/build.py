@@ -76,6 +76,7 @@ class _Context:
 
 
 _SECTIONS = {"object": "object", "container": "container", "request": "request", "query": "query", "path": "path",
+             "params": "params",
              "response": "response"}
 
 
@@ -168,7 +169,7 @@ class _Builder:
         for c in self.stack:
             if c.section is not None:
                 out.section, out.part, out.example_of = c.section, None, None
-                if c.section in ("request", "endpoint", "other", "object", "container", "query", "path"):
+                if c.section in ("request", "endpoint", "other", "object", "container", "query", "path", "params"):
                     out.status, out.inferred = None, False
                 if c.section in ("object", "container"):
                     out.name = c.name
@@ -290,6 +291,8 @@ class _Builder:
         self.footnote(block.text)
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
+        elif self.endpoint is not None:
+            self.shared_params(block)  # under an endpoint heading
         elif self.ctx().section in ("object", "container"):
             found = conventions.first("object-prose", block.text, block.links)
             if found is not None:
@@ -332,10 +335,32 @@ class _Builder:
                         self.endpoint.returns.append(href)
                         if partial:
                             self.endpoint.partial.append(href)
+        self.shared_params(block)
         fact = conventions.first("prose", block.text)
         if fact is not None:
             self.used(fact[0])
             self.scope_facts.add(fact[1])
+
+    def shared_params(self, block: Paragraph | ListItem) -> None:
+        """"Accepts the same parameters as [POST /x](#post-x)": the endpoint's parameters include that one's."""
+        assert self.endpoint is not None
+        shared = conventions.first("params-from", block.text, block.links)
+        if shared is None:
+            return
+        self.used(shared[0])
+        for label, href in shared[1]:
+            key = self.endpoint_named(label, href)
+            if key is not None and key != self.endpoint.key and key not in self.endpoint.params_from:
+                self.endpoint.params_from.append(key)
+
+    def endpoint_named(self, label: str, href: str) -> str | None:
+        """The page endpoint a link names: by its text (`POST /api/campaigns`) or by its heading's anchor."""
+        said = conventions.first("endpoint", Paragraph(self.page.file, 0, _clean(label)))
+        if said is not None and said[1]:
+            method, path = said[1][0]
+            return f"{method} {path}"
+        _, anchor = conventions.anchor_of(href)
+        return next((e.key for e in self.page.endpoints if anchor and conventions.slug(e.key) == anchor), None)
 
     def code(self, block: Code) -> None:
         lines = block.text.strip().splitlines()
@@ -366,7 +391,8 @@ class _Builder:
             example = Example(
                 kind="request", language=language, where=Location(block.file, req.line), method=req.method,
                 url=req.url, path=path, query=query, headers=dict(req.headers), body=req.body,
-                has_body=req.has_body, placeholders=found, endpoint=None, label=block.label, text=block.text)
+                has_body=req.has_body, placeholders=found, endpoint=None, label=block.label, ok=not req.broken,
+                text=block.text)
             self.attach_request(example)
         if not result.requests:
             self.page.examples.append(Example(
@@ -436,7 +462,7 @@ class _Builder:
             return "response-header" if header_part else "error"
         if ctx.section == "response":
             return "response-header" if header_part else "response"
-        if ctx.section in ("request", "endpoint"):
+        if ctx.section in ("request", "endpoint", "params"):  # a params table's rows are placed by `row_place`
             return "request-header" if header_part else "request"
         if ctx.section in ("query", "path"):
             return "query" if ctx.section == "query" else "path"
@@ -464,8 +490,9 @@ class _Builder:
         status = ctx.status if kind in ("error", "response", "response-header") else None
         section = self.object_table(block).key if kind == "object" else f"{block.file}:{block.line}"
         fields: list[Field] = []
+        mixed = self.ctx().section == "params" and kind == "request" and self.endpoint is not None
         for row in normalise(block):
-            field = self.field(row, block, kind, status)
+            field = self.field(row, block, self.row_place(row, kind) if mixed else kind, status)
             if field is not None:
                 field.section = section
                 if kind == "object":
@@ -478,6 +505,13 @@ class _Builder:
             found_status = self.find_status(status)
             if found_status is not None:
                 found_status.fields += fields
+
+    def row_place(self, row: Row, kind: TableKind) -> TableKind:
+        """A row of a mixed "Parameters" table: path, query or body, by the endpoint's method and placeholders."""
+        assert self.endpoint is not None
+        name = conventions.read_name(_clean(row.cells.get("name", ""))).name
+        place = conventions.parameter_place(name, self.endpoint.method, PathTemplate.parse(self.endpoint.path).params)
+        return "path" if place == "path" else "query" if place == "query" else kind
 
     def _named(self) -> tuple[str, list[str]]:
         """The name and ids of what the nearest heading introduces ("User" for "User Structure")."""

@@ -15,6 +15,7 @@ name       a field-name cell                              the name and its marks
 type       a type cell (text and links), step by step     a :class:`TypeReading`
 returns    an endpoint's prose                            link targets of the objects it returns
 prose      a paragraph under an endpoint                  a page fact ("all parameters are optional")
+params-from an endpoint's prose (text and links)           the links to endpoints whose parameters it shares
 side       a row's description or its footnote           "request" | "response": the one side it is about
 ========== ============================================== ===============================================
 
@@ -194,7 +195,7 @@ def anchor_of(href: str) -> tuple[str, str]:
 class Section:
     """What a heading opens: an object structure, a request part, a response, an example."""
 
-    kind: str  # object | container | request | query | path | response | error | example
+    kind: str  # object | container | request | query | path | params | response | error | example
     name: str = ""
     status: int | None = None
     example_of: str | None = None  # request | response, for an example heading
@@ -261,6 +262,32 @@ def path_params(text: str, level: int) -> Section | None:
     return None
 
 
+@recogniser("section", "parameters-by-method")
+def parameters_by_method(text: str, level: int) -> Section | None:
+    """A single "Parameters" (or "Arguments", "Request parameters") table for an endpoint: each row is a path
+    parameter when the endpoint's path has a placeholder of its name, otherwise a query parameter for
+    GET/HEAD/DELETE and a body field for the other methods (:func:`parameter_place`).
+
+    listmonk's API reference (knadh/listmonk docs/docs/content/apis/*.md) puts `list_id`, `page`, `per_page`
+    and `name` in one "##### Parameters" table under `#### GET /api/lists/{list_id}` or `#### POST
+    /api/lists`; Stripe's API reference lists "Parameters" that are query parameters on its list endpoints
+    and form fields on its create endpoints the same way.
+    """
+    if re.fullmatch(r"(?:request\s+)?(?:param(?:eter)?s|arguments)", _clean(text).lower().rstrip(":")):
+        return Section("params")
+    return None
+
+
+_QUERY_METHODS = ("GET", "HEAD", "DELETE", "OPTIONS")
+
+
+def parameter_place(name: str, method: str, placeholders: tuple[str, ...]) -> str:
+    """Where a row of a mixed "Parameters" table goes: `path`, `query` or `request` (the body)."""
+    if name in placeholders:
+        return "path"
+    return "query" if method.upper() in _QUERY_METHODS else "request"
+
+
 @recogniser("section", "response-body")
 def response_body(text: str, level: int) -> Section | None:
     """`###### Response Body`, `###### Response Structure`, "Bulk Ban Response": the success response's fields.
@@ -290,6 +317,25 @@ def example_heading(text: str, level: int) -> Section | None:
     if not re.search(r"(?:^example\b|\bexamples?$)", t) or re.search(r"success|error|request|\d{3}", t):
         return None  # "Example request …": the general reading makes it a request section
     return Section("example", name=_clean(text), example_of="response" if "response" in t else None)
+
+
+_FIELD_HEADING = re.compile(r"^(?P<name>[A-Za-z_$][\w$.\[\]-]*)\s*\((?P<type>[^()]+)\)"
+                            r"(?:\s*\((?:optional|required)\))?$", re.IGNORECASE)
+
+
+@recogniser("section", "field-heading")
+def field_heading(text: str, level: int) -> Section | None:
+    """`#### `params` (JSON string)`, `#### `options` (Object) (optional)`: a heading naming one field and its
+    type; the table or list under it is that field's structure, not the endpoint's parameters.
+
+    listmonk's import API page heads the fields of its `params` form part so; Puter's SDK reference
+    (`#### `options` (Object) (optional)`) and pino's API docs (`### `options` (Object)`) head every
+    argument the same way. Only a type the `type` recognisers read counts ("Sorting (optional)" is not one).
+    """
+    m = _FIELD_HEADING.match(_clean(text))
+    if not m or level < 2 or read_type(m.group("type")).json_type is None:
+        return None
+    return Section("object", name=m.group("name"))
 
 
 # =============================================================================== tables
@@ -672,6 +718,28 @@ def returns_named_object(text: str, links: list[Link]) -> list[tuple[str, bool]]
     return out or None
 
 
+_SAME_PARAMS = re.compile(r"\b(?:same|identical)\s+(?:json\s+|form\s+|query\s+|body\s+)?(?:param(?:eter)?s|fields|arguments)"
+                          r"\s+(?:as|in|from|of)\b|\brefer\s+to\s+(?:the\s+)?param(?:eter)?s\s+(?:from|of|in)\b",
+                          re.IGNORECASE)
+
+
+@recogniser("params-from", "same-parameters-as")
+def same_parameters_as(text: str, links: list[Link]) -> list[Link] | None:
+    """"Use the same parameters in [POST /api/campaigns](#post-apicampaigns) in addition to the below parameters":
+    the endpoint also takes the parameters documented for the linked one (the links after the phrase).
+
+    listmonk's campaign API ("Refer to parameters from [POST /api/campaigns](…)"), the Genius API
+    ("Accepts the same parameters as [`POST /annotation`](…) above") and HeadHunter's API docs ("Accepts the
+    same parameters as [vacancy search](vacancies.md#search-params)") write it so.
+    """
+    m = _SAME_PARAMS.search(text)
+    if m is None:
+        return None
+    after = text[m.end():]
+    found = [(label, href) for label, href in links if label and label in after]
+    return found or None
+
+
 @recogniser("prose", "all-optional")
 def all_optional(text: str) -> str | None:
     """"All parameters to this endpoint are optional." — Discord's note above a params table (also in the
@@ -764,5 +832,6 @@ def footnote(text: str) -> tuple[str, str] | None:
 
 __all__ = [
     "REGISTRY", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
-    "first", "footnote", "footnote_mark", "read_name", "read_type", "recogniser", "recognisers", "side_of", "slug",
+    "first", "footnote", "footnote_mark", "parameter_place", "read_name", "read_type", "recogniser", "recognisers",
+    "side_of", "slug",
 ]

@@ -55,6 +55,7 @@ class Endpoint:
     returns: list[str] = field(default_factory=list)  # link targets of "Returns a [user](#user-object) object"
     partial: list[str] = field(default_factory=list)  # those of `returns` said to be "partial [guild] objects"
     convention: str | None = None  # the recogniser that found it (see contract.docs.conventions)
+    params_from: list[str] = field(default_factory=list)  # keys of the endpoints whose parameters it also takes
 
     @property
     def key(self) -> str:

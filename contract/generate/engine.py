@@ -311,6 +311,31 @@ class OperationGenerator:
                 break
         return out
 
+    def one_conforming(self, rnd: Random) -> Case | None:
+        """One conforming case whose every choice comes from `rnd`, or None when the gate refuses it.
+
+        For callers that own the randomness (:mod:`contract.strategies` passes a hypothesis-driven
+        `Random`, so hypothesis shrinks the choices).
+        """
+        try:
+            case = self._finish(self._base(rnd, RANDOM), "conforming", None)
+        except (Unsatisfiable, _NoCandidate):
+            return None
+        return case if self.gate.conforming(case) is None else None
+
+    @property
+    def breakable(self) -> list[Site]:
+        """The constraints a violating case can break alone (the rest say why not in `note`)."""
+        return [s for s in self.sites if not s.note]
+
+    def one_violating(self, site: Site, rnd: Random) -> Case | None:
+        """One case breaking `site` and nothing else, choices from `rnd`; None when the gate refuses it."""
+        try:
+            case, check = self._build_violation(site, rnd, 0)
+        except (_NoCandidate, Unsatisfiable):
+            return None
+        return case if check(case) is None else None
+
     # -- building requests --------------------------------------------------------------
 
     def _base(self, rnd: Random, plan: Plan) -> _Draft:

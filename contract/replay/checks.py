@@ -5,7 +5,7 @@ back, and why it was sent) and returns findings. Checks are pure: the runner
 sends, the checks judge, so the shrinker can re-ask "does this check still fail,
 for the same reason?" on a smaller case. Stateful checks (tenant isolation, lost
 update, delete) judge several exchanges at once and live in
-:mod:`contract.replay.sequences`; they are declared here too, so this module lists
+:mod:`contract.replay.phases.stateful`; they are declared here too, so this module lists
 every live id and severity (all in the one registry, :mod:`contract.core.checks`).
 
 Severities (``contract checks --stage live`` prints them):

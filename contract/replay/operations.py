@@ -2,7 +2,7 @@
 
 Three origins: the spec; the docs pages (an endpoint a page documents that the
 spec lacks, e.g. PATCH on the seed path); and the live target itself (GET/DELETE
-probed on a resource's path, see :mod:`contract.replay.sequences`). A
+probed on a resource's path, see :mod:`contract.replay.phases.stateful`). A
 :class:`Resource` holds the operations on one collection and its item path by role
 (create/read/update/delete, list, actions), and identifier *links* say which request
 parameter carries which field of which resource; :mod:`contract.replay.graph` builds

@@ -33,8 +33,10 @@ from contract.load import Spec
 from contract.model import Case, Exchange, Finding, IdentifierSource
 from contract.redact import is_secret_name
 from contract.replay.adapt import Adaptation, apply, blamed_patterns, candidates
+from contract.replay.checks import Role
 from contract.replay.graph import Graph, Plan, list_items
 from contract.replay.operations import Link, LiveOperation, Resource, deref, lineage
+from contract.replay.order import Order, Phase, Step
 from contract.replay.roundtrip import State, unwrap
 from contract.validate import CompiledSchema, is_json_media
 
@@ -45,14 +47,14 @@ MAX_ADAPT_REQUESTS = 8  # per operation: retries varying a blamed field (counted
 
 
 class Host(Protocol):
-    """What the pool needs of the runner (kept as a protocol: the runner imports the pool, not the reverse)."""
+    """What the pool needs of the run (:class:`contract.replay.context.RunContext`, which holds the pool)."""
 
     templates: dict[str, Case]
     token: str
     config: Any
-    pool: ThreadPoolExecutor
+    executor: ThreadPoolExecutor
 
-    def send(self, lo: LiveOperation, case: Case, role: Any = ..., *, order: tuple[Any, ...] = (),
+    def send(self, lo: LiveOperation, case: Case, role: Role = ..., *, order: Order,
              expected: State | None = None, writer: str | None = None) -> tuple[Exchange, list[Finding]]: ...
 
     def send_unjudged(self, case: Case, purpose: Any = ...) -> Exchange: ...
@@ -288,7 +290,7 @@ class InstancePool:
         case.body = body
         return case
 
-    def context(self, lo: LiveOperation, plan: Plan | None, tag: str, order: tuple[Any, ...],
+    def context(self, lo: LiveOperation, plan: Plan | None, tag: str, order: Order,
                 case: Case | None = None) -> Instance | None:
         """The instance a case of `lo` works on: the shared parent for creates and lists, a fresh one
         for writes on an instance, the shared one for reads — and for a violating case whose broken
@@ -311,14 +313,14 @@ class InstancePool:
             self._shared[res.key] = None  # a cycle or a failure below answers None, never recurses
             inst = self._pinned(res)
             if inst is None and res.create is not None and res.path in self.host.templates:
-                made = self.create(res, "shared", (0, "shared", res.depth, res.key))
+                made = self.create(res, "shared", Order(Phase.SHARED, depth=res.depth, key=res.key))
                 inst = made.instance if made is not None else None
             if inst is None:
                 inst = self._listed(res)
             self._shared[res.key] = inst
             return inst
 
-    def fresh(self, res: Resource, tag: str, order: tuple[Any, ...]) -> Instance | None:
+    def fresh(self, res: Resource, tag: str, order: Order) -> Instance | None:
         """A new instance of `res` for one case (in the shared parent); the pinned one when none can be made."""
         if res.create is not None and res.path in self.host.templates:
             made = self.create(res, tag, order)
@@ -330,7 +332,7 @@ class InstancePool:
     def parent_of(self, res: Resource) -> Instance | None:
         return self.shared(res.parent) if res.parent is not None else None
 
-    def create(self, res: Resource, tag: str, order: tuple[Any, ...], *, headers: dict[str, str] | None = None,
+    def create(self, res: Resource, tag: str, order: Order, *, headers: dict[str, str] | None = None,
                parent: Instance | Literal["shared"] | None = "shared") -> Created | None:
         """A new instance from the accepted create template, with identifiers unique to `tag`."""
         template = self.host.templates.get(res.path)
@@ -413,7 +415,7 @@ class InstancePool:
         if res.read is not None:  # its data, for what its children's bodies depend on
             case = self.fill(Case(res.read.key, "GET", res.read.op.path, headers=self.base_headers()), res.read,
                              inst, add=True)
-            exchange, _ = self.host.send(res.read, case, "probe", order=(0, "pinned", res.key))
+            exchange, _ = self.host.send(res.read, case, "probe", order=Order(Phase.PINNED, key=res.key))
             try:
                 obj = unwrap(json.loads(exchange.response_body or b""), res.view.path)
             except (ValueError, UnicodeDecodeError):
@@ -435,7 +437,7 @@ class InstancePool:
             return None
         case = self.fill(Case(lister.key, "GET", lister.op.path, headers=self.base_headers()), lister, parent,
                          add=True)
-        exchange, _ = self.host.send(lister, case, "probe", order=(0, "list", res.depth, res.key))
+        exchange, _ = self.host.send(lister, case, "probe", order=Order(Phase.LISTED, depth=res.depth, key=res.key))
         if exchange.error or not 200 <= (exchange.status or 0) < 300:
             return None
         try:
@@ -493,8 +495,7 @@ class InstancePool:
         with self._lock:
             return self._op_locks.setdefault(key, threading.Lock())
 
-    def _probe(self, lo: LiveOperation, case: Case, plan: Plan, inst: Instance | None,
-               order: tuple[Any, ...]) -> Exchange:
+    def _probe(self, lo: LiveOperation, case: Case, plan: Plan, inst: Instance | None, order: Order) -> Exchange:
         exchange, _ = self.host.send(lo, case, "probe", order=order)
         if plan.role == "create" and plan.resource is not None and exchange.error is None \
                 and 200 <= (exchange.status or 0) < 300:
@@ -527,7 +528,7 @@ class InstancePool:
                     step += 1
                     with self._lock:
                         self.adapt_requests += 1
-                    exchange = self._probe(lo, attempt, plan, inst, (1, index, j, "fit", step))
+                    exchange = self._probe(lo, attempt, plan, inst, Order(Phase.FLOOD, index=index, case=j, step=Step.FIT, item=step))
                     if exchange.error is not None or exchange.status is None:
                         return []
                     if exchange.status in (400, 422) and pattern in {
@@ -584,7 +585,7 @@ class InstancePool:
 
         for depth in sorted(levels, reverse=True):
             batch = sorted(levels[depth], key=lambda i: -i.seq)
-            for ok in self.host.pool.map(delete, batch):
+            for ok in self.host.executor.map(delete, batch):
                 stats["deleted" if ok else "failed"] += 1
         self.cleanup_stats = stats
         return stats

@@ -1,7 +1,7 @@
 """The one sender of a run: every request goes through it, so `--rate` and the budget hold for all of them.
 
 A :class:`Sender` owns the run's :class:`~contract.replay.client.ReplayClient` (nothing else
-holds one: the runner, its helpers — discovery, sequences, shrinking — and triangulation get the
+holds one: the run's phases — flood, discovery, sequences, shrinking — and triangulation get the
 sender) and adds what must apply to *every* request: the rate limit (per request on the wire,
 redirect hops included, so it holds where the server counts), the request budget
 (``--max-requests``; once spent, nothing more is sent and the run winds down as at
@@ -31,7 +31,7 @@ JUDGED: frozenset[str] = frozenset({"preflight", "flood", "auth", "sequence"})
 
 
 class RunSettings(Protocol):
-    """What the sender reads of a run's configuration (:class:`contract.replay.runner.RunConfig`)."""
+    """What the sender reads of a run's configuration (:class:`contract.replay.config.RunConfig`)."""
 
     base_url: str
     headers: dict[str, str]
@@ -88,7 +88,7 @@ class Sender:
 
     @classmethod
     def for_run(cls, config: RunSettings, progress: Progress | None = None) -> Sender:
-        """The sender a :class:`~contract.replay.runner.RunConfig` describes (its secrets redacted)."""
+        """The sender a :class:`~contract.replay.config.RunConfig` describes (its secrets redacted)."""
         redactor = Redactor(config.secrets)
         redactor.learn_headers(config.headers)
         redactor.learn_headers(config.alt_headers)

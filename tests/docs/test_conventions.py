@@ -136,7 +136,7 @@ def test_section_headings(heading: str, kind: str, name: str) -> None:
     assert found is not None and (found[1].kind, found[1].name) == (kind, name)
 
 
-@pytest.mark.parametrize("heading", ["Successful response", "200: OK", "Parameters", "Errors", "Example request",
+@pytest.mark.parametrize("heading", ["Successful response", "200: OK", "Errors", "Example request",
                                      "Successful response example", "401 - Unauthorized", "Body"])
 def test_seed_headings_are_left_to_the_general_reading(heading: str) -> None:
     assert first("section", heading, 2) is None
@@ -277,3 +277,86 @@ def test_structure_compared_once_for_both_operations(drift: list) -> None:
 def test_query_string_params_against_query_parameters(drift: list) -> None:
     query = sorted((f.check, f.subject) for f in drift if f.subject and f.subject.startswith("query:"))
     assert query == [("drift.field_missing_in_docs", "query:limit"), ("drift.field_missing_in_spec", "query:secret")]
+
+
+# ----------------------------------------------------------------------------------------- mixed parameter tables
+
+
+@pytest.mark.parametrize("heading", ["Parameters", "Request parameters", "Arguments", "Parameters:"])
+def test_a_single_parameters_heading_is_a_mixed_table(heading: str) -> None:
+    found = first("section", heading, 5)
+    assert found is not None and found == ("parameters-by-method", conventions.Section("params"))
+
+
+@pytest.mark.parametrize("heading", ["Query parameters", "Path parameters", "Body parameters", "JSON Params"])
+def test_named_parameter_headings_keep_their_own_reading(heading: str) -> None:
+    found = first("section", heading, 5)
+    assert found is not None and found[0] != "parameters-by-method"
+
+
+@pytest.mark.parametrize(("name", "method", "expected"), [
+    ("list_id", "PUT", "path"), ("list_id", "GET", "path"), ("page", "GET", "query"), ("id", "DELETE", "query"),
+    ("name", "POST", "request"), ("status", "PATCH", "request"), ("all", "HEAD", "query"),
+])
+def test_parameter_place_by_method_and_placeholder(name: str, method: str, expected: str) -> None:
+    assert conventions.parameter_place(name, method, ("list_id",)) == expected
+
+
+def test_mixed_parameters_table_rows_go_to_path_query_and_body() -> None:
+    page = read_docs_text(
+        "# Lists\n\n#### GET /api/lists/{list_id}\n\n##### Parameters\n\n"
+        "| Name | Type | Required | Description |\n|:--|:--|:--|:--|\n| list_id | number | Yes | The list. |\n"
+        "| minimal | boolean | | Fewer fields. |\n\n"
+        "#### PUT /api/lists/{list_id}\n\n##### Parameters\n\n"
+        "| Name | Type | Required | Description |\n|:--|:--|:--|:--|\n| list_id | number | Yes | The list. |\n"
+        "| name | string | | New name. |\n", "lists.md")
+    placed = [(f.endpoint, f.name, f.table) for f in page.fields]
+    assert placed == [("GET /api/lists/{list_id}", "list_id", "path"), ("GET /api/lists/{list_id}", "minimal", "query"),
+                      ("PUT /api/lists/{list_id}", "list_id", "path"), ("PUT /api/lists/{list_id}", "name", "request")]
+
+
+# ----------------------------------------------------------------------------------------- field headings
+
+
+@pytest.mark.parametrize(("heading", "name"), [
+    ("`params` (JSON string)", "params"), ("`options` (Object) (optional)", "options"),
+    ("`workerURL` (String)(Required)", "workerURL"), ("`options.useArrows` (boolean)", "options.useArrows"),
+])
+def test_a_heading_naming_a_field_and_its_type_opens_that_fields_structure(heading: str, name: str) -> None:
+    found = first("section", heading, 4)
+    assert found is not None and found[0] == "field-heading" and (found[1].kind, found[1].name) == ("object", name)
+
+
+@pytest.mark.parametrize("heading", ["Sorting (optional)", "Lists (beta)", "Create a list (POST)", "Parameters"])
+def test_a_heading_with_words_in_brackets_is_not_a_field_heading(heading: str) -> None:
+    found = first("section", heading, 4)
+    assert found is None or found[0] != "field-heading"
+
+
+# ----------------------------------------------------------------------------------------- shared parameters
+
+
+@pytest.mark.parametrize("text", [
+    "Use the same parameters in POST /api/campaigns in addition to the below parameters.",
+    "Refer to parameters from POST /api/campaigns",
+    "Updates an annotation created by the authenticated user. Accepts the same parameters as POST /annotation above.",
+])
+def test_prose_that_shares_another_endpoints_parameters(text: str) -> None:
+    label = "POST /api/campaigns" if "campaigns" in text else "POST /annotation"
+    found = first("params-from", text, [(label, "#x"), ("unrelated", "#y")])
+    assert found == ("same-parameters-as", [(label, "#x")])
+
+
+def test_prose_that_only_links_an_endpoint_shares_nothing() -> None:
+    assert first("params-from", "See POST /api/campaigns for the fields it returns.",
+                 [("POST /api/campaigns", "#post-apicampaigns")]) is None
+
+
+def test_shared_parameters_resolve_to_the_page_endpoint_by_link_text_or_anchor() -> None:
+    page = read_docs_text(
+        "# Campaigns\n\n#### POST /api/campaigns\n\nCreate.\n\n#### POST /api/campaigns/{id}/test\n\n"
+        "Use the same parameters in [POST /api/campaigns](#post-apicampaigns) in addition to the below.\n\n"
+        "#### PUT /api/campaigns/{id}\n\nRefer to parameters from [the create call](#post-apicampaigns)\n", "c.md")
+    shared = {e.key: e.params_from for e in page.endpoints}
+    assert shared == {"POST /api/campaigns": [], "POST /api/campaigns/{id}/test": ["POST /api/campaigns"],
+                      "PUT /api/campaigns/{id}": ["POST /api/campaigns"]}

@@ -178,3 +178,28 @@ def test_page_without_declared_endpoint_takes_it_from_examples() -> None:
 def test_response_example_status_code_disagreeing_with_heading() -> None:
     page = read_docs_text("## Errors\n\n### 404: Not found\n\n```json\n{\"status_code\": 401}\n```\n", "p.md")
     assert [(a.kind, a.line) for a in page.anomalies] == [("example.status_mismatch", 6)]
+
+
+def test_curl_body_from_a_here_document() -> None:
+    text = ("curl -u \"user:token\" \"http://localhost:9000/api/tx\" -X POST \\\n"
+            "     -H 'Content-Type: application/json; charset=utf-8' \\\n"
+            "     --data-binary @- << EOF\n    {\n        \"template_id\": 2,\n        \"data\": {\"order_id\": \"1234\"}\n"
+            "    }\nEOF\n")
+    result = extract_requests(text, "curl", 44)
+    assert not result.problems
+    (req,) = result.requests
+    assert (req.method, req.url, req.body, req.line) == (
+        "POST", "http://localhost:9000/api/tx", {"template_id": 2, "data": {"order_id": "1234"}}, 44)
+
+
+def test_curl_body_from_a_file_or_an_unterminated_here_document_is_not_read() -> None:
+    for text in ("curl -X POST https://x.io/a --data-binary @body.json\n",
+                 "curl -X POST https://x.io/a --data-binary @- <<EOF\n{\"a\": 1}\n"):
+        result = extract_requests(text, "curl", 1)
+        assert [p.message for p in result.problems] == ["curl body is read from a file (@...), not shown in the docs"]
+        assert result.requests[0].broken
+
+
+def test_curl_whose_url_an_option_swallowed_is_broken() -> None:
+    result = extract_requests("curl -u 'http://localhost:9000/api/public/subscription' -d 'email=a@b.c'\n", "curl", 7)
+    assert [p.message for p in result.problems] == ["curl command without a URL"] and result.requests[0].broken

@@ -77,3 +77,50 @@ def test_plugin_is_inert_without_a_spec(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+def _collect(*extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", str(CONSUMER), "-p", "no:cacheprovider", "-q",
+                           "--collect-only", "-k", "documented_rules", *extra],
+                          capture_output=True, text=True, timeout=300, cwd=CONSUMER)
+
+
+def test_docs_pages_in_the_ini_become_violating_cases_labelled_by_their_rule():
+    """`contract_docs` in pytest.ini: the docs' own rules (30 attributes, not nullable) are cases of their own."""
+    result = _collect()
+    assert result.returncode == 0, result.stdout + result.stderr
+    labels = set(re.findall(r"test_documented_rules_are_enforced\[violating-\d+-(\w+)\]", result.stdout))
+    assert {"maxItems", "type"} <= labels
+    # the same pages on the command line, several values after one flag, agree (`-c`: pytest takes the
+    # values for test paths when it looks for its ini file, before the plugin's options are known)
+    flags = _collect("-c", "pytest.ini", "--contract-docs", str(ROOT / "specs" / "003_adc150077d28c6e1.txt"),
+                     str(ROOT / "specs" / "000_f29c871810a0beae.txt"))
+    assert re.findall(r"\[violating-\d+-\w+\]", flags.stdout) == re.findall(r"\[violating-\d+-\w+\]", result.stdout)
+    # without docs there is no docs-only rule to break
+    bare = _collect("-o", "contract_docs=")
+    assert "violating-" not in bare.stdout
+
+
+def test_a_missing_docs_path_is_a_usage_error_naming_it():
+    result = _collect("--contract-docs", "no-such-docs/")
+    assert result.returncode == 4
+    assert "no-such-docs/: docs page not found" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_hypothesis_property_over_generated_cases_shrinks_a_fault_to_the_smallest_profile():
+    """`@given(contract.strategies.cases(...))` in the consumer suite: green on the sandbox; with a dropped
+    response field it fails, and hypothesis shrinks the request to the profile with only what is required."""
+    with Sandbox() as box:
+        clean = _pytest(box.url, "-k", "server_accepts")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    with Sandbox(faults={"drop-field"}) as box:
+        broken = _pytest(box.url, "-k", "server_accepts")
+    assert broken.returncode == 1
+    out = broken.stdout
+    assert '"segment_hash" is a required property' in out and "Failing test case" in out
+    shrunk = re.search(r"body=(\{.*?\}\}), has_body", out)
+    assert shrunk is not None, out
+    assert shrunk.group(1).startswith("{'installation_meta': {'device_id': ")
+    assert shrunk.group(1).count(":") == 2  # one required object with its one required field, nothing else
+    assert KEY not in out

@@ -23,6 +23,7 @@ class Request:
     body: Any = None
     has_body: bool = False
     raw_body: str | None = None  # the body as text, when it was text
+    broken: bool = False  # the snippet names no URL or its body does not parse: nothing to compare
 
 
 @dataclass(slots=True)

@@ -31,6 +31,22 @@ def _commands(text: str, first_line: int) -> list[tuple[int, str]]:
     return out
 
 
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_]\w*)\1[ \t]*$", re.MULTILINE)
+
+
+def _stdin(command: str) -> tuple[str, str | None]:
+    """A here-document fed to the command (`curl … --data-binary @- << EOF` … `EOF`): the command without it,
+    and the text it feeds to standard input (what `@-` reads)."""
+    m = _HEREDOC.search(command)
+    if m is None:
+        return command, None
+    rest = command[m.end():].split("\n")[1:]
+    end = next((i for i, ln in enumerate(rest) if ln.strip() == m.group("tag")), None)
+    if end is None:
+        return command, None
+    return command[:m.start()], "\n".join(rest[:end])
+
+
 def _header(raw: str) -> tuple[str, str] | None:
     name, sep, value = raw.partition(":")
     if not sep or not name.strip():
@@ -66,7 +82,7 @@ class _Words:
         return self.words[self.i - 1]
 
 
-def _parse(words: list[str], line: int, out: Extraction) -> Request:
+def _parse(words: list[str], line: int, out: Extraction, stdin: str | None = None) -> Request:
     req = Request(line=line)
     data: list[str] = []
     explicit_method: str | None = None
@@ -103,23 +119,29 @@ def _parse(words: list[str], line: int, out: Extraction) -> Request:
         elif req.url is None:
             req.url = word
     if data and not as_query:
+        data = [stdin if d == "@-" and stdin is not None else d for d in data]
         text = "&".join(data)
+        req.raw_body, req.has_body = text, True
         if any(d.startswith("@") for d in data):
             out.problems.append(Problem(line, "curl body is read from a file (@...), not shown in the docs"))
-        req.raw_body, req.has_body = text, True
-        req.body, error = json_body(text, req.headers)
-        if error:
-            out.problems.append(Problem(line, f"curl {error}"))
+            req.broken = True
+        else:
+            req.body, error = json_body(text, req.headers)
+            if error:
+                out.problems.append(Problem(line, f"curl {error}"))
+                req.broken = True
     req.method = explicit_method or ("POST" if data and not as_query else "GET")
     if req.url is None:
         out.problems.append(Problem(line, "curl command without a URL"))
+        req.broken = True
     return req
 
 
 def extract_curl(text: str, first_line: int) -> Extraction:
     """Every curl request of a shell snippet; unparseable commands become problems."""
     out = Extraction()
-    for line, command in _commands(text, first_line):
+    for line, whole in _commands(text, first_line):
+        command, stdin = _stdin(whole)
         lines = [ln for ln in command.splitlines() if not ln.lstrip().startswith("#")]
         try:
             words = shlex.split("\n".join(lines), comments=False, posix=True)
@@ -128,7 +150,7 @@ def extract_curl(text: str, first_line: int) -> Extraction:
             continue
         if not words or not words[0].startswith("curl"):
             continue
-        out.requests.append(_parse(words, line, out))
+        out.requests.append(_parse(words, line, out, stdin))
     if not out.requests and not out.problems:
         out.problems.append(Problem(first_line, "no curl command found"))
     return out

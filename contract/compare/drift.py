@@ -1282,6 +1282,7 @@ def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
     finding: the first, naming the others (`details["operations"]`, `details["docs_lines"]`)."""
     first: dict[tuple[str, str, str, str], Finding] = {}
     out: list[Finding] = []
+    hosts_by_id: dict[int, Finding] = {}
     for f in found:
         field = f.details.get("field") or (f.disagreement.field if f.disagreement else None)
         if f.check not in _SHARED_CAUSE or f.spec is None or f.spec.line is None or not field:
@@ -1294,14 +1295,14 @@ def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         host.details.setdefault("operations", [host.operation]).append(f.operation)
+        hosts_by_id[id(host)] = host
         if f.docs is not None:
             host.details.setdefault("docs_lines", []).append(f"{f.docs.file}:{f.docs.line}")
         host.details.setdefault("examples", []).extend(f.details.get("examples", []))
         if not host.details["examples"]:
             del host.details["examples"]
-    for f in out:
-        if "operations" in f.details:
-            f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
+    for f in hosts_by_id.values():  # only where this fold gathered others (structure findings list theirs)
+        f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
     return out
 
 

@@ -539,3 +539,14 @@ def test_listmonk_operations_missing_from_their_tags_page_name_that_page():
     settings = next(f for f in grouped if "tagged “Settings”" in f["message"])
     assert settings["message"].startswith("3 operations tagged “Settings” are on none of the 8 docs pages given: ")
     assert "the other" not in settings["message"]  # no page has any of them: the settings page is not in the set
+
+
+def test_only_folded_findings_say_documented_alike():
+    """A structure's finding lists its operations itself; "documented alike for …" is for a fold's host only
+    (main had it on 110 of Discord's structure findings)."""
+    from tests.docs.test_listmonk import findings
+
+    spec, pages, _ = corpus()
+    for found in (compare(spec, pages), findings()):
+        for f in found:
+            assert ("documented alike for" in f.message) == ("docs_lines" in f.details), f.message

@@ -55,6 +55,7 @@ from contract.prose import extract
 _STATUS = re.compile(r"(?:^|[\s:(])([1-5]\d{2})(?=$|[\s:.\-–—)])")
 _EXAMPLE_VALUE = re.compile(r"\bExample:\s*`?([^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
 _OBFUSCATED_EMAIL = "[email protected]"
+_EITHER_CELL = re.compile(r"^(?:one|any|at\s+least\s+one|either)\s+of\b", re.IGNORECASE)
 _CALLS_HTTP = re.compile(r"\bfetch\s*\(|\baxios\b|\brequests\.|\bhttpx\b|XMLHttpRequest|\burllib\b|\bhttp\.request\b"
                          r"|\$\.ajax|\bgot\s*\(|\bsuperagent\b|\bhttp\.client\b|\baiohttp\b")
 
@@ -568,7 +569,9 @@ class _Builder:
         if required is None and "optional" in cells:
             optional = parse_flag(cells["optional"])
             required = None if optional is None else not optional
-        if required is None:
+        if required is None and not _EITHER_CELL.match(_clean(cells.get("required", ""))):
+            # the page's `name?` notation, unless a Required column states an either-rule ("one of content, file,
+            # embeds, poll" — Discord's Execute Webhook): neither required nor optional alone
             required = self.notation_required(named, kind, cells)
         nullable = parse_flag(cells["nullable"]) if "nullable" in cells else None
         if nullable is None and reading.nullable is not None:

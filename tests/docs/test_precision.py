@@ -550,3 +550,17 @@ def test_only_folded_findings_say_documented_alike():
     for found in (compare(spec, pages), findings()):
         for f in found:
             assert ("documented alike for" in f.message) == ("docs_lines" in f.details), f.message
+
+
+def test_a_required_cell_stating_an_either_rule_is_neither_required_nor_optional():
+    _, pages, _ = corpus()
+    webhook = next(p for p in pages if p.file.endswith("webhook.mdx"))
+    rows = {f.name: f for f in webhook.fields if f.endpoint == "POST /webhooks/{webhook.id}/{webhook.token}"
+            and f.table == "request"}
+    # `| content | string | … | one of content, file, embeds, poll |` (the page also says "at least one of")
+    assert rows["content"].cells.get("Required", "").startswith("one of")
+    assert (rows["content"].required, rows["embeds"].required, rows["poll"].required) == (None, None, None)
+    assert rows["username"].required is False
+    drift = compare(*corpus()[:2])
+    assert not [f for f in drift if f.check == "drift.required_mismatch"
+                and f.operation == "POST /webhooks/{webhook_id}/{webhook_token}"]

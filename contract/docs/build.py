@@ -619,6 +619,9 @@ class _Builder:
             return None
         if kind == "request" and "all-optional" in self.scope_facts:
             return False
+        if kind == "request" and any(fact.startswith("all-optional-except:") and named.name not in
+                                     fact.split(":", 1)[1].split(",") for fact in self.scope_facts):
+            return False
         # a documented default: the field may be left out
         return not (kind in ("query", "request") and _clean(cells.get("default", "")))
 

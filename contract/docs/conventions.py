@@ -743,10 +743,17 @@ def same_parameters_as(text: str, links: list[Link]) -> list[Link] | None:
 @recogniser("prose", "all-optional")
 def all_optional(text: str) -> str | None:
     """"All parameters to this endpoint are optional." — Discord's note above a params table (also in the
-    unofficial Guilded API docs): rows without `?` are optional too."""
-    if re.search(r"\ball\s+(?:parameters|params|fields)\b.*\bare\s+optional\b", text, re.IGNORECASE):
+    unofficial Guilded API docs): rows without `?` are optional too. "All parameters to this endpoint except for
+    `access_token` are optional" (Discord's Add Guild Member) keeps the named rows as the table marks them: the
+    fact is then "all-optional-except:access_token"."""
+    m = re.search(r"\ball\s+(?:parameters|params|fields)\b(?P<rest>.*)\bare\s+optional\b", text, re.IGNORECASE)
+    if not m:
+        return None
+    named = re.search(r"\bexcept(?:\s+for)?\s+(?P<names>.+)$", m.group("rest").strip(), re.IGNORECASE)
+    if named is None:
         return "all-optional"
-    return None
+    names = [w for w in re.findall(r"[A-Za-z_][\w\[\]]*", named.group("names")) if w.lower() not in ("and", "or", "the")]
+    return "all-optional-except:" + ",".join(names)
 
 
 @recogniser("object-prose", "extends-object")

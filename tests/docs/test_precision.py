@@ -564,3 +564,17 @@ def test_a_required_cell_stating_an_either_rule_is_neither_required_nor_optional
     drift = compare(*corpus()[:2])
     assert not [f for f in drift if f.check == "drift.required_mismatch"
                 and f.operation == "POST /webhooks/{webhook_id}/{webhook_token}"]
+
+
+def test_all_parameters_optional_except_some_keeps_those_required():
+    from contract.docs.conventions import first
+
+    # Discord's Add Guild Member: "All parameters to this endpoint except for `access_token` are optional."
+    assert first("prose", "All parameters to this endpoint except for `access_token` are optional.") == (
+        "all-optional", "all-optional-except:access_token")
+    _, pages, _ = corpus()
+    guild = next(p for p in pages if p.file.endswith("guild.mdx"))
+    rows = {f.name: f.required for f in guild.fields if f.endpoint == "PUT /guilds/{guild.id}/members/{user.id}"}
+    assert rows == {"access_token": True, "nick": False, "roles": False, "mute": False, "deaf": False}
+    assert not [f for f in compare(*corpus()[:2]) if f.check == "drift.required_mismatch"
+                and f.operation == "PUT /guilds/{guild_id}/members/{user_id}" and "access_token" in f.message]

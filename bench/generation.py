@@ -154,7 +154,7 @@ def main() -> None:
         try:
             cspec = load_spec(path)
         except InputError:
-            continue  # Swagger 2.0
+            continue  # unusable input (a spec the loader refuses)
         cop = body_operation(cspec)
         if cop is None:
             print(f"  {path.name:32} no operation with a body")

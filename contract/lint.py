@@ -18,7 +18,9 @@ from typing import Any
 from contract.core import checks
 from contract.core.pointer import join
 from contract.core.schema_facts import effective, subject_schema
-from contract.load import Spec
+from contract.load import Spec, Swagger2Document
+from contract.load.swagger2 import FORM_MEDIA, Operation2
+from contract.load.swagger2 import operations as swagger2_operations
 from contract.model import Finding, MediaType, Operation, Severity
 from contract.prose import ProseConstraint, extract
 from contract.schema import Direction
@@ -119,15 +121,23 @@ def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseExcept
     a reference bomb would hold lint for minutes; the worker is a daemon thread, so a
     run that is given up on does not keep the process alive.
     """
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator import (
+        OpenAPIV2SpecValidator,
+        OpenAPIV30SpecValidator,
+        OpenAPIV31SpecValidator,
+    )
 
-    cls = OpenAPIV30SpecValidator if spec.version.startswith("3.0") else OpenAPIV31SpecValidator
+    cls: type[OpenAPIV2SpecValidator | OpenAPIV30SpecValidator | OpenAPIV31SpecValidator] = (
+        OpenAPIV30SpecValidator if spec.version.startswith("3.0") else OpenAPIV31SpecValidator)
+    data = spec.data
+    if isinstance(spec.document, Swagger2Document):  # the document as its author wrote it, not our reading
+        cls, data = OpenAPIV2SpecValidator, spec.document.original
     errors: list[Any] = []
     box: dict[str, BaseException] = {}
 
     def work() -> None:
         try:
-            errors.extend(itertools.islice(cls(spec.data).iter_errors(), 1000))
+            errors.extend(itertools.islice(cls(data).iter_errors(), 1000))
         except BaseException as exc:  # errors found so far still count; the caller re-raises this
             box["error"] = exc
 
@@ -150,8 +160,14 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
                       spec=spec.location(""), subject="timeout")
         return
     errors, crash = outcome
+    doc = spec.document
+    swagger2 = isinstance(doc, Swagger2Document)
+    version = "Swagger 2.0" if swagger2 else f"OpenAPI {spec.version}"
+    located = doc.source_location if isinstance(doc, Swagger2Document) else spec.location
     seen: set[tuple[str, str]] = set()
     for err in errors:
+        if swagger2 and getattr(err, "instance", None) == "file":
+            continue  # openapi-spec-validator checks 2.0 schemas as if `type: file` (legal for responses) were not
         message = str(getattr(err, "message", err)).splitlines()[0].strip()
         pointer = join("", *list(getattr(err, "path", []) or []))
         extra = re.search(r"\('([^']+)' (?:was|were) unexpected\)", message)
@@ -160,8 +176,8 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
         if (pointer, message) in seen:
             continue
         seen.add((pointer, message))
-        yield Finding("lint.metaschema", Severity.ERROR, f"not valid OpenAPI {spec.version}: {message}",
-                      spec=spec.location(pointer), subject=pointer)
+        yield Finding("lint.metaschema", Severity.ERROR, f"not valid {version}: {message}",
+                      spec=located(pointer), subject=pointer)
     if crash is not None:
         raise crash  # lint() turns it into a lint.internal_error finding, after these
 
@@ -394,3 +410,78 @@ def duplicate_operation_id(spec: Spec) -> Iterator[Finding]:
                           subject=op.operation_id)
         else:
             seen[op.operation_id] = op
+
+
+# --------------------------------------------------------------------------- Swagger 2.0 defects
+
+
+def _swagger2(spec: Spec) -> Iterator[tuple[Swagger2Document, Operation2]]:
+    """The 2.0 operations as written, for defects the 3.0 reading can no longer show."""
+    doc = spec.document
+    if isinstance(doc, Swagger2Document) and isinstance(doc.original, dict):
+        for op in swagger2_operations(doc.original):
+            yield doc, op
+
+
+@check("lint.swagger2_body_and_form", Severity.ERROR)
+def swagger2_body_and_form(spec: Spec) -> Iterator[Finding]:
+    """Swagger 2.0: a body parameter and formData parameters in one operation (one or the other is allowed)."""
+    for doc, op in _swagger2(spec):
+        body, form = op.located("body"), op.located("formData")
+        if body and form:
+            key = f"{op.method.upper()} {op.path}"
+            names = ", ".join(str(p.value.get("name")) for p in form)
+            yield Finding("lint.swagger2_body_and_form", Severity.ERROR,
+                          f"{key}: body parameter {body[0].value.get('name')!r} and formData parameters ({names}) "
+                          "in one operation; Swagger 2.0 allows one or the other. The body is read, the form "
+                          "fields are ignored", operation=key, spec=doc.source_location(form[0].pointer), subject=key)
+
+
+@check("lint.swagger2_multiple_body", Severity.ERROR)
+def swagger2_multiple_body(spec: Spec) -> Iterator[Finding]:
+    """Swagger 2.0: more than one body parameter in an operation (there is one body)."""
+    for doc, op in _swagger2(spec):
+        body = op.located("body")
+        if len(body) > 1:
+            key = f"{op.method.upper()} {op.path}"
+            names = ", ".join(repr(p.value.get("name")) for p in body)
+            yield Finding("lint.swagger2_multiple_body", Severity.ERROR,
+                          f"{key}: {len(body)} body parameters ({names}); Swagger 2.0 allows at most one. The "
+                          f"first is read", operation=key, spec=doc.source_location(body[1].pointer), subject=key)
+
+
+@check("lint.swagger2_form_consumes", Severity.WARNING)
+def swagger2_form_consumes(spec: Spec) -> Iterator[Finding]:
+    """Swagger 2.0: formData parameters need `consumes` to name a form media type (a file one, multipart)."""
+    for doc, op in _swagger2(spec):
+        form = op.located("formData")
+        if not form:
+            continue
+        files = [p for p in form if p.value.get("type") == "file"]
+        wanted = ("multipart/form-data",) if files else FORM_MEDIA
+        if any(m in wanted for m in op.consumes):
+            continue
+        key = f"{op.method.upper()} {op.path}"
+        written = ("consumes" in op.value and join(op.pointer, "consumes")) or (
+            "consumes" in doc.original and "/consumes") or op.pointer
+        needs = "multipart/form-data (it has a file parameter)" if files else " or ".join(FORM_MEDIA)
+        read_as = " and ".join(op.form_media())
+        yield Finding("lint.swagger2_form_consumes", Severity.WARNING,
+                      f"{key}: formData parameters but `consumes` is {op.consumes or 'not given'}; Swagger 2.0 "
+                      f"requires {needs}. Read as {read_as}", operation=key,
+                      spec=doc.source_location(written), subject=key)
+
+
+@check("lint.swagger2_unused_produces", Severity.INFO)
+def swagger2_unused_produces(spec: Spec) -> Iterator[Finding]:
+    """Swagger 2.0: an operation's own `produces` when none of its responses has a body schema to produce."""
+    for doc, op in _swagger2(spec):
+        if not op.produces or "produces" not in op.value or not isinstance(op.value.get("responses"), dict):
+            continue
+        if any(isinstance(r, dict) and ("schema" in r or "$ref" in r) for r in op.value["responses"].values()):
+            continue
+        key = f"{op.method.upper()} {op.path}"
+        yield Finding("lint.swagger2_unused_produces", Severity.INFO,
+                      f"{key}: `produces` names {', '.join(op.produces)} but no response has a `schema`, so no "
+                      "body of those types is described", operation=key,
+                      spec=doc.source_location(join(op.pointer, "produces")), subject=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -76,7 +77,13 @@ def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, 
     from contract.report import write_reports
 
     report = (redactor or Redactor()).report(report)
-    print_findings(report["findings"])
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    if github:  # annotations instead of plain lines: GitHub shows them on the lines of the pull request
+        from contract.report.github import render_annotations
+
+        click.echo(render_annotations(report), nl=False)
+    else:
+        print_findings(report["findings"])
     for line in notes:
         click.echo(line, err=True)
     code = exit_code(findings, fail_on)
@@ -86,11 +93,24 @@ def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, 
         code = baseline_exit_code(new, fail_on)
         note = f"; against {baseline}: {len(new)} new, {len(known)} known, {len(fixed)} fixed"
     written = write_reports(report_dir, report)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if github and step_summary:
+        _append_summary(step_summary, report, report_dir)
     counts = report["summary"]["by_severity"]
     summary = ", ".join(f"{n} {sev}" for sev, n in counts.items()) or "no findings"
     click.echo(f"{len(report['findings'])} findings ({summary}){note}; reports: {written['json'].parent}/"
                f"{{{','.join(p.name for p in written.values())}}}", err=True)
     return code
+
+
+def _append_summary(path: str, report: Mapping[str, Any], report_dir: str) -> None:
+    from contract.report.github import render_summary
+
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(render_summary(report, report_dir=report_dir) + "\n")
+    except OSError as exc:  # the reports are written; a summary GitHub cannot take is worth a line, not a failure
+        click.echo(f"contract: could not append to $GITHUB_STEP_SUMMARY ({exc.strerror or exc})", err=True)
 
 
 def print_findings(findings: Iterable[Mapping[str, Any]]) -> None:

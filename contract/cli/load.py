@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from contract.cli._options import nullable_option
-from contract.load import load_spec
+from contract.load import Swagger2Document, load_spec
 from contract.schema import nullable_policy
 
 
@@ -31,9 +31,13 @@ def command(spec: str, nullable: str, as_json: bool) -> int:
             "security": [[s.key for s in req] for req in op.security],
         })
     if as_json:
-        click.echo(json.dumps({"spec": spec, "openapi": loaded.version, "operations": ops}, indent=2))
+        source = {"swagger": "2.0"} if isinstance(loaded.document, Swagger2Document) else {}
+        click.echo(json.dumps({"spec": spec, "openapi": loaded.version, **source, "operations": ops}, indent=2))
         return 0
-    click.echo(f"{spec}: OpenAPI {loaded.version}, {len(ops)} operations")
+    version = f"OpenAPI {loaded.version}"
+    if isinstance(loaded.document, Swagger2Document):
+        version = f"Swagger 2.0 (read as {version})"
+    click.echo(f"{spec}: {version}, {len(ops)} operations")
     for o in ops:
         click.echo(f"  {o['operation']}  ({o['operationId'] or '-'}, line {o['line']})  "
                    f"params={','.join(o['parameters']) or '-'} body={','.join(o['body']) or '-'} "

@@ -113,7 +113,9 @@ def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Docum
     text = read_text(path, shown)
     suffix = path.suffix.lower()
     stripped = text.lstrip()
-    wrapped = suffix in {".md", ".mdx", ".markdown", ".txt"} or _looks_like_markdown(stripped)
+    # A .yaml/.yml/.json file is what its name says, even when it opens with a `# comment` line.
+    wrapped = suffix in {".md", ".mdx", ".markdown", ".txt"} or (
+        suffix not in {".yaml", ".yml", ".json"} and _looks_like_markdown(stripped))
     if markdown_ok and wrapped and not (stripped.startswith("{") or _SPEC_KEY.match(stripped)):
         return _parse_markdown(text, shown)
     if stripped.startswith(("{", "[")) and suffix != ".yaml" and suffix != ".yml":

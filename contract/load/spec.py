@@ -8,6 +8,7 @@ from typing import Any
 
 from contract.core.pointer import join
 from contract.errors import InputError
+from contract.load import swagger2
 from contract.load.refs import RefResolver
 from contract.load.source import Document, parse_document
 from contract.model import (
@@ -26,7 +27,7 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class Spec:
-    """An OpenAPI 3.0/3.1 document ready for every later stage."""
+    """An OpenAPI 3.0/3.1 document (or a Swagger 2.0 one read as 3.0) ready for every later stage."""
 
     def __init__(self, path: str, document: Document, resolver: RefResolver, version: str,
                  nullable: NullablePolicy = "auto") -> None:
@@ -108,6 +109,9 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
     data = document.data
     if not isinstance(data, dict):
         raise InputError(shown, f"top level is a {type(data).__name__}, not a mapping", line=document.line_offset + 1)
+    if swagger2.is_swagger2(data):  # read as its OpenAPI 3.0 equivalent, lines still those of the 2.0 file
+        document = swagger2.convert(document)
+        data = document.data
     version = _version(data, document)
     resolver = RefResolver(document, file, allow_outside=allow_outside_refs)
     resolver.check_all()
@@ -123,9 +127,6 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
 
 
 def _version(data: dict[str, Any], document: Document) -> str:
-    if "swagger" in data and "openapi" not in data:
-        raise InputError(document.path, f"Swagger {data['swagger']} is not supported: convert it to OpenAPI 3 "
-                         "first (e.g. with swagger2openapi)", line=document.line_of("/swagger"), pointer="/swagger")
     raw = data.get("openapi")
     if raw is None:
         raise InputError(document.path, "no `openapi` version field: not an OpenAPI document",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from contract.report.view import Finding, describe, location_text, ordered, stage_of
+from contract.report.view import Finding, describe, fix_sides, location_text, ordered, stage_of
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -54,13 +54,6 @@ def _location(loc: Mapping[str, Any], root: Path | None, *, label: str) -> dict[
     return out
 
 
-def _sides(f: Finding) -> list[str]:
-    sides = [s for s in ("spec", "docs") if f.get(s)]
-    if f.get("verdict") == "spec" and len(sides) == 2:
-        sides.reverse()  # live follows the spec: the docs line is the one to fix
-    return sides
-
-
 def render_sarif(report: Mapping[str, Any], *, root: str | Path | None = None) -> dict[str, Any]:
     """The SARIF log as a dict (one run). `root` is what relative URIs are relative to."""
     base = Path(root) if root is not None else None
@@ -81,7 +74,7 @@ def render_sarif(report: Mapping[str, Any], *, root: str | Path | None = None) -
     seen: Counter[str] = Counter()
     results = []
     for f in located:
-        sides = _sides(f)
+        sides = fix_sides(f)
         primary, *others = sides
         seen[f["fingerprint"]] += 1
         # Two findings may share a signature (e.g. two ragged rows of one table); the occurrence

@@ -56,6 +56,14 @@ def verdict_groups(findings: Iterable[Finding]) -> list[tuple[str, str, str, lis
             if key in buckets]
 
 
+def fix_sides(finding: Finding) -> list[str]:
+    """The documents a finding points at, the one to edit first: the docs when the live API follows the spec."""
+    sides = [s for s in ("spec", "docs") if finding.get(s)]
+    if finding.get("verdict") == "spec" and len(sides) == 2:
+        sides.reverse()
+    return sides
+
+
 def location_text(loc: Mapping[str, Any] | None, *, pointer: bool = True) -> str:
     if not loc:
         return ""

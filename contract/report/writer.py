@@ -8,21 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from contract.errors import InputError
+from contract.report.github import render_annotations
 from contract.report.html import render_html
 from contract.report.json import write_json, write_text_atomic
 from contract.report.junit import render_junit
 from contract.report.markdown import render_markdown
 from contract.report.sarif import render_sarif
 
-FORMATS: tuple[str, ...] = ("json", "junit", "md", "html", "sarif")
+FORMATS: tuple[str, ...] = ("json", "junit", "md", "html", "sarif", "github")
 FILENAMES: dict[str, str] = {"json": "report.json", "junit": "junit.xml", "md": "report.md",
-                             "html": "report.html", "sarif": "report.sarif"}
+                             "html": "report.html", "sarif": "report.sarif", "github": "annotations.txt"}
 
 _RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "junit": render_junit,
     "md": render_markdown,
     "html": render_html,
     "sarif": lambda report: json.dumps(render_sarif(report), indent=2, ensure_ascii=False) + "\n",
+    "github": render_annotations,
 }
 
 

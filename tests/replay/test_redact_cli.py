@@ -114,7 +114,8 @@ def test_no_report_or_log_line_contains_the_key(tmp_path: Path):
         for key in (key_a, key_b):
             assert key not in proc.stdout and key not in proc.stderr
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"report.json", "junit.xml", "report.md", "report.html", "report.sarif"}
+    assert {p.name for p in files} == {"report.json", "junit.xml", "report.md", "report.html", "report.sarif",
+                                       "annotations.txt"}
     for p in files:  # every format, not just JSON
         text = p.read_text(encoding="utf-8")
         assert key_a not in text and key_b not in text, p.name

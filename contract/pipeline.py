@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract.compare import compare
+from contract.compare import compare_run, page_coverage
 from contract.core import checks
 from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
@@ -54,19 +54,25 @@ def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
     return Inputs(spec_path, spec, pages, left_out)
 
 
-def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True) -> list[Finding]:
-    """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network."""
+def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True,
+            coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
+    """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network. `coverage`, when
+    given, receives each page's coverage entry (see :mod:`contract.compare.coverage`)."""
     findings: list[Finding] = lint(spec) if lint_spec else []
     for page in pages:
         findings.extend(page_findings(page))
-    findings.extend(compare(spec, pages))
+    drift = compare_run(spec, pages)
+    findings.extend(drift.findings)
+    if coverage is not None:
+        coverage.extend(page_coverage(spec, pages, drift.compared))
     return findings
 
 
 def offline_findings(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
-                     components_dir: str | None = None, lint_spec: bool = True) -> list[Finding]:
+                     components_dir: str | None = None, lint_spec: bool = True,
+                     coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
     inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    return offline(inputs.spec, inputs.pages, lint_spec=lint_spec)
+    return offline(inputs.spec, inputs.pages, lint_spec=lint_spec, coverage=coverage)
 
 
 def docs_extras(spec: Spec, findings: Sequence[Finding]) -> dict[str, list[ExtraConstraint]]:

@@ -64,7 +64,8 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
     started = time.monotonic()
     inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
     spec, pages = inputs.spec, inputs.pages
-    findings = offline(spec, pages)
+    pages_coverage: list[dict[str, Any]] = []
+    findings = offline(spec, pages, coverage=pages_coverage)
     timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
     extra: dict[str, Any] = {}
     redactor = Redactor([os.environ.get("CONTRACT_API_KEY", ""), *options["secrets"]])  # replaced when live
@@ -75,6 +76,7 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
         timings.update(extra.pop("timings", {}))
         findings += live
     timings["total"] = round(time.monotonic() - started, 3)
+    extra["coverage"] = {**(extra.get("coverage") or {}), "pages": pages_coverage}
     report = build_report(findings, command="check", inputs=inputs.describe(),
                           extra={**extra, "timings": timings})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline, redactor=redactor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from contract.cli._options import (
@@ -32,6 +34,7 @@ def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, n
     if not docs:
         raise click.UsageError("give the docs to compare: --docs PAGE, FOLDER or GLOB (several may follow)")
     inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
-    findings = offline(inputs.spec, inputs.pages, lint_spec=False)
-    report = build_report(findings, command="drift", inputs=inputs.describe())
+    coverage: list[dict[str, Any]] = []
+    findings = offline(inputs.spec, inputs.pages, lint_spec=False, coverage=coverage)
+    report = build_report(findings, command="drift", inputs=inputs.describe(), extra={"coverage": {"pages": coverage}})
     return finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline)

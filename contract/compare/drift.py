@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from contract.compare.missing import missing_in_docs
 from contract.compare.schema_view import Node, ObjectView, deref, effective, entry_node, facts, object_view
 from contract.core import checks, paths
 from contract.core import pointer as jp
@@ -52,6 +53,8 @@ checks.declare("drift.status_missing_in_docs", Severity.WARNING, "a spec status 
 checks.declare("drift.header_missing_in_spec", Severity.WARNING, "a documented header the spec does not declare")
 checks.declare("drift.header_missing_in_docs", Severity.INFO, "a spec header the docs do not mention")
 checks.declare("drift.example_violates_spec", Severity.WARNING, "a docs example the spec schema rejects")
+checks.declare("drift.fixed_value_mismatch", Severity.WARNING,
+               "the docs fix a response field's value (“Always X”) and the spec's example says another")
 checks.declare("drift.example_contradicts_docs", Severity.WARNING, "a docs example that disagrees with the page itself")
 checks.declare("drift.unresolved_include", Severity.WARNING, "page content that lives in a file that was not found")
 
@@ -153,6 +156,9 @@ class _Comparer:
         self.note = ""  # said after every message of the current comparison: which oneOf branch, ...
         self.seen_enums: set[tuple[str, str, str]] = set()
         self.index = _Index([])
+        # object structure key → (request-side schema, operation) where a request table sends it
+        self.sent: dict[str, list[tuple[Node, str]]] = {}
+        self.compared: set[str] = set()  # keys of the structures and enums compared with a spec schema
 
     def add(self, check: str, message: str, *, op: str | None, spec: Location | None, docs: Location | None,
             subject: str, disagreement: Disagreement | None = None, **details: Any) -> None:
@@ -162,7 +168,7 @@ class _Comparer:
                                 source="docs", subject=subject, disagreement=disagreement, details=details))
 
     # -- operations -------------------------------------------------------------------
-    def page(self, page: DocsPage, documented: set[str]) -> None:
+    def page(self, page: DocsPage, documented: dict[str, str]) -> None:
         for include in page.unresolved_includes:
             self.add("drift.unresolved_include",
                      f"<{include.name} /> is not available ({include.source or 'never imported'}); the page "
@@ -179,7 +185,7 @@ class _Comparer:
                          op=endpoint.key, spec=self.spec.location("/paths"), docs=endpoint.where,
                          subject=endpoint.key)
                 continue
-            documented.add(op.key)
+            documented.setdefault(op.key, page.file)
             self.operation(page, endpoint, op)
             if endpoint.returns:
                 self.returns.append((page, endpoint, op))
@@ -190,6 +196,7 @@ class _Comparer:
         media = _json_media(op.request_body.content) if op.request_body else None
         if request and media is not None:
             self.request_tables(op, request, media, self.shared_names(page, endpoint, media))
+            self.sent_structures(op, request, media)
         elif request and op.request_body is None:
             self.add("drift.field_missing_in_spec",
                      f"{op.key}: the docs document {len(request)} request body field(s) but the spec has no "
@@ -211,10 +218,13 @@ class _Comparer:
             if rmedia is not None:
                 self.fields(op, rows, self.body_view(rmedia, rows), f"response {status}")
         self.response_headers(page, endpoint, op)
+        self.fixed_values(page, endpoint, op, [f for f in mine if f.table in ("response", "error") and f.status])
         examples = [e for e in page.examples if e.endpoint == endpoint.key]
         for example in examples:
             self.example_vs_spec(op, example)
             self.example_vs_docs(page, endpoint, op, example)
+            if example.kind == "response" and example.status is None and example.section == "error":
+                self.error_example(example, op.key, self.error_schemas([op]))
         self.examples_agree(op, [e for e in examples if e.kind == "request" and e.ok and e.method])
 
     def body_view(self, media: MediaType, rows: list[Field] | None = None) -> ObjectView:
@@ -259,6 +269,29 @@ class _Comparer:
             by_view.setdefault(key, (view, note, []))[2].extend(table)
         for view, note, table in by_view.values():
             self.fields(op, table, view, "request" + note, self.form_views(op), shared)
+
+    def sent_structures(self, op: Operation, rows: list[Field], media: MediaType) -> None:
+        """The request-body schemas of the object structures a request table links to ("message_reference |
+        [message reference](#…) object"), followed down the structures' own links: the request side of a
+        structure the page documents once for both sides."""
+        pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+        body = Node(media.schema if isinstance(media.schema, dict) else {}, pointer)
+        queue: list[tuple[list[Field], Node]] = [(rows, body)]
+        seen: set[tuple[str, str]] = set()
+        while queue:
+            fields, node = queue.pop(0)
+            view, _ = self.view_for(node, {f.name for f in fields})
+            for field in fields:
+                prop = view.properties.get(field.name)
+                hit = self.index.find(field.ref, field.where.file) if field.ref and prop is not None else None
+                if hit is None or prop is None or not isinstance(hit[1], DocsObject):
+                    continue
+                key = (hit[1].key, deref(self.spec, prop).pointer)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.sent.setdefault(hit[1].key, []).append((prop, op.key))
+                queue.append((hit[0].object_fields(hit[1]), prop))
 
     def form_views(self, op: Operation) -> list[ObjectView]:
         """The non-JSON bodies (multipart form) a JSON/Form params table may also describe (`files[n]`)."""
@@ -350,13 +383,26 @@ class _Comparer:
             if name not in documented:
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: query parameter {name!r} is in the spec but not in the docs table",
-                         op=op.key, spec=param.where, docs=rows[0].where, subject=f"query:{name}", field=name)
+                         op=op.key, spec=self.param_at(param), docs=rows[0].where, subject=f"query:{name}",
+                         field=name)
+
+    def param_at(self, param: Parameter) -> Location | None:
+        """The line naming a parameter (`"name": "after"`), in the component a `$ref` points to if it is one."""
+        if param.where is None or param.where.pointer is None:
+            return param.where
+        raw = jp.resolve(self.spec.data, param.where.pointer, None)
+        ref = raw.get("$ref") if isinstance(raw, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/"):
+            return self.spec.location(join(ref[1:], "name"))
+        if ref is None:
+            return self.spec.location(join(param.where.pointer, "name"))
+        return param.where
 
     def query_param(self, op: Operation, field: Field, param: Parameter, *, variant: bool = False) -> None:
-        where = param.where
+        where = self.param_at(param)
         subject = f"query:{field.name}"
         schema = param.schema if isinstance(param.schema, dict) else {}
-        pointer = join(where.pointer, "schema") if where and where.pointer else ""
+        pointer = join(param.where.pointer, "schema") if param.where and param.where.pointer else ""
         spec_facts = facts(self.spec, Node(schema, pointer))
         docs_types = _types(field.json_type)
         if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
@@ -451,16 +497,32 @@ class _Comparer:
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
                          docs=field.where, subject=f"{label}:{field.name}", field=field.name)
                 continue
+            hidden = self.hidden(node, label)
+            if hidden:
+                self.add("drift.field_missing_in_spec",
+                         f"{op.key}: {label} field {field.name!r} is documented but the spec marks it {hidden} "
+                         f"({'never sent' if hidden == 'readOnly' else 'never returned'})",
+                         op=op.key, spec=self.spec.location(join(deref(self.spec, node).pointer, hidden),
+                                                            deref(self.spec, node).ref),
+                         docs=field.where, subject=f"{label}:{field.name}", field=field.name, keyword=hidden)
+                continue
             before = len(self.out)
             self.field(op, field, node, field.name in view.required, label)
             if view.alternatives:
                 self.out[before:] = [f for f in self.out[before:] if not self.allowed_by_a_sibling(f, view, field)]
         for name, node in view.properties.items():
-            if name not in documented:
+            if name not in documented and not self.hidden(node, label):
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: {label} field {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=node.location(self.spec), docs=rows[0].where,
                          subject=f"{label}:{name}", field=name)
+
+    def hidden(self, node: Node, label: str) -> str | None:
+        """`readOnly` when comparing a request, `writeOnly` when comparing a response, if the property says so:
+        the spec keeps it off that side (OpenAPI 3: readOnly is "sent in responses only", writeOnly "in requests
+        only")."""
+        keyword = "readOnly" if label.startswith("request") or label.endswith("(as sent)") else "writeOnly"
+        return keyword if deref(self.spec, node).schema.get(keyword) is True else None
 
     def allowed_by_a_sibling(self, finding: Finding, view: ObjectView, field: Field) -> bool:
         """A table that matches one branch may still say "nullable"/"optional" for a row because another branch
@@ -533,6 +595,7 @@ class _Comparer:
                     None)
         if enum is None or not enum.values:
             return
+        self.compared.add(enum.key)
         docs_values = [v.value for v in enum.values]
         if {repr(v) for v in docs_values} == {repr(v) for v in spec_enum}:
             return
@@ -581,7 +644,15 @@ class _Comparer:
             self.conversion(op, field, node, c, label, location)
             return
         subject = f"{label}:{field.name}:{c.subject}:{c.keyword}"
-        if c.keyword == "enum":
+        if c.keyword == "const" and c.subject == "value":
+            spec_enum = facts(self.spec, target).enum
+            if spec_enum is not None and repr(c.value) not in {repr(v) for v in spec_enum}:
+                self.add("drift.enum_mismatch",
+                         f"{op.key}: {label} {part} is “{c.text.strip()}” in the docs but the spec allows only "
+                         f"{spec_enum}", op=op.key, spec=target.location(self.spec), docs=field.where,
+                         subject=subject, disagreement=Disagreement(field.name, docs_value=[c.value],
+                                                                    spec_value=spec_enum, location=location))
+        elif c.keyword == "enum":
             spec_enum = facts(self.spec, target).enum
             if spec_enum is not None and {repr(v) for v in spec_enum} != {repr(v) for v in c.value}:
                 self.add("drift.enum_mismatch",
@@ -707,12 +778,17 @@ class _Comparer:
 
     def compare_object(self, groups: list[_Group]) -> None:
         first = groups[0]
-        rows = first.page.object_fields(first.obj)
+        self.compared.add(first.obj.key)
+        every = first.page.object_fields(first.obj)
+        # A row the page says is only sent ("when sending, …") is not compared with what responses return.
+        rows = [f for f in every if f.side != "request"]
         views = [(g, g.view or self.view_for(g.node, {f.name for f in rows})[0]) for g in groups]
-        # The structure documents all variants at once (every schema returned as it, every oneOf branch): it
-        # may say "nullable"/"optional", or have a row, because one variant does; drift only if none does.
+        sent = self.sent_views(first.obj, every)
+        # The structure documents all variants at once (every schema returned as it, every oneOf branch, and
+        # the request schemas it is sent as): it may say "nullable"/"optional", or have a row, because one
+        # variant does; drift only if none does.
         variants = [x for _, v in views for x in (v, *v.alternatives)]
-        known = {name for v in variants for name in v.properties}
+        known = {name for v in (*variants, *(v for v, _ in sent)) for name in v.properties}
         nullable_any = {f.name: any(f.name in v.properties and facts(self.spec, v.properties[f.name]).nullable
                                     for v in variants) for f in rows}
         optional_any = {f.name: any(f.name not in v.required for v in variants) for f in rows}
@@ -722,7 +798,8 @@ class _Comparer:
             try:
                 label = f"{group.obj.name} object"
                 self.fields(_Target(_OPS, view.node.location(self.spec) if view.node else None),
-                            rows, view, label + group.note, elsewhere=self.extensions(first))
+                            rows, view, label + group.note,
+                            elsewhere=self.extensions(first) | {f.name for f in every if f.side == "request"})
                 found = self.out
             finally:
                 self.out = scratch
@@ -759,6 +836,83 @@ class _Comparer:
             finding.details["operations"] = ops
             finding.details["schemas"] = schemas
             self.out.append(finding)
+        self.compare_sent(first, [f for f in every if f.side == "request"], sent)
+
+    def sent_views(self, obj: DocsObject, rows: list[Field]) -> list[tuple[ObjectView, list[str]]]:
+        """The request-side schemas a structure is sent as (see `sent_structures`), each once, with the
+        operations sending it."""
+        out: dict[str, tuple[ObjectView, list[str]]] = {}
+        for node, op in self.sent.get(obj.key, []):
+            view, _ = self.view_for(node, {f.name for f in rows})
+            key = f"{view.node.ref if view.node else ''}#{view.node.pointer if view.node else ''}"
+            entry = out.setdefault(key, (view, []))
+            if op not in entry[1]:
+                entry[1].append(op)
+        return list(out.values())
+
+    def compare_sent(self, first: _Group, rows: list[Field], sent: list[tuple[ObjectView, list[str]]]) -> None:
+        """Rows the page says are only sent, against the request schemas the structure is sent as. Not
+        compared (no finding either way) when no request table of the given pages sends the structure."""
+        for field in rows:
+            having = [(v, ops) for v, ops in sent if field.name in v.properties]
+            label = f"{first.obj.name} object"
+            if having:
+                view, ops = having[0]
+                where = f" [{_schema_name(view.node) if view.node else 'the request schema'}; sent by {_list(ops)}]"
+                start = len(self.out)
+                self.field(_Target(ops[0], None), field, view.properties[field.name],
+                           field.name in view.required, label + " (as sent)")
+                for finding in self.out[start:]:
+                    finding.message = finding.message.replace(f"{ops[0]}: ", "", 1) + where
+                    finding.operation, finding.subject = ops[0], f"{first.obj.key}:{finding.subject}"
+                    finding.details["operations"] = ops
+            elif sent:
+                view, ops = sent[0]
+                schema = _schema_name(view.node) if view.node else "the request schema"
+                self.add("drift.field_missing_in_spec",
+                         f"{label} field {field.name!r} is documented for requests (“{field.side_text}”) but "
+                         f"{schema}, which {_list(ops)} send{'s' if len(ops) == 1 else ''}, does not have it",
+                         op=ops[0], spec=view.node.location(self.spec) if view.node else None, docs=field.where,
+                         subject=f"{first.obj.key}:{label} (as sent):{field.name}", field=field.name,
+                         operations=[o for _, os in sent for o in os])
+
+    def fixed_values(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
+        """A response field the docs fix ("error_code | String | Always not_authenticated", "status_code | Always
+        404") against the page's own example of that status and the spec's example for it. Adapty's error
+        tables state the error code and status of each error so; the value is what client code branches on."""
+        for field in rows:
+            fixed = next((c for c in field.constraints if c.keyword == "const"), None)
+            if fixed is None:
+                continue
+            said = f"“{fixed.text.strip().rstrip('. ').strip()}”"
+            for example in page.examples:
+                if example.endpoint != endpoint.key or example.kind != "response" or example.status != field.status \
+                        or not isinstance(example.body, dict) or field.name not in example.body:
+                    continue
+                if field.name == "status_code" and fixed.value == example.status:
+                    continue  # the page anomaly `example.status_mismatch` says it (one cause, one finding)
+                value = example.body[field.name]
+                if value != fixed.value:
+                    self.add("drift.example_contradicts_docs",
+                             f"{op.key}: the {field.status} example gives {field.name!r} as {value!r} but the docs "
+                             f"table (line {field.line}) says {said}", op=op.key, spec=None,
+                             docs=_line_of(example, "/" + field.name),
+                             subject=f"response {field.status}:{example.language}:{field.name}:const", field=field.name,
+                             table_line=field.line, docs_value=fixed.value, example_value=value)
+            response = _response_for(op, field.status or 0)
+            media = _json_media(response.content) if response else None
+            if media is None or not media.has_example or not isinstance(media.example, dict) \
+                    or field.name not in media.example or media.example[field.name] == fixed.value:
+                continue
+            where = media.where
+            self.add("drift.fixed_value_mismatch",
+                     f"{op.key}: response {field.status} field {field.name!r} is {said} in the docs but the spec's "
+                     f"example for {response.status if response else field.status} gives "
+                     f"{media.example[field.name]!r}", op=op.key,
+                     spec=self.spec.location(join(where.pointer, "example", field.name)) if where and where.pointer
+                     else op.where, docs=field.where, subject=f"response {field.status}:{field.name}:const",
+                     field=field.name, disagreement=Disagreement(field.name, "const", docs_value=fixed.value,
+                                                                 spec_value=media.example[field.name]))
 
     # -- headers and statuses ---------------------------------------------------------
     def request_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation, rows: list[Field]) -> None:
@@ -879,6 +1033,80 @@ class _Comparer:
                          docs=_line_of(example, "/" + key), subject=f"{label}:{example.language}:{key}:type",
                          field=key, table_line=field.line, docs_value=sorted(docs_types), example_value=actual)
 
+    def error_schemas(self, ops: Sequence[Operation]) -> list[tuple[str, Node, CompiledSchema, list[str], list[str]]]:
+        """The distinct JSON schemas of the operations' error responses (4xx, 5xx, default), most used first:
+        (name, schema, compiled, operations, status codes)."""
+        found: dict[str, tuple[str, Node, CompiledSchema, list[str], list[str]]] = {}
+        for op in ops:
+            for code, response in op.responses.items():
+                if not (code[:1] in "45" or code == "default"):
+                    continue
+                media = _json_media(response.content)
+                if media is None or not isinstance(media.schema, dict):
+                    continue
+                pointer = join(media.where.pointer, "schema") if media.where and media.where.pointer else ""
+                ref = media.schema.get("$ref")
+                key = ref if isinstance(ref, str) else pointer
+                if key not in found:
+                    node = deref(self.spec, Node(media.schema, pointer))
+                    compiled = CompiledSchema(self.spec.json_schema(media.schema, "response"))
+                    found[key] = (_schema_name(node), node, compiled, [], [])
+                users, codes = found[key][3], found[key][4]
+                if op.key not in users:
+                    users.append(op.key)
+                if code not in codes:
+                    codes.append(code)
+        return sorted(found.values(), key=lambda e: -len(e[3]))
+
+    def error_example(self, example: Example, op: str | None,
+                      schemas: list[tuple[str, Node, CompiledSchema, list[str], list[str]]]) -> None:
+        """An error body the docs show without a status ("Example Error Response", the examples under "## Error
+        Messages") against the spec's error responses: fine if one of them accepts it, else one finding with
+        the root cause against the most used one (Discord documents its error format once, in reference.mdx)."""
+        if not example.ok or not example.has_body or not schemas \
+                or any(compiled.is_valid(example.body) for _, _, compiled, _, _ in schemas):
+            return
+        keys = set(example.body) if isinstance(example.body, dict) else set()
+
+        def fit(entry: tuple[str, Node, CompiledSchema, list[str], list[str]]) -> tuple[int, bool, int]:
+            # the schema the body is meant to be: most of its keys, a status range (4XX) over one status (429)
+            props = object_view(self.spec, entry[1]).properties
+            return len(keys & props.keys()), any(c[1:].upper() == "XX" or c == "default" for c in entry[4]), \
+                len(entry[3])
+
+        name, node, compiled, users, codes = max(schemas, key=fit)
+        v = compiled.root_cause(example.body)
+        if v is None:
+            return
+        usage = f"the {'/'.join(sorted(codes))} response of {len(users)} operation{'s' if len(users) != 1 else ''}"
+        where = [k for k in jp.split(v.pointer) if not k.isdigit()]
+        self.add("drift.example_violates_spec",
+                 f"{op + ': ' if op else ''}the error example (line {example.line}) breaks the spec's error schema "
+                 f"{name} ({usage}) at {v.pointer or '/'}: {v.message}", op=op, spec=node.location(self.spec),
+                 docs=_line_of(example, v.pointer), subject=f"error:{example.where.file}:{example.line}:{v.pointer}",
+                 pointer=v.pointer, keyword=v.keyword, schema=name, usage=usage, reason=v.message,
+                 cause=f"error-schema:{name}:{v.keyword}:{where[-1] if where else ''}")
+
+    def word_error_causes(self) -> None:
+        """Error examples that break the error schema the same way (the same keyword at the same key) are one
+        finding: say it once, with every example's line."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.out:
+            cause = f.details.get("cause")
+            if f.check == "drift.example_violates_spec" and isinstance(cause, str) and cause.startswith("error-schema:"):
+                groups.setdefault(cause, []).append(f)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            first = members[0].details
+            where = ", ".join(f"{f.docs.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{f.docs.line}"
+                              for f in members if f.docs)
+            for f in members:
+                f.details["cause_message"] = (
+                    f"{len(members)} error examples break the spec's error schema {first['schema']} "
+                    f"({first['usage']}) the same way, {first['keyword']} at {first['pointer'] or '/'}: "
+                    f"{first['reason']} ({where})")
+
     def examples_agree(self, op: Operation, examples: list[Example]) -> None:
         """Tabs of one request (curl / Python / JavaScript) must send the same request."""
         if len(examples) < 2:
@@ -981,23 +1209,40 @@ def _line_of(example: Example, pointer: str) -> Location:
     return Location(example.where.file, (example.where.line or 1) + found)
 
 
+@dataclass(slots=True)
+class DriftRun:
+    """What drift found, and which of the pages' structures and enum tables it compared with the spec."""
+
+    findings: list[Finding]
+    compared: set[str]
+
+
 def compare(spec: Spec, pages: Sequence[DocsPage]) -> list[Finding]:
     """All drift between a spec and its docs pages."""
+    return compare_run(spec, pages).findings
+
+
+def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
+    """All drift between a spec and its docs pages, with what was compared (for the per-page coverage)."""
     comparer = _Comparer(spec)
     comparer.index = _Index(pages)
     comparer.pages = pages
-    documented: set[str] = set()
+    documented: dict[str, str] = {}  # operation key → the first page documenting it
     for page in pages:
         comparer.page(page, documented)
     comparer.objects()
-    if pages:
-        docs_at = Location(pages[0].file) if len(pages) == 1 else None
-        for op in spec.operations:
-            if op.key not in documented:
-                comparer.add("drift.operation_missing_in_docs",
-                             f"{op.key} is in the spec but no docs page documents it", op=op.key, spec=op.where,
-                             docs=docs_at, subject=op.key)
-    return _fold_repeats(comparer.out)
+    shared_errors = comparer.error_schemas(spec.operations)
+    for page in pages:
+        for example in page.examples:
+            if example.endpoint is None and example.kind == "response" and example.section == "error":
+                comparer.error_example(example, None, shared_errors)
+    comparer.word_error_causes()
+    comparer.out += missing_in_docs(spec, pages, documented)
+    for finding in comparer.out:
+        finding.spec = _with_line(spec, finding.spec)
+    found = _fold_repeats(comparer.out)
+    _shared_schema_causes(found)
+    return DriftRun(found, comparer.compared)
 
 
 def _fold_repeats(found: list[Finding]) -> list[Finding]:
@@ -1037,6 +1282,7 @@ def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
     finding: the first, naming the others (`details["operations"]`, `details["docs_lines"]`)."""
     first: dict[tuple[str, str, str, str], Finding] = {}
     out: list[Finding] = []
+    hosts_by_id: dict[int, Finding] = {}
     for f in found:
         field = f.details.get("field") or (f.disagreement.field if f.disagreement else None)
         if f.check not in _SHARED_CAUSE or f.spec is None or f.spec.line is None or not field:
@@ -1049,12 +1295,58 @@ def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         host.details.setdefault("operations", [host.operation]).append(f.operation)
+        hosts_by_id[id(host)] = host
         if f.docs is not None:
             host.details.setdefault("docs_lines", []).append(f"{f.docs.file}:{f.docs.line}")
         host.details.setdefault("examples", []).extend(f.details.get("examples", []))
         if not host.details["examples"]:
             del host.details["examples"]
-    for f in out:
-        if "operations" in f.details:
-            f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
+    for f in hosts_by_id.values():  # only where this fold gathered others (structure findings list theirs)
+        f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
     return out
+
+
+_FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.format_mismatch",
+                 "drift.required_mismatch", "drift.nullable_mismatch", "drift.enum_mismatch", "drift.limit_mismatch",
+                 "drift.limit_missing_in_spec"}
+
+
+def _shared_schema_causes(findings: list[Finding]) -> None:
+    """One component schema used by N operations, and N docs tables (on one page or several) that each say the
+    same about one of its properties: one cause (``details["cause"]``), worded once with every table's line —
+    Discord repeats a "Response Body" table for each of the four thread-listing endpoints, all returning
+    ThreadsResponse. Findings of one operation, or of inline schemas, stay as they are; the two checks
+    `_fold_shared_schema` folds (a field the shared schema lacks or types otherwise) are left to it."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in findings:
+        pointer = f.spec.pointer if f.spec else None
+        if f.check not in _FIELD_CHECKS or f.check in _SHARED_CAUSE or not f.operation or not pointer or "cause" in f.details \
+                or not pointer.startswith("/components/") or f.docs is None or ":*" in (f.subject or ""):
+            continue  # a table's merged nullable finding (`request:*:nullable`) names its own rows
+        d = f.disagreement
+        label = (f.subject or "").split(":", 1)[0]
+        key = (f.check, f.spec.file if f.spec else "", pointer, label, repr(d.docs_value) if d else None,
+               repr(d.spec_value) if d else None)
+        groups.setdefault(key, []).append(f)
+    for key, members in groups.items():
+        operations = list(dict.fromkeys(str(f.operation) for f in members))
+        if len(operations) < 2:
+            continue
+        first = members[0]
+        said = first.message.split(": ", 1)[1] if first.operation and first.message.startswith(first.operation) \
+            else first.message
+        tables = ", ".join(f"{_stem(f.docs.file)}.{f.docs.file.rsplit('.', 1)[-1]}:{f.docs.line}"
+                           for f in members if f.docs)
+        schema = jp.unescape(key[2].split("/")[3]) if key[2].startswith("/components/schemas/") else key[2]
+        for f in members:
+            f.details["cause"] = f"schema:{key[0]}:{key[2]}:{key[3]}:{key[4]}:{key[5]}"
+            f.details["cause_message"] = (f"{len(operations)} operations returning or sending {schema} "
+                                          f"({_list(operations)}): {said} — the same in each of their tables "
+                                          f"({tables})")
+
+
+def _with_line(spec: Spec, where: Location | None) -> Location | None:
+    """A spec location with its line (JSON specs find lines on demand: operations and parameters have none)."""
+    if where is None or where.line is not None or where.pointer is None:
+        return where
+    return spec.location(where.pointer, None if where.file == spec.path else where.file)

@@ -6,10 +6,12 @@ report.json findings (dicts), wherever a report is built or merged — so a repo
 shards equals the unsharded run's. :func:`collapse` is idempotent, and merging already merged
 findings gives what merging their members would.
 
-A group is the findings with the same check, severity, source and cause. Every member is kept as
+A group is the findings with the same check, severity, source, cause and verdict. Every member is kept as
 a *place* (``details["places"]``: operation, message, curl, the exchange's method/URL/status/error,
 spec location), sorted by operation; the first place's finding is the example whose exchange, curl
-line and details the merged finding shows. A finding alone in its group is unchanged but for its
+line and details the merged finding shows. When every member carries the same ``details["cause_message"]``
+(the stage knows the whole cause: drift's "12 operations under /x are on none of the 17 pages given"), that
+is the merged message. A finding alone in its group is unchanged but for its
 one place. A group spanning several operations has ``operation`` null, ``details["operations"]``
 listing them and ``subject`` = the cause; it shows the example's spec/docs locations (every place keeps
 its own), and its fingerprint uses them reduced to their file, so it names the cause, not whichever
@@ -48,7 +50,8 @@ def _group_key(finding: Mapping[str, Any]) -> tuple[Any, ...] | None:
     cause = (finding.get("details") or {}).get("cause")
     if not isinstance(cause, str):
         return None
-    return finding["check"], finding["severity"], finding.get("source") or "", cause
+    # the verdict too: triangulation may find the server following the docs for one member, the spec for another
+    return finding["check"], finding["severity"], finding.get("source") or "", cause, finding.get("verdict") or ""
 
 
 def collapse(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -138,6 +141,9 @@ def _merge(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                    f"{_short(str(first.get('message')), first.get('operation'))}")
         if len(ordered) > len(operations):
             message += f" (and {len(ordered) - 1} more like it, every one in details.places)"
+    worded = {str((f.get("details") or {}).get("cause_message")) for f in members}
+    if len(worded) == 1 and isinstance(details.get("cause_message"), str):
+        message = details["cause_message"]  # the stage that knows the cause words the merged finding
     details["operations"] = operations
     details["subject"] = cause
     merged["message"] = message

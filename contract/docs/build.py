@@ -43,6 +43,7 @@ from contract.docs.model import (
     Header,
     Include,
     Link,
+    Skipped,
     Status,
     TableKind,
 )
@@ -54,6 +55,7 @@ from contract.prose import extract
 _STATUS = re.compile(r"(?:^|[\s:(])([1-5]\d{2})(?=$|[\s:.\-–—)])")
 _EXAMPLE_VALUE = re.compile(r"\bExample:\s*`?([^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
 _OBFUSCATED_EMAIL = "[email protected]"
+_EITHER_CELL = re.compile(r"^(?:one|any|at\s+least\s+one|either)\s+of\b", re.IGNORECASE)
 _CALLS_HTTP = re.compile(r"\bfetch\s*\(|\baxios\b|\brequests\.|\bhttpx\b|XMLHttpRequest|\burllib\b|\bhttp\.request\b"
                          r"|\$\.ajax|\bgot\s*\(|\bsuperagent\b|\bhttp\.client\b|\baiohttp\b")
 
@@ -147,6 +149,7 @@ class _Builder:
         self.endpoint: Endpoint | None = None
         self.status: Status | None = None
         self.tables: list[list[Field]] = []
+        self.footnoted: list[Field] = []  # the rows of the table just read, until the next heading
         # An endpoint a component declared (`<Route>`) lasts until the next heading at its heading's level.
         self.scope: int | None = None
         self.scope_facts: set[str] = set()  # page facts of the current endpoint ("all-optional")
@@ -177,6 +180,9 @@ class _Builder:
             if c.status is not None:
                 out.status, out.inferred = c.status, c.inferred
         return out
+
+    def skip(self, what: str, where: Location, why: str) -> None:
+        self.page.skipped.append(Skipped(what, where, why))
 
     def anomaly(self, kind: str, message: str, where: Location, **details: Any) -> None:
         self.page.anomalies.append(Anomaly(kind, message, where, dict(details)))
@@ -233,6 +239,7 @@ class _Builder:
         return declared
 
     def heading(self, block: Heading) -> None:
+        self.footnoted = []
         while self.stack and self.stack[-1].level >= block.level:
             self.stack.pop()
         if self.scope is not None and block.level <= self.scope:
@@ -282,6 +289,7 @@ class _Builder:
     def prose(self, block: Paragraph | ListItem) -> None:
         if self.endpoint_line(block.text, block.where):
             return
+        self.footnote(block.text)
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
         elif self.endpoint is not None:
@@ -299,6 +307,21 @@ class _Builder:
         for constraint in extract(block.text):
             if constraint.subject == "either":
                 self.page.constraints.append(DocsConstraint(constraint, block.where, endpoint=self.key()))
+
+    def footnote(self, text: str) -> None:
+        """A note under a table for the rows its mark flags (`answer_id\\*` … "\\* Only sent as part of responses"):
+        what it says about the side those rows are on."""
+        found = conventions.footnote(text) if self.footnoted else None
+        if found is None:
+            return
+        mark, note = found
+        said = conventions.side_of(note)
+        if said is None:
+            return
+        for field in self.footnoted:
+            if field.mark == mark and field.side is None:
+                field.side, field.side_text = said
+                self.used(f"side:{said[0]}")
 
     def endpoint_prose(self, block: Paragraph | ListItem) -> None:
         """What an endpoint's own prose says: the object it returns, that its parameters are optional."""
@@ -352,10 +375,14 @@ class _Builder:
             self.request_examples(block, language)
         elif language == "json":
             self.json_example(block)
+        else:
+            self.skip("code", block.where, f"a {block.lang or language or 'plain'} block: not a request or JSON example")
 
     def request_examples(self, block: Code, language: str) -> None:
         if language in ("python", "javascript") and not _CALLS_HTTP.search(block.text):
-            return  # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
+            # illustrative code (`frequency = 3 // Frequency.DAILY`), not a request example
+            self.skip("code", block.where, f"{language} without an HTTP call: illustrative code, not a request")
+            return
         result = extract_requests(block.text, language, block.line)
         for problem in result.problems:
             self.anomaly(problem.kind, problem.message, Location(block.file, problem.line), language=language)
@@ -403,7 +430,7 @@ class _Builder:
         example = Example(
             kind=kind, language="json", where=block.where, body=value, has_body=ok,
             status=ctx.status if kind == "response" else None, placeholders=placeholders(block.text),
-            endpoint=self.key(), label=block.label, ok=ok, text=block.text)
+            endpoint=self.key(), label=block.label, ok=ok, text=block.text, section=ctx.section)
         self.page.examples.append(example)
         if kind == "response" and ctx.status is not None:
             status = self.find_status(ctx.status)
@@ -449,8 +476,10 @@ class _Builder:
 
     def table(self, block: Table) -> None:
         found = conventions.first("table", block.header)
-        if found is None:
-            return  # not a parameter or value table (placeholders, changelog, ...)
+        if found is None:  # not a parameter or value table (placeholders, changelog, ...)
+            columns = " | ".join(_clean(h) for h in block.header) or "no header"
+            self.skip("table", block.where, f"neither a field nor a value table (columns: {columns})")
+            return
         name, shape = found
         self.used(name)
         if shape.kind == "enum":
@@ -471,6 +500,7 @@ class _Builder:
                     field.endpoint = None
                 fields.append(field)
         self.tables.append(fields)
+        self.footnoted = fields
         self.page.fields += fields
         if status is not None and kind != "response-header":
             found_status = self.find_status(status)
@@ -539,7 +569,9 @@ class _Builder:
         if required is None and "optional" in cells:
             optional = parse_flag(cells["optional"])
             required = None if optional is None else not optional
-        if required is None:
+        if required is None and not _EITHER_CELL.match(_clean(cells.get("required", ""))):
+            # the page's `name?` notation, unless a Required column states an either-rule ("one of content, file,
+            # embeds, poll" — Discord's Execute Webhook): neither required nor optional alone
             required = self.notation_required(named, kind, cells)
         nullable = parse_flag(cells["nullable"]) if "nullable" in cells else None
         if nullable is None and reading.nullable is not None:
@@ -561,6 +593,11 @@ class _Builder:
                       nullable=nullable, description=description, table=kind, where=where, status=status,
                       endpoint=self.key(), constraints=extract(description), cells=row.raw, repaired=row.shifted,
                       ref=reading.ref, links=links, notes=[*named.notes, *reading.notes])
+        field.mark = conventions.footnote_mark(cells.get("name", ""))
+        said = conventions.side_of(description) if description else None
+        if said is not None:
+            field.side, field.side_text = said
+            self.used(f"side:{said[0]}")
         for note in field.notes:
             self.used(note)
         if written and json_type is None and not reading.done and reading.ref is None:
@@ -581,6 +618,9 @@ class _Builder:
         if not self.notation.get("name?") or kind not in ("object", "request", "query", "response"):
             return None
         if kind == "request" and "all-optional" in self.scope_facts:
+            return False
+        if kind == "request" and any(fact.startswith("all-optional-except:") and named.name not in
+                                     fact.split(":", 1)[1].split(",") for fact in self.scope_facts):
             return False
         # a documented default: the field may be left out
         return not (kind in ("query", "request") and _clean(cells.get("default", "")))

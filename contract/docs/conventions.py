@@ -16,6 +16,7 @@ type       a type cell (text and links), step by step     a :class:`TypeReading`
 returns    an endpoint's prose                            link targets of the objects it returns
 prose      a paragraph under an endpoint                  a page fact ("all parameters are optional")
 params-from an endpoint's prose (text and links)           the links to endpoints whose parameters it shares
+side       a row's description or its footnote           "request" | "response": the one side it is about
 ========== ============================================== ===============================================
 
 Each recogniser's docstring names real documentation sites that use the convention, so the
@@ -34,7 +35,7 @@ from typing import Any
 
 from contract.docs.blocks import Block, Code, Element, Heading, ListItem, Paragraph
 from contract.docs.examples.base import HTTP_METHODS
-from contract.docs.model import JsonType, Link
+from contract.docs.model import JsonType, Link, Side
 from contract.docs.tables import column_roles
 from contract.docs.vocab import normalise_type
 
@@ -742,10 +743,17 @@ def same_parameters_as(text: str, links: list[Link]) -> list[Link] | None:
 @recogniser("prose", "all-optional")
 def all_optional(text: str) -> str | None:
     """"All parameters to this endpoint are optional." — Discord's note above a params table (also in the
-    unofficial Guilded API docs): rows without `?` are optional too."""
-    if re.search(r"\ball\s+(?:parameters|params|fields)\b.*\bare\s+optional\b", text, re.IGNORECASE):
+    unofficial Guilded API docs): rows without `?` are optional too. "All parameters to this endpoint except for
+    `access_token` are optional" (Discord's Add Guild Member) keeps the named rows as the table marks them: the
+    fact is then "all-optional-except:access_token"."""
+    m = re.search(r"\ball\s+(?:parameters|params|fields)\b(?P<rest>.*)\bare\s+optional\b", text, re.IGNORECASE)
+    if not m:
+        return None
+    named = re.search(r"\bexcept(?:\s+for)?\s+(?P<names>.+)$", m.group("rest").strip(), re.IGNORECASE)
+    if named is None:
         return "all-optional"
-    return None
+    names = [w for w in re.findall(r"[A-Za-z_][\w\[\]]*", named.group("names")) if w.lower() not in ("and", "or", "the")]
+    return "all-optional-except:" + ",".join(names)
 
 
 @recogniser("object-prose", "extends-object")
@@ -758,7 +766,79 @@ def extends_object(text: str, links: list[Link]) -> str | None:
     return next((href for label, href in links if label and label.lower() in m.group("label").lower()), None)
 
 
+# =============================================================================== the side a row is about
+
+# Said of the row itself: the description opens or closes with it, or says it in parentheses ("Whether the
+# file is read-only" describes a value, not the field's direction).
+_ABOUT_ROW = r"(?:^\s*\(?{0}\b|\({0}\)|(?:^|[.;]\s*){0}\s*\.?\s*$|\b{0}\s+(?:input\s+|output\s+)?(?:field|property|attribute)\b)"
+_WHEN_SENDING = re.compile(r"^\s*(?:only\s+)?(?:used\s+)?when\s+(?:sending|creating|updating)\s*[,:]", re.IGNORECASE)
+_REQUEST_ONLY = re.compile("|".join(_ABOUT_ROW.format(w) for w in (r"write[- ]only", r"request[- ]only"))
+                           + r"|\b(?:is\s+)?never\s+returned\b|\bnot\s+(?:returned|included)\s+in\s+(?:the\s+)?"
+                           r"responses?\b|\bonly\s+(?:used|accepted|valid)\s+(?:when|in)\s+(?:sending|creating|updating|"
+                           r"requests?)\b", re.IGNORECASE)
+_RESPONSE_ONLY = re.compile("|".join(_ABOUT_ROW.format(w) for w in (r"read[- ]only", r"response[- ]only"))
+                            + r"|\bonly\s+(?:sent|returned|included|present)\s+(?:as\s+part\s+of|in)\s+(?:the\s+)?"
+                            r"(?:\w+\s+)?responses?\b|\b(?:is\s+|are\s+)?only\s+returned\b|\bcannot\s+be\s+set\b",
+                            re.IGNORECASE)
+
+
+@recogniser("side", "request-only-prose")
+def request_only(text: str) -> str | None:
+    """A row only a request carries: "when sending, whether to error if the referenced message doesn't exist"
+    (Discord's Message Reference), "provided as a write-only input field" (Kubernetes' Secret `stringData`),
+    "(write-only)" / "Request Only" (APIMatic portals' field tags), "never returned" (password fields).
+
+    The wording must be about the row: "when sending" opening the description with a comma (Stripe's "When
+    sending an invoice, Stripe will email …" is about the action, not the field), the tag words at the start,
+    the end or in parentheses."""
+    if _WHEN_SENDING.search(text) or _REQUEST_ONLY.search(text):
+        return "request"
+    return None
+
+
+@recogniser("side", "response-only-prose")
+def response_only(text: str) -> str | None:
+    """A row only a response carries: "Only sent as part of responses from Discord's API/Gateway" (Discord's
+    Poll Answer `answer_id`), "only returned for Visa" / "only returned for calls that use offset-based
+    pagination" (Adyen's and Box's schema descriptions), "Cannot be set externally currently" (Discord's
+    recurrence rule), "(read-only)" / "Response Only" (Jive's and Red Hat's field tables, APIMatic portals)."""
+    if _RESPONSE_ONLY.search(text):
+        return "response"
+    return None
+
+
+def side_of(text: str) -> tuple[Side, str] | None:
+    """The side (request | response) a row's description or footnote says the row is about, and the words."""
+    found = first("side", text)
+    if found is None:
+        return None
+    side: Side = "request" if found[1] == "request" else "response"
+    m = (_WHEN_SENDING.search(text) or _REQUEST_ONLY.search(text)) if side == "request" else _RESPONSE_ONLY.search(text)
+    return side, (m.group(0).strip(" ,:.()") if m else text)
+
+
+_MARK = re.compile(r"\s*(\\?\*+|\^\d+\^|\\?\[\d+\\?\])\s*$")
+_FOOTNOTE = re.compile(r"^\s*(\\?\*+|\^\d+\^|\\?\[\d+\\?\])\s+(?:[-–—:]\s*)?(?=\S)")
+
+
+def footnote_mark(text: str) -> str | None:
+    """The footnote mark a name cell ends with (`answer_id\\*` → "*", `emoji_id ^1^` → "1", `x \\[2\\]` → "2")."""
+    m = _MARK.search(text or "")
+    if not m or m.start() == 0:
+        return None
+    return m.group(1).replace("\\", "").strip("^[]") or None
+
+
+def footnote(text: str) -> tuple[str, str] | None:
+    """A paragraph that is a footnote: its mark and the note (`\\* Only sent as part of responses …`)."""
+    m = _FOOTNOTE.match(text or "")
+    if not m:
+        return None
+    return m.group(1).replace("\\", "").strip("^[]"), text[m.end():]
+
+
 __all__ = [
     "REGISTRY", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
-    "first", "parameter_place", "read_name", "read_type", "recogniser", "recognisers", "slug",
+    "first", "footnote", "footnote_mark", "parameter_place", "read_name", "read_type", "recogniser", "recognisers",
+    "side_of", "slug",
 ]

@@ -23,6 +23,7 @@ Link = tuple[str, str]  # (text, target) of a hyperlink
 EndpointSource = Literal["declared", "example", "openapi-ref"]
 FieldOrigin = Literal["table", "embedded-spec"]
 JsonType = str | list[str] | None
+Side = Literal["request", "response"]
 
 
 @dataclass(slots=True)
@@ -93,6 +94,11 @@ class Field:
     ref: str | None = None  # what the type links to: "[user](/…/user#user-object) object" → "/…/user#user-object"
     links: list[Link] = field(default_factory=list)  # every link in the row's cells (enum tables, objects)
     notes: list[str] = field(default_factory=list)  # notation read off the row: "name?", "?type", "footnote"
+    mark: str | None = None  # the footnote mark after the name (`content?\\*` → "*", `emoji_id ^1^` → "1")
+    # The one side of the exchange the row is about, when the docs say so ("when sending, …" → request;
+    # "Only sent as part of responses" → response), and the words that said it; None: both sides.
+    side: Side | None = None
+    side_text: str = ""
 
     @property
     def line(self) -> int | None:
@@ -122,6 +128,7 @@ class Example:
     label: str | None = None  # e.g. the tab label "cURL"
     ok: bool = True
     text: str = ""
+    section: str | None = None  # the section it stands in: "error" under "## Error Messages", "400: Bad request"
 
     @property
     def line(self) -> int | None:
@@ -252,6 +259,19 @@ class Include:
 
 
 @dataclass(slots=True)
+class Skipped:
+    """Page content the docs stage saw and did not read, and why — so a silent miss shows in the coverage."""
+
+    what: str  # table | code | example | include
+    where: Location
+    why: str
+
+    @property
+    def line(self) -> int | None:
+        return self.where.line
+
+
+@dataclass(slots=True)
 class DocsPage:
     """Everything one page documents, ready to compare with the spec and the live API."""
 
@@ -271,6 +291,7 @@ class DocsPage:
     objects: list[DocsObject] = field(default_factory=list)
     enums: list[DocsEnum] = field(default_factory=list)
     conventions: dict[str, int] = field(default_factory=dict)  # recogniser name → how often it matched
+    skipped: list[Skipped] = field(default_factory=list)
 
     def endpoint(self, key: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.key == key), None)

@@ -20,6 +20,7 @@ from contract.report.view import (
     describe,
     location_text,
     ordered,
+    page_rows,
     reach_rows,
     short_message,
     verdict_groups,
@@ -144,6 +145,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         _summary(report),
         _drift(findings),
         _reach(report.get("coverage")),
+        _pages(report.get("coverage")),
         _coverage(report.get("coverage")),
         _fixed(report.get("fixed") or []),
         _findings(findings, report),
@@ -255,6 +257,24 @@ def _coverage(coverage: Mapping[str, Any] | None) -> str:
                      "<th>keyword</th><th>source</th><th>why</th></tr>" + "".join(rows) + "</table>")
     return (f'<section id="coverage"><h2>Constraint coverage: {covered}/{total}</h2>'
             f'<div role="img" aria-label="constraint coverage per operation">{"".join(bars)}</div>{uncovered}</section>')
+
+
+def _pages(coverage: Mapping[str, Any] | None) -> str:
+    """Per docs page: what was recognised and compared; what was skipped (each with its line) when opened."""
+    rows = page_rows(coverage)
+    if not rows:
+        return ""
+    body = []
+    for r in rows:
+        detail = "".join(f"<li>{esc(item)}</li>" for item in (*r["skipped_items"], *r["not_compared"]))
+        more = f"<details><summary>{r['skipped']} skipped, {len(r['not_compared'])} not compared</summary>" \
+               f"<ul>{detail}</ul></details>" if detail else "—"
+        body.append(f"<tr><td><code>{esc(r['file'])}</code></td><td>{esc(r['endpoints'])}</td>"
+                    f"<td>{esc(r['tables'])}</td><td>{esc(r['examples'])}</td><td>{esc(r['structures'])}</td>"
+                    f"<td>{more}</td></tr>")
+    return (f'<section id="pages"><h2>Docs coverage: {len(rows)} page{"s" if len(rows) != 1 else ""}</h2>'
+            "<table><tr><th>page</th><th>endpoints</th><th>tables</th><th>examples</th><th>structures</th>"
+            f"<th>skipped</th></tr>{''.join(body)}</table></section>")
 
 
 def _reach(coverage: Mapping[str, Any] | None) -> str:

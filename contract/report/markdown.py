@@ -18,6 +18,7 @@ from contract.report.view import (
     Finding,
     location_text,
     ordered,
+    page_rows,
     reach_rows,
     short_message,
     truncate,
@@ -105,6 +106,23 @@ def _reach(report: Mapping[str, Any], limit: int) -> list[str]:
     return [*out, ""]
 
 
+def _pages(report: Mapping[str, Any], limit: int) -> list[str]:
+    """Per docs page: what was recognised and compared, and what was skipped and why."""
+    rows = page_rows(report.get("coverage"))
+    if not rows:
+        return []
+    out = [f"### Docs coverage: {len(rows)} page{'s' if len(rows) != 1 else ''}", "",
+           "| page | endpoints | tables | examples | structures | skipped |", "|---|---|---|---|---|---|"]
+    for r in rows[:limit]:
+        name = r["file"].replace("\\", "/").rsplit("/", 1)[-1]
+        out.append(f"| {cell(name)} | {cell(truncate(r['endpoints'], 200))} | {cell(r['tables'])} "
+                   f"| {cell(r['examples'])} | {cell(r['structures'])} "
+                   f"| {r['skipped']}{': ' + cell(truncate(r['skipped_text'], 200)) if r['skipped'] else ''} |")
+    if len(rows) > limit:
+        out.append(f"\n… and {len(rows) - limit} more pages (see report.json)")
+    return [*out, ""]
+
+
 def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     findings: list[Finding] = list(report["findings"])
@@ -112,6 +130,7 @@ def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
     if findings:
         out += ["### Findings per check", "", *_check_table(findings), ""]
     out += _reach(report, limit)
+    out += _pages(report, limit)
     groups = verdict_groups(findings)
     if groups:
         out += ["### Drift by verdict", ""]

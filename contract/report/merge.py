@@ -86,7 +86,10 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     a merge never claims more coverage than one run showed.
     """
     operations: dict[str, dict[str, Any]] = {}
+    pages: dict[str, dict[str, Any]] = {}  # per docs page: every shard read the same page the same way
     for coverage in coverages:
+        for page in coverage.get("pages") or []:
+            pages.setdefault(str(page.get("file")), copy.deepcopy(dict(page)))
         for operation, entry in (coverage.get("operations") or {}).items():
             current = operations.get(operation)
             if current is None:
@@ -107,7 +110,10 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                     rows[key].update(cases=row["cases"], note=row.get("note", ""))
             current["constraints"] = len(current["rows"])
             current["covered"] = sum(1 for r in current["rows"] if r.get("cases"))
-    return {"operations": dict(sorted(operations.items()))}
+    merged: dict[str, Any] = {"operations": dict(sorted(operations.items()))}
+    if pages:
+        merged["pages"] = list(pages.values())
+    return merged
 
 
 def _merge_reach(current: dict[str, Any], entry: Mapping[str, Any]) -> None:

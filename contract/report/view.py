@@ -6,6 +6,7 @@ Kept in one place so the Markdown summary, the HTML page and JUnit agree on what
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -135,3 +136,33 @@ def reach_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
              "why": e.get("why") or "", "hint": e.get("hint") or ""}
             for op, e in operations.items() if "reached" in e]
     return sorted(rows, key=lambda r: (r["reached"], r["operation"]))
+
+
+def page_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The coverage section's docs pages as display rows (drift and check runs): what each page was read as,
+    what was compared, and what was skipped — every format shows the same text."""
+    out = []
+    for page in (coverage or {}).get("pages") or []:
+        endpoints = page.get("endpoints") or {}
+        examples = dict(page.get("examples") or {})
+        unparsed = examples.pop("unparsed", 0)
+        structures = page.get("structures") or {}
+        skipped = page.get("skipped") or []
+        reasons = Counter(str(s.get("why", "")) for s in skipped)
+        missing = endpoints.get("not_in_spec") or []
+        out.append({
+            "file": str(page.get("file", "")),
+            "endpoints": f"{endpoints.get('matched', 0)}/{endpoints.get('documented', 0)} matched"
+                         + (f" (not in the spec: {', '.join(missing)})" if missing else ""),
+            "tables": ", ".join(f"{k} {v}" for k, v in (page.get("tables") or {}).items()) or "none",
+            "examples": (", ".join(f"{k} {v}" for k, v in examples.items()) or "none")
+                        + (f" ({unparsed} unparsed)" if unparsed else ""),
+            "structures": f"{structures.get('compared', 0)}/{structures.get('documented')} compared"
+                          if structures.get("documented") else "none",
+            "skipped": len(skipped),
+            "skipped_text": "; ".join(f"{n} × {why}" if n > 1 else why for why, n in reasons.most_common()) or "—",
+            "skipped_items": [f"line {s.get('line')}: {s.get('what')}: {s.get('why')}" for s in skipped],
+            "not_compared": [f"{s.get('name')} (line {s.get('line')}): {s.get('why')}"
+                             for s in structures.get("not_compared") or []],
+        })
+    return out

@@ -115,6 +115,19 @@ class CompiledSchema:
             return []
         return _violations(self._engine.raw_errors(instance), self.schema, instance, part)
 
+    def root_cause(self, instance: Any, part: str = "body") -> Violation | None:
+        """The one violation that explains an invalid instance best, descending into `oneOf`/`anyOf` branches
+        (jsonschema's `best_match`): "'BASE_TYPE_CHOICES' is not of type 'integer'" at
+        `/errors/activities/0/platform/_errors/0/code`, not "… is not valid under any of the given schemas"
+        at `/errors`. None when the instance is valid (or nothing can be checked)."""
+        if self._engine.is_valid(instance) or self._engine.broken:
+            return None
+        best = jsonschema.exceptions.best_match(self._engine.reference().iter_errors(instance))
+        if best is None:
+            return None
+        raw = [(list(best.absolute_path), list(best.absolute_schema_path), str(best.validator), best.message)]
+        return _violations(raw, self.schema, instance, part)[0]
+
     def reference_errors(self, instance: Any, part: str = "body") -> list[Violation]:
         """The same errors found by the pure-Python jsonschema (for cross-checks)."""
         return _violations(self._engine.reference_raw_errors(instance), self.schema, instance, part)

@@ -157,8 +157,11 @@ def contract_send(request: pytest.FixtureRequest, contract_client: Any) -> Any:
 
     def send(case: Any) -> Any:
         headers = {k: v for k, v in case.headers.items() if k.lower() not in {h.lower() for h in configured}}
+        body, content_type = case.encoded_body()
+        if content_type and "boundary=" in content_type:  # the boundary the multipart parts were written with
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"} | {"Content-Type": content_type}
         response = contract_client.request(case.method, case.rendered_path(), headers=headers,
-                                           params=case.query or None, content=case.body_bytes())
+                                           params=case.query or None, content=body)
         sent.append(response)
         return response
 

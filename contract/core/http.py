@@ -1,8 +1,76 @@
-"""HTTP header readings shared by the validator and the generator's self-check."""
+"""HTTP readings and writings shared by the stages: cookie headers, request bodies as they travel."""
 
 from __future__ import annotations
 
-__all__ = ["parse_cookie_header"]
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+__all__ = ["encode_body", "form_pairs", "parse_cookie_header"]
+
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+def encode_body(body: Any, media_type: str | None) -> tuple[bytes, str | None]:
+    """A request body as it travels and the Content-Type that says how (a multipart boundary included).
+
+    The generator and the docs examples keep bodies as JSON values; a form or multipart operation
+    (Stripe, Twilio and USPTO take forms; Box and OpenAI take multipart uploads) must get them encoded
+    as such, or a real server reads every field as absent.
+    """
+    media = (media_type or "").split(";", 1)[0].strip().lower()
+    if media == FORM and isinstance(body, Mapping):
+        return urlencode(form_pairs(body)).encode("ascii"), media_type
+    if media == MULTIPART and isinstance(body, Mapping):
+        return _multipart(body)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), media_type
+
+
+def form_pairs(body: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Form fields of a JSON object: scalars as text, arrays of scalars as the key repeated (OpenAPI's
+    default `style: form, explode: true`), objects and arrays of objects in bracket notation
+    (`metadata[plan]=pro`, `items[0][price]=1`: OpenAPI's `deepObject`, what Rails, PHP and Stripe read).
+    A null has no form spelling and is left out."""
+    out: list[tuple[str, str]] = []
+    for key, value in body.items():
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out += form_pairs(value, name)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    out += form_pairs(item, f"{name}[{i}]")
+                elif item is not None:
+                    out.append((name, _text(item)))
+        elif value is not None:
+            out.append((name, _text(value)))
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _multipart(body: Mapping[str, Any]) -> tuple[bytes, str | None]:
+    """Each field a part: text for scalars, `application/json` for objects and arrays (OpenAPI's default
+    part content types), encoded by httpx so the boundary is a real one."""
+    files: list[tuple[str, tuple[str | None, bytes, str]]] = []
+    for key, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, Mapping | list):
+            data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            files.append((str(key), (None, data, "application/json")))
+        else:
+            files.append((str(key), (None, _text(value).encode("utf-8"), "text/plain; charset=utf-8")))
+    request = httpx.Request("POST", "http://127.0.0.1/", files=files or {"": (None, b"", "text/plain")})
+    return request.read(), request.headers.get("content-type")
 
 
 def parse_cookie_header(header: str) -> dict[str, str]:

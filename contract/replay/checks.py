@@ -48,7 +48,7 @@ from contract.core.errors_body import ErrorItem
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, Location, Severity
-from contract.replay.client import NOT_SENT
+from contract.replay.client import NOT_SENT, UNSENDABLE
 from contract.replay.operations import LiveOperation, Resource
 from contract.replay.roundtrip import Rules, State, compare_state, unwrap
 from contract.validate import Validators
@@ -149,7 +149,7 @@ def _norm_pointer(pointer: str) -> str:
 @register("live.transport", Severity.ERROR, "the target reset, closed, timed out, redirected away or sent too much")
 def transport(ctx: CheckContext, obs: Observation) -> list[Finding]:
     ex = obs.exchange
-    if ex.error is None or ex.error == NOT_SENT:
+    if ex.error is None or ex.error in (NOT_SENT, UNSENDABLE):  # never sent: nothing the target did
         return []
     what = {
         "timeout": "no complete answer within the timeout",

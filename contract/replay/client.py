@@ -46,6 +46,7 @@ REDIRECT_OFF_HOST = "redirect_off_host"
 OFF_HOST = "off_host"
 READ_ONLY = "read_only"  # refused before sending: not a safe method and the run is read-only
 NOT_SENT = "not_sent"  # refused before sending: the run's request budget is spent (see replay/sender.py)
+UNSENDABLE = "unsendable"  # not sent: the HTTP client refuses the request itself (a URL over 64 KiB, say)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNREACHABLE_KINDS = frozenset({REFUSED, CONNECT, DNS})
 
@@ -192,12 +193,20 @@ class ReplayClient:
 
     def send(self, case: Case) -> Exchange:
         headers = dict(case.headers)
-        body = case.body_bytes()
-        if body is not None and case.media_type and not any(k.lower() == "content-type" for k in headers):
-            headers["Content-Type"] = case.media_type
+        body, content_type = case.encoded_body()
+        named = next((k for k in headers if k.lower() == "content-type"), None)
+        if body is not None and content_type and named is None:
+            headers["Content-Type"] = content_type
+        elif named is not None and content_type and "boundary=" in content_type and case.raw_body is None \
+                and headers[named].split(";", 1)[0].strip().lower() == content_type.split(";", 1)[0]:
+            headers[named] = content_type  # the multipart boundary the parts were written with
         url = self.url_for(case)
         if case.query:
-            url = str(httpx.URL(url, params={k: _wire(v) for k, v in case.query.items()}))
+            try:
+                url = str(httpx.URL(url, params={k: _wire(v) for k, v in case.query.items()}))
+            except httpx.InvalidURL:
+                exchange = Exchange(case.method, url, headers, body, error=UNSENDABLE, elapsed=0.0)
+                return exchange
         return self.request(case.method, url, headers, body)
 
     def request(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Exchange:
@@ -265,6 +274,8 @@ class ReplayClient:
                 if 300 <= response.status_code < 400 and "location" in response.headers \
                         and exchange.error is None:
                     return response.headers["location"]
+        except httpx.InvalidURL:  # not an HTTPError: the request never left, nothing the target did
+            exchange.error = UNSENDABLE
         except httpx.HTTPError as exc:
             if exchange.status is not None and not exchange.response_body and chunks:
                 exchange.response_body = b"".join(chunks)  # what arrived before the failure, for the report

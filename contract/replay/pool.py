@@ -198,7 +198,8 @@ class InstancePool:
             if link.location == "path":
                 if name in case.path_params and res.create is not None:
                     param = res.create.op.parameter("path", name)
-                    value = unique_value(param.schema if param else {}, {}, self.host.token, f"{tag}/{name}")
+                    schema = self.spec.json_schema(param.schema, "request") if param and param.schema else {}
+                    value = unique_value(schema, schema, self.host.token, f"{tag}/{name}")
                     if value is not None:
                         case.path_params[name] = str(value)
                         case.identifier_sources[name] = "generated"

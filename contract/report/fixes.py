@@ -21,7 +21,8 @@ from contract.report.view import Finding, short_message
 __all__ = ["fix_files", "fix_list", "same_line"]
 
 _SIDE_FOR_VERDICT = {"docs": ("spec",), "spec": ("docs",)}  # the document the live API does not follow
-_LACKS_NAME = {"docs.table_shifted_row"}  # the row lost its name cell: the line cannot hold the name
+# Locations that by their nature do not hold the name: a row that lost its name cell, an enum's value table.
+_LACKS_NAME = {"docs": ("docs.table_shifted_row", "drift.enum_mismatch")}
 _SERVER_STAGES = ("live", "docs_live")  # the server's answers: work for the server, listed by cause, not as edits
 _BLOCK = 60  # lines below a spec property searched for the keyword an edit is about
 
@@ -61,7 +62,7 @@ def _last_token(pointer: Any, *, indexes: bool = False) -> str | None:
 def _field(finding: Finding, side: str, loc: Mapping[str, Any]) -> str | None:
     """The word the line is expected to hold; None when the edit adds what the document lacks."""
     check = str(finding["check"])
-    if check.endswith(f"_missing_in_{side}") or check in _LACKS_NAME:
+    if check.endswith(f"_missing_in_{side}") or check in _LACKS_NAME.get(side, ()):
         return None
     d = finding.get("details") or {}
     if side == "spec":
@@ -72,6 +73,21 @@ def _field(finding: Finding, side: str, loc: Mapping[str, Any]) -> str | None:
     if d.get("status") is not None and check.startswith("drift."):
         return str(d["status"])
     return _last_token(d.get("pointer"), indexes=True)
+
+
+def _spec_line(finding: Finding, lines: tuple[str, ...], line: int, word: str | None) -> tuple[int, str | None]:
+    """The spec line to edit: the `nullable` under a property the live API refuses null for, or, when the
+    pointer ends in an array position (``parameters/1``), the line in that item naming the field."""
+    d = finding.get("details") or {}
+    if finding["check"] == "drift.nullable_mismatch" and d.get("spec_value") is True:
+        refined = _refine(lines, line, "nullable")
+        if refined != line:
+            return refined, "nullable"
+    if word is not None and word not in lines[line - 1] and isinstance(d.get("field"), str) and d["field"]:
+        refined = _refine(lines, line, d["field"])
+        if refined != line:
+            return refined, d["field"]
+    return line, word
 
 
 def _change(finding: Finding, side: str) -> str:
@@ -125,10 +141,8 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
                 word = _field(f, side, loc)
                 if lines is not None and not 1 <= line <= len(lines):
                     continue  # the file changed since: no edit to name
-                if lines is not None and side == "spec" and f["check"] == "drift.nullable_mismatch" \
-                        and (f.get("details") or {}).get("spec_value") is True:
-                    refined = _refine(lines, line, "nullable")
-                    line, word = (refined, "nullable") if refined != line else (line, word)
+                if lines is not None and side == "spec":
+                    line, word = _spec_line(f, lines, line, word)
                 key = (side, file, line, f["fingerprint"], place.message)
                 if key in seen:
                     continue

@@ -7,13 +7,14 @@ from one API's names:
 
 - ``lint.*``: a spec-wide habit — every place one rule is broken (44 ``nullable`` in a 3.1 spec,
   four limits stated only in prose) is one entry; the fix list still names each line.
-- ``docs.*`` and ``docs_live.*``: one page habit — per check and page.
+- ``docs.*`` and ``docs_live.*``: one page habit — per check, page and wording (numbers and quoted
+  values aside: two ragged rows of one kind are one, a bad escape and a missing URL are two).
 - ``drift.example_*``: per page, operation and *notation* — the failing value's shape (digits → 9,
   letters → a), so twelve date-times written ``2022-10-12T09:42:50.000000+0000`` are one entry and an
   e-mail or an object elsewhere in the same example stays apart.
 - ``drift.unresolved_include``: per page (the page was rendered without its include folder).
-- other ``drift.*``: per operation, page and verdict — one docs table disagreeing with the spec the
-  same way, decided the same way by the live API.
+- other ``drift.*``: per operation, page, verdict and direction (which side says yes, for
+  nullable/required) — one docs table disagreeing with the spec the same way, decided the same way.
 - ``live.*``: the live run already merges one cause (``core/grouping``); beyond that, a server that
   does not validate a field skips all its constraints (per constraint field), one server rule refusing
   several fields is one (per status and rule), and methods served or documented nowhere are per path.
@@ -112,6 +113,11 @@ def _notation(message: str) -> str:
     return _QUOTED.sub(lambda m: _shape(m.group(0)), said)
 
 
+def _wording(message: str) -> str:
+    """A message without what changes from place to place (numbers, quoted values): one wording, one cause."""
+    return re.sub(r"[0-9]+", "9", _QUOTED.sub(lambda m: _shape(m.group(0)), message))
+
+
 def _field_of(pointer: Any) -> str:
     """The field a constraint pointer names, without array indexes: ``/a/0/b`` → ``a/b``."""
     tokens = [t for t in jp.split(str(pointer)) if not t.isdigit() and t != "*"] if str(pointer).startswith("/") \
@@ -132,7 +138,7 @@ def cause_key(finding: Finding) -> tuple[Any, ...]:
     if stage == "lint":
         return base
     if stage in ("docs", "docs_live"):
-        return (*base, _file(finding, "docs"))
+        return (*base, _file(finding, "docs"), _wording(str(finding.get("message", ""))))
     if check.startswith("drift.example_"):
         return (*base, finding.get("operation"), _file(finding, "docs"), details.get("keyword"),
                 _notation(str(finding.get("message", ""))) if check == "drift.example_violates_spec"
@@ -140,7 +146,8 @@ def cause_key(finding: Finding) -> tuple[Any, ...]:
     if check == "drift.unresolved_include":
         return (*base, _file(finding, "docs"))
     if stage == "drift":
-        return (*base, finding.get("operation"), _file(finding, "docs"), finding.get("verdict"))
+        direction = tuple(details.get(k) for k in ("docs_value", "spec_value") if isinstance(details.get(k), bool))
+        return (*base, finding.get("operation"), _file(finding, "docs"), finding.get("verdict"), direction)
     if check == "live.negative_rejection" and finding.get("constraint"):
         c = finding["constraint"]
         return (*base, tuple(details.get("operations") or [finding.get("operation")]), _field_of(c.get("pointer")))

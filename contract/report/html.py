@@ -60,7 +60,7 @@ pre{background:#f6f8fa;border:1px solid #eee;padding:6px 8px;white-space:pre-wra
 .tag.new{background:#fde2e1}.msg{margin:4px 0}.ev dt{font-weight:600;margin-top:4px}.ev dd{margin:0 0 0 12px}
 .bar{display:flex;align-items:center;gap:8px;margin:3px 0}.bar .label{width:38%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .bar svg{flex:1;height:14px}.charts{display:flex;gap:24px;flex-wrap:wrap;margin:8px 0}.chart{font:12px system-ui,sans-serif}
-table.matrix td{font-size:13px}table.matrix details pre{max-width:520px}tr.verdict-docs td:last-child{color:#2e7d32}
+table.matrix{table-layout:fixed}table.matrix td{font-size:13px;overflow-wrap:anywhere}table.matrix details pre{max-width:520px}tr.verdict-docs td:last-child{color:#2e7d32}
 tr.verdict-spec td:last-child{color:#1565c0}tr.verdict-neither td:last-child{color:var(--err)}ul.fixes li,ul.causes>li{margin:3px 0}
 ul.causes{list-style:none;padding-left:0}ul.causes>li{border-left:4px solid var(--line);padding:2px 8px}
 ul.causes>li.error{border-color:var(--err)}ul.causes>li.warning{border-color:var(--warn)}ul.causes>li.info{border-color:var(--info)}.verdict li{margin:2px 0}[hidden]{display:none!important}
@@ -321,7 +321,8 @@ def _causes(findings: list[Finding]) -> str:
 
 
 _VERDICT_COLOURS = {"docs": "#2e7d32", "spec": "#1565c0", "neither": "#c62828", "both": "#6a1b9a",
-                    "inconclusive": "#9e9e9e", "": "#cfd8dc"}
+                    "internal": "#9e9e9e", "undecided": "#ef6c00", "unprobed": "#cfd8dc"}
+VERDICT_LABEL = {key: title for key, title, _ in VERDICT_GROUPS}
 
 
 def _chart(findings: Iterable[Finding]) -> str:
@@ -331,15 +332,17 @@ def _chart(findings: Iterable[Finding]) -> str:
     for f in items:
         stage = stage_of(f["check"])
         by_stage[stage] = by_stage.get(stage, 0) + 1
-    by_verdict: dict[str, int] = {}
-    for f in items:
-        if f.get("verdict"):
-            by_verdict[f["verdict"]] = by_verdict.get(f["verdict"], 0) + 1
-    labels = {key: title for key, title, _ in VERDICT_GROUPS}
-    verdicts = [(labels.get(k, k), n, _VERDICT_COLOURS.get(k, "#9e9e9e"))
-                for k in (*labels, *sorted(set(by_verdict) - set(labels))) if (n := by_verdict.get(k))]
+    rows = matrix(items)
+    verdicts = [(VERDICT_LABEL.get(r.finding.get("verdict") or "", r.fix) if kind == "decided" else title, kind,
+                 r.finding.get("verdict") or "", len(r.entry.findings))
+                for kind, title, _ in KINDS for r in rows.get(kind, [])]
+    counted: dict[str, tuple[int, str]] = {}
+    for label, kind, verdict, n in verdicts:
+        seen, colour = counted.get(label, (0, _VERDICT_COLOURS.get(verdict if kind == "decided" else kind, "#9e9e9e")))
+        counted[label] = (seen + n, colour)
+    bars = [(label, n, colour) for label, (n, colour) in counted.items()]
     stages = [(k, n, "#546e7a") for k, n in sorted(by_stage.items(), key=lambda kv: (-kv[1], kv[0]))]
-    charts = [_bars("findings by verdict", verdicts), _bars("findings by stage", stages)]
+    charts = [_bars("spec ↔ docs drift by verdict", bars), _bars("findings by stage", stages)]
     return '<div class="charts">' + "".join(c for c in charts if c) + "</div>"
 
 

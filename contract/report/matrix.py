@@ -63,7 +63,7 @@ class Row:
     def subject(self) -> str:
         """The field or rule in dispute."""
         d = self.finding.get("details") or {}
-        for key in ("field", "header", "include", "status"):
+        for key in ("field", "header", "include", "status", "pointer"):
             if isinstance(d.get(key), (str, int)) and not isinstance(d.get(key), bool):
                 rule = _RULE.get(self.finding["check"]) or d.get("keyword")
                 return f"{d[key]} ({rule})" if rule else str(d[key])

@@ -59,7 +59,7 @@ def test_the_matrix_is_the_headline_and_tells_document_internal_from_decided(see
     assert decided and internal
     assert md.index("### Spec ↔ docs ↔ live") < md.index("### Fix list") < md.index("### Findings by cause")
     assert f"{len(decided)} disagreements decided by the live API" in md
-    assert f"#### Document-internal: no live test possible (" in md and "Inconclusive" not in md
+    assert "#### Document-internal: no live test possible (" in md and "Inconclusive" not in md
     dom = BeautifulSoup(page, "html.parser")
     sections = [s["id"] for s in dom.select("main > section")]
     assert sections[:3] == ["summary", "matrix", "fixes"]
@@ -135,3 +135,50 @@ def test_planted_script_in_probe_curl_and_fix_text_stays_escaped(live_report):
     assert XSS not in page and "&lt;script&gt;" in page
     rendered = MarkdownIt("commonmark").enable("table").render(render_markdown(report))  # as GitHub would
     assert "<script" not in rendered and "&lt;script&gt;document.body" in rendered
+
+
+def test_the_charts_are_inline_svg_counting_drift_by_verdict_and_findings_by_stage(seed_check):
+    report, _, page = seed_check
+    charts = BeautifulSoup(page, "html.parser").select("#summary svg.chart")
+    assert [c["aria-label"] for c in charts] == ["spec ↔ docs drift by verdict", "findings by stage"]
+    for chart in charts:  # self-contained: nothing to fetch
+        assert not [t for t in chart.find_all(True) if t.has_attr("href") or t.has_attr("src")]
+
+    def bars(chart: Any) -> dict[str, int]:
+        texts = [t.get_text() for t in chart.select("text")][1:]
+        return {label: int(n) for label, n in zip(texts[::2], texts[1::2])}
+
+    drift = [f for f in report["findings"] if f.get("verdict")]
+    internal = sum(1 for f in drift if f["details"]["probe"].get("testable") is False)
+    assert bars(charts[0]) == {"Live follows docs: fix the spec": len(drift) - internal,
+                               "Document-internal: no live test possible": internal}
+    stages = bars(charts[1])
+    assert sum(stages.values()) == len(report["findings"]) and stages["lint"] == sum(
+        1 for f in report["findings"] if f["check"].startswith("lint."))
+
+
+@pytest.mark.parametrize("vendor", ["discord", "listmonk"])
+def test_fix_list_and_grouping_hold_on_pages_we_did_not_write(vendor):
+    """Discord's and listmonk's own reference pages with their specs (tests/docs/vendor/*/SOURCES)."""
+    from contract.pipeline import offline_findings
+    from contract.report import build_report
+    from tests.conftest import ROOT
+
+    folder = ROOT / "tests" / "docs" / "vendor" / vendor
+    spec = str(next(folder.glob("spec.*")))
+    docs = sorted(str(p) for p in folder.iterdir() if p.suffix in (".md", ".mdx"))
+    report = checked(build_report(offline_findings(spec, docs), command="drift", inputs={"spec": spec, "docs": docs}))
+    edits = [(entry["file"], e) for entry in report["fixes"] for e in entry["edits"]]
+    assert edits
+    for file, e in edits:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+        assert e["text"] == lines[e["line"] - 1].strip()
+        assert e["field"] is None or e["field"] in e["text"], e
+    assert sum(1 for _, e in edits if e["field"]) > len(edits) / 2
+    groups = entries(report["findings"])
+    assert len(groups) < len(report["findings"])
+    for group in groups:  # one cause: one check, one page, one direction of a yes/no disagreement
+        assert len({f["check"] for f in group.findings}) == 1
+        assert len({(f.get("docs") or {}).get("file") for f in group.findings}) == 1
+        assert len({str((f["details"].get("docs_value"), f["details"].get("spec_value"))) for f in group.findings
+                    if isinstance(f["details"].get("docs_value"), bool)}) <= 1

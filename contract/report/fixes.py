@@ -16,6 +16,7 @@ from typing import Any
 
 from contract.core import pointer as jp
 from contract.report.groups import places_of
+from contract.report.matrix import VERDICT_FIX
 from contract.report.view import Finding, short_message
 
 __all__ = ["fix_files", "fix_list", "same_line"]
@@ -116,7 +117,8 @@ def _change(finding: Finding, side: str) -> str:
     if verdict == "both":
         return f"{said} — the live API accepts both: pick one reading and align the other"
     why = probe.get("decided")
-    return f"{said} — not decided live{f' ({why})' if why else ''}: decide which document is right"
+    kind = "document-internal, no live test possible" if probe.get("testable") is False else "not decided live"
+    return f"{said} — {kind}{f' ({why})' if why else ''}: decide which document is right"
 
 
 def _sides(finding: Finding) -> tuple[str, ...]:
@@ -159,11 +161,13 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 
 
 def same_line(edits: Iterable[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], int]]:
-    """Edits of one check on one line as one (the first, and how many): twelve examples breaking one
-    schema line are one line to open."""
+    """Undecided edits of one check on one line as one (the first, and how many): twelve examples breaking
+    one schema line are one line to open. Decided ones stay apart: each has its own probe and change."""
     out: list[tuple[Mapping[str, Any], int]] = []
     for e in edits:
-        if out and out[-1][0]["line"] == e["line"] and out[-1][0]["check"] == e["check"]:
+        last = out[-1][0] if out else None
+        if last is not None and last["line"] == e["line"] and last["check"] == e["check"] \
+                and last.get("verdict") == e.get("verdict") and e.get("verdict") not in VERDICT_FIX:
             out[-1] = (out[-1][0], out[-1][1] + 1)
         else:
             out.append((e, 1))

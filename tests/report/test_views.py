@@ -146,7 +146,7 @@ def test_the_charts_are_inline_svg_counting_drift_by_verdict_and_findings_by_sta
 
     def bars(chart: Any) -> dict[str, int]:
         texts = [t.get_text() for t in chart.select("text")][1:]
-        return {label: int(n) for label, n in zip(texts[::2], texts[1::2])}
+        return {label: int(n) for label, n in zip(texts[::2], texts[1::2], strict=True)}
 
     drift = [f for f in report["findings"] if f.get("verdict")]
     internal = sum(1 for f in drift if f["details"]["probe"].get("testable") is False)
@@ -182,3 +182,23 @@ def test_fix_list_and_grouping_hold_on_pages_we_did_not_write(vendor):
         assert len({(f.get("docs") or {}).get("file") for f in group.findings}) == 1
         assert len({str((f["details"].get("docs_value"), f["details"].get("spec_value"))) for f in group.findings
                     if isinstance(f["details"].get("docs_value"), bool)}) <= 1
+
+
+def test_in_a_browser_the_matrix_comes_first_and_a_filter_leaves_it_whole(seed_check, tmp_path):
+    """Headless Chromium (as the other browser tests): the matrix right after the summary, its evidence
+    collapsed, and a findings filter (a script feature) hides findings but not matrix rows."""
+    from tests.report.test_html import BROWSER, dump_dom
+
+    if BROWSER is None:
+        pytest.skip("no chromium on PATH")
+    _, _, page = seed_check
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    dom = dump_dom(path, tmp_path, "#check=lint.nullable_in_31")
+    assert dom.body.get("data-ready") == "1" and dom.body.get("data-pwned") is None
+    assert [s["id"] for s in dom.select("main > section")][:2] == ["summary", "matrix"]
+    rows = dom.select("#matrix table.matrix tr")
+    assert rows and not [r for r in rows if r.has_attr("hidden")]
+    assert all(not d.has_attr("open") for d in dom.select("#matrix details"))  # collapsed until clicked
+    shown = [a for a in dom.select("article.finding") if not a.has_attr("hidden")]
+    assert shown and {a["data-check"] for a in shown} == {"lint.nullable_in_31"}

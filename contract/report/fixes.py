@@ -10,7 +10,6 @@ contains (``None`` for "add what is missing here" edits, whose line is where it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,21 @@ _SIDE_FOR_VERDICT = {"docs": ("spec",), "spec": ("docs",)}  # the document the l
 # Locations that by their nature do not hold the name: a row that lost its name cell, an enum's value table.
 _LACKS_NAME = {"docs": ("docs.table_shifted_row", "drift.enum_mismatch")}
 _SERVER_STAGES = ("live", "docs_live")  # the server's answers: work for the server, listed by cause, not as edits
-_BLOCK = 60  # lines below a spec property searched for the keyword an edit is about
+_BLOCK = 60
+_TEXT_MAX = 300  # lines below a spec property searched for the keyword an edit is about
 
 
-@lru_cache(maxsize=64)
 def _lines(file: str) -> tuple[str, ...] | None:
     try:
         return tuple(Path(file).read_text(encoding="utf-8", errors="replace").splitlines())
     except OSError:
         return None
+
+
+def _text(line: str) -> str:
+    """The line as shown: stripped, and cut (a minified file is one line of megabytes)."""
+    text = line.strip()
+    return text if len(text) <= _TEXT_MAX else text[: _TEXT_MAX - 1] + "…"
 
 
 def _indent(text: str) -> int:
@@ -130,6 +135,7 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Per file (spec files first, then pages, each by name), its edits in line order."""
     files: dict[tuple[str, str], list[dict[str, Any]]] = {}
     seen: set[tuple[Any, ...]] = set()
+    read: dict[str, tuple[str, ...] | None] = {}  # each file read once per list, and fresh for the next
     for f in findings:
         if str(f["check"]).split(".", 1)[0] in _SERVER_STAGES:
             continue
@@ -139,7 +145,7 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
                 if not loc or not loc.get("file") or not isinstance(loc.get("line"), int):
                     continue
                 file, line = str(loc["file"]), int(loc["line"])
-                lines = _lines(file)
+                lines = read[file] if file in read else read.setdefault(file, _lines(file))
                 word = _field(f, side, loc)
                 if lines is not None and not 1 <= line <= len(lines):
                     continue  # the file changed since: no edit to name
@@ -150,7 +156,7 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
                     continue
                 seen.add(key)
                 files.setdefault((side, file), []).append({
-                    "line": line, "text": lines[line - 1].strip() if lines is not None else None,
+                    "line": line, "text": _text(lines[line - 1]) if lines is not None else None,
                     "check": f["check"], "severity": f["severity"], "verdict": f.get("verdict"),
                     "field": word, "change": _change(f, side) if len(places_of(f)) == 1 else place.message,
                     "fingerprint": f["fingerprint"]})

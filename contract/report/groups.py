@@ -34,6 +34,7 @@ from contract.report.view import Finding, location_text, ordered, severity_rank,
 
 __all__ = ["Entry", "Place", "cause_key", "entries", "places_of"]
 
+_EXAMPLE_CHECKS = ("drift.example_violates_spec", "drift.example_contradicts_docs")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _AFTER_POINTER = re.compile(r"\bat (/\S*): ")
 
@@ -139,7 +140,7 @@ def cause_key(finding: Finding) -> tuple[Any, ...]:
         return base
     if stage in ("docs", "docs_live"):
         return (*base, _file(finding, "docs"), _wording(str(finding.get("message", ""))))
-    if check.startswith("drift.example_"):
+    if check in _EXAMPLE_CHECKS:
         return (*base, finding.get("operation"), _file(finding, "docs"), details.get("keyword"),
                 _notation(str(finding.get("message", ""))) if check == "drift.example_violates_spec"
                 else (details.get("example_value"), str(details.get("docs_value"))))

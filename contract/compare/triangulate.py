@@ -115,7 +115,7 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
     """Send a discriminating probe for every observable drift finding; set `finding.verdict`.
 
     Findings no request can observe get `verdict="inconclusive"` with the reason in
-    `details["probe"]`.
+    `details["probe"]` (and ``"testable": false``; undecided but decidable ones ``true``).
     """
     result = TriangulationResult()
     for op in spec.operations:
@@ -141,7 +141,7 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
         for probe in build_probes(spec, op, base, mine, {k: c for k, (c, _) in examples.items()}):
             result.probes.append(probe)
             if probe.reason:
-                _inconclusive(probe.finding, probe.reason)
+                _inconclusive(probe.finding, probe.reason, testable=False)
                 continue
             status: int | None
             if probe.case is None:
@@ -163,13 +163,17 @@ def triangulate(spec: Spec, pages: Sequence[DocsPage], drift: list[Finding], sen
         result.sent += live_sent
     for f in drift:
         if f.check.startswith("drift.") and f.verdict is None:
-            _inconclusive(f, "not observable on the wire (page structure, response examples or docs-only text)")
+            _inconclusive(f, "not observable on the wire (page structure, response examples or docs-only text)",
+                          testable=False)
     return result
 
 
-def _inconclusive(f: Finding, why: str, *, exchange: Exchange | None = None, curl: str | None = None) -> None:
+def _inconclusive(f: Finding, why: str, *, exchange: Exchange | None = None, curl: str | None = None,
+                  testable: bool = True) -> None:
+    """No verdict; `testable` False when no request could ever decide it (document-internal), True when
+    one could but none was answered (the reports tell the two apart)."""
     f.verdict = "inconclusive"
-    f.details["probe"] = {"decided": why}
+    f.details["probe"] = {"decided": why, "testable": testable}
     if exchange is not None:
         f.exchange, f.curl = exchange, curl
 

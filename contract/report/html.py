@@ -14,16 +14,19 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from contract.report.json import SEVERITIES
+from contract.report.fixes import fix_files, same_line
+from contract.report.groups import entries
+from contract.report.matrix import KINDS, Row, matrix, says
 from contract.report.view import (
+    SEVERITIES,
+    VERDICT_GROUPS,
     Finding,
     describe,
     location_text,
     ordered,
     page_rows,
     reach_rows,
-    short_message,
-    verdict_groups,
+    stage_of,
 )
 
 
@@ -57,7 +60,11 @@ pre{background:#f6f8fa;border:1px solid #eee;padding:6px 8px;white-space:pre-wra
 .finding .head{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline}.tag{font-size:12px;padding:0 6px;border-radius:8px;background:#eee}
 .tag.new{background:#fde2e1}.msg{margin:4px 0}.ev dt{font-weight:600;margin-top:4px}.ev dd{margin:0 0 0 12px}
 .bar{display:flex;align-items:center;gap:8px;margin:3px 0}.bar .label{width:38%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.bar svg{flex:1;height:14px}.verdict li{margin:2px 0}[hidden]{display:none!important}
+.bar svg{flex:1;height:14px}.charts{display:flex;gap:24px;flex-wrap:wrap;margin:8px 0}.chart{font:12px system-ui,sans-serif}
+table.matrix{table-layout:fixed}table.matrix td{font-size:13px;overflow-wrap:anywhere}table.matrix details pre{max-width:520px}tr.verdict-docs td:last-child{color:#2e7d32}
+tr.verdict-spec td:last-child{color:#1565c0}tr.verdict-neither td:last-child{color:var(--err)}ul.fixes li,ul.causes>li{margin:3px 0}
+ul.causes{list-style:none;padding-left:0}ul.causes>li{border-left:4px solid var(--line);padding:2px 8px}
+ul.causes>li.error{border-color:var(--err)}ul.causes>li.warning{border-color:var(--warn)}ul.causes>li.info{border-color:var(--info)}.verdict li{margin:2px 0}[hidden]{display:none!important}
 """
 
 _JS = r"""
@@ -143,7 +150,9 @@ def render_html(report: Mapping[str, Any]) -> str:
         _header(report),
         "<main>",
         _summary(report),
-        _drift(findings),
+        _matrix(findings),
+        _fixes(report),
+        _causes(findings),
         _reach(report.get("coverage")),
         _pages(report.get("coverage")),
         _coverage(report.get("coverage")),
@@ -208,7 +217,9 @@ def _summary(report: Mapping[str, Any]) -> str:
         head = "".join(f"<th>{s}</th>" for s in SEVERITIES)
         table = (f"<h2>Per check</h2><table id=\"per-check\"><tr><th>check</th><th>what</th>{head}<th>total</th></tr>"
                  + "".join(rows) + "</table>")
-    return f'<section id="summary"><div class="cards">{"".join(cards)}</div>{table}</section>'
+    chart = _chart(report["findings"])
+    return (f'<section id="summary"><div class="cards">{"".join(cards)}</div>{chart}'
+            f'<details><summary>per check</summary>{table}</details></section>')
 
 
 def _hash_value(value: str) -> str:
@@ -217,21 +228,143 @@ def _hash_value(value: str) -> str:
     return quote(value, safe="")
 
 
-def _drift(findings: list[Finding]) -> str:
+def _loc(loc: Mapping[str, Any] | None) -> str:
+    return f"<code>{esc(location_text(loc, pointer=False))}</code>" if loc else "—"
+
+
+def _matrix(findings: list[Finding]) -> str:
+    """The headline: spec ↔ docs ↔ live, a row per decided disagreement with its probe, then the other kinds."""
     anchor = {id(f): i for i, f in enumerate(findings)}
-    groups = verdict_groups(findings)
-    if not groups:
+    rows = matrix(findings)
+    if not rows:
         return ""
-    out = ['<section id="drift"><h2>Drift by verdict</h2>']
-    for key, title, advice, members in groups:
-        is_open = "" if key == "unprobed" and len(groups) > 1 else " open"  # live verdicts first, in view
-        out.append(f'<details{is_open} id="verdict-{esc(key)}"><summary><h3>{esc(title)} ({len(members)})</h3>'
-                   f'</summary><p class="meta">{esc(advice)}</p><ul class="verdict">')
-        out += [f"<li><a href=\"#f{anchor[id(f)]}\"><code>{esc(f['check'])}</code></a> "
-                f"{esc(f.get('operation') or '')}: {esc(short_message(f))}</li>" for f in members]
-        out.append("</ul></details>")
+    decided = len(rows.get("decided", []))
+    out = [f'<section id="matrix"><h2>Spec ↔ docs ↔ live: {decided} disagreements decided by the live API</h2>']
+    for kind, title, about in KINDS:
+        members = rows.get(kind)
+        if not members:
+            continue
+        n = sum(len(r.entry.findings) for r in members)
+        out.append(f'<h3 id="matrix-{kind}">{esc(title)} ({len(members)} rows, {n} findings)</h3>'
+                   f'<p class="meta">{esc(about)}</p>')
+        if kind == "decided":
+            out.append('<table class="matrix"><tr><th>field or rule</th><th>spec says</th><th>docs say</th>'
+                       "<th>live API</th><th>verdict</th></tr>")
+            out += [_decided_row(r, anchor) for r in members]
+        else:
+            out.append('<table class="matrix"><tr><th>field or rule</th><th>spec</th><th>docs</th>'
+                       "<th>what and why no verdict</th><th>findings</th></tr>")
+            out += [_other_row(r, anchor) for r in members]
+        out.append("</table>")
     out.append("</section>")
     return "".join(out)
+
+
+def _decided_row(r: Row, anchor: Mapping[int, int]) -> str:
+    f, probe = r.finding, r.probe
+    live = f.get("live") or {}
+    evidence = [f"<pre class=\"curl\">{esc(f['curl'])}</pre>"] if f.get("curl") else []
+    if live:
+        evidence.append(_exchange(live))
+    sent = esc(probe.get("sent") or r.subject)
+    answer = f" → <b>{esc(probe.get('status'))}</b>" if probe.get("status") is not None else ""
+    details = (f"<details><summary><code>{sent}</code>{answer}</summary><p>{esc(probe.get('decided') or '')}</p>"
+               f"{''.join(evidence)}</details>") if evidence else f"<code>{sent}</code>{answer} {esc(r.reason)}"
+    verdict = esc(f.get("verdict") or "")
+    return (f'<tr class="verdict-{verdict}"><td><a href="#f{anchor[id(f)]}">{esc(r.subject)}</a></td>'
+            f"<td>{esc(says(f, 'spec'))}<br>{_loc(f.get('spec'))}</td>"
+            f"<td>{esc(says(f, 'docs'))}<br>{_loc(f.get('docs'))}</td><td>{details}</td>"
+            f"<td><b>{esc(r.fix)}</b></td></tr>")
+
+
+def _other_row(r: Row, anchor: Mapping[int, int]) -> str:
+    f = r.finding
+    return (f'<tr><td><a href="#f{anchor[id(f)]}">{esc(r.subject)}</a></td><td>{_loc(f.get("spec"))}</td>'
+            f'<td>{_loc(f.get("docs"))}</td><td>{esc(r.entry.title)}<br><em>{esc(r.reason)}</em></td>'
+            f'<td class="n">{len(r.entry.findings)}</td></tr>')
+
+
+def _fixes(report: Mapping[str, Any]) -> str:
+    """Per spec file and docs page, the edits in line order: line, current text, what to change."""
+    files = fix_files(report)
+    if not files:
+        return ""
+    total = sum(len(f["edits"]) for f in files)
+    out = [f'<section id="fixes"><h2>Fix list: {total} edits in {len(files)} files</h2>']
+    for entry in files:
+        items = []
+        for e, n in same_line(entry["edits"]):
+            more = f" <span class=\"tag\">and {n - 1} more like it</span>" if n > 1 else ""
+            text = f" <code>{esc(e['text'])}</code>" if e.get("text") else ""
+            items.append(f"<li><b>line {esc(e['line'])}</b>:{text} — {esc(e['change'])}{more} "
+                         f"<code class=\"meta\">{esc(e['check'])}</code></li>")
+        out.append(f"<details open><summary><h3><code>{esc(entry['file'])}</code> ({esc(entry['side'])}, "
+                   f"{len(entry['edits'])} edits)</h3></summary><ul class=\"fixes\">{''.join(items)}</ul></details>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _causes(findings: list[Finding]) -> str:
+    """Every finding, one entry per cause, its places listed (report.json keeps each)."""
+    anchor = {id(f): i for i, f in enumerate(findings)}
+    groups = entries(findings)
+    if not groups:
+        return ""
+    items = []
+    for e in groups:
+        places = e.places
+        listing = "".join(f"<li><code>{esc(p.where())}</code> {esc(p.message)}</li>" for p in places)
+        items.append(f'<li class="cause {esc(e.severity)}"><span class="tag sev-{esc(e.severity)}">{esc(e.severity)}'
+                     f'</span> <a href="#f{anchor[id(e.first)]}"><code>{esc(e.check)}</code></a> '
+                     f"<b>×{len(places)}</b> {esc(e.title)}"
+                     f"<details><summary>{len(places)} places</summary><ul>{listing}</ul></details></li>")
+    return (f'<section id="causes"><h2>Findings by cause: {len(groups)} causes, {len(findings)} findings</h2>'
+            f'<ul class="causes">{"".join(items)}</ul></section>')
+
+
+_VERDICT_COLOURS = {"docs": "#2e7d32", "spec": "#1565c0", "neither": "#c62828", "both": "#6a1b9a",
+                    "internal": "#9e9e9e", "undecided": "#ef6c00", "unprobed": "#cfd8dc"}
+VERDICT_LABEL = {key: title for key, title, _ in VERDICT_GROUPS}
+
+
+def _chart(findings: Iterable[Finding]) -> str:
+    """Two small inline SVG bar charts: findings by verdict (drift) and by stage. No script, no network."""
+    items = list(findings)
+    by_stage: dict[str, int] = {}
+    for f in items:
+        stage = stage_of(f["check"])
+        by_stage[stage] = by_stage.get(stage, 0) + 1
+    rows = matrix(items)
+    verdicts = [(VERDICT_LABEL.get(r.finding.get("verdict") or "", r.fix) if kind == "decided" else title, kind,
+                 r.finding.get("verdict") or "", len(r.entry.findings))
+                for kind, title, _ in KINDS for r in rows.get(kind, [])]
+    counted: dict[str, tuple[int, str]] = {}
+    for label, kind, verdict, n in verdicts:
+        seen, colour = counted.get(label, (0, _VERDICT_COLOURS.get(verdict if kind == "decided" else kind, "#9e9e9e")))
+        counted[label] = (seen + n, colour)
+    bars = [(label, n, colour) for label, (n, colour) in counted.items()]
+    stages = [(k, n, "#546e7a") for k, n in sorted(by_stage.items(), key=lambda kv: (-kv[1], kv[0]))]
+    charts = [_bars("spec ↔ docs drift by verdict", bars), _bars("findings by stage", stages)]
+    return '<div class="charts">' + "".join(c for c in charts if c) + "</div>"
+
+
+def _bars(title: str, bars: list[tuple[str, int, str]]) -> str:
+    if not bars:
+        return ""
+    top = max(n for _, n, _ in bars)
+    row, label_w, bar_w = 18, 190, 220
+    height = row * len(bars) + 22
+    parts = [f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{label_w + bar_w + 50}" '
+             f'height="{height}" viewBox="0 0 {label_w + bar_w + 50} {height}" xmlns="http://www.w3.org/2000/svg">'
+             f'<text x="0" y="12" font-weight="600">{esc(title)}</text>']
+    for i, (label, n, colour) in enumerate(bars):
+        y = 20 + i * row
+        width = max(1, round(bar_w * n / top))
+        parts.append(f'<text x="0" y="{y + 12}">{esc(label)}</text>'
+                     f'<rect x="{label_w}" y="{y + 2}" width="{width}" height="{row - 5}" fill="{esc(colour)}"/>'
+                     f'<text x="{label_w + width + 4}" y="{y + 12}">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _coverage(coverage: Mapping[str, Any] | None) -> str:

@@ -21,10 +21,11 @@ from typing import Any
 from contract.core.grouping import collapse
 from contract.errors import InputError
 from contract.model import Finding
+from contract.report.fixes import fix_list
+from contract.report.view import SEVERITIES
 from contract.textio import read_json
 
 REPORT_VERSION = "1"
-SEVERITIES = ("error", "warning", "info")  # most severe first
 NO_OPERATION = "(spec)"
 
 
@@ -65,6 +66,7 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
 
     ``seed``, ``timings`` ({stage: seconds}), ``coverage`` (see :func:`coverage_section`),
     ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
+    ``fixes`` is the fix list per file, each edit with the line's text read now (see `report.fixes`).
     """
     dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
     report: dict[str, Any] = {
@@ -74,6 +76,7 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
         "inputs": inputs or {},
         "summary": summarize(dicts),
         "findings": dicts,
+        "fixes": fix_list(dicts),
     }
     if extra:
         report.update(extra)

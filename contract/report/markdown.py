@@ -13,16 +13,17 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from contract.report.json import SEVERITIES
+from contract.report.fixes import fix_files, same_line
+from contract.report.groups import Entry, entries
+from contract.report.matrix import KINDS, Row, matrix, says
 from contract.report.view import (
+    SEVERITIES,
     Finding,
     location_text,
-    ordered,
     page_rows,
     reach_rows,
     short_message,
     truncate,
-    verdict_groups,
 )
 
 DEFAULT_LIMIT = 200
@@ -76,18 +77,118 @@ def _check_table(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def _finding_row(f: Finding) -> str:
-    places = [f"spec {code(location_text(f['spec']))}" if f.get("spec") else "",
-              f"docs {code(location_text(f['docs'], pointer=False))}" if f.get("docs") else ""]
-    status = " 🆕" if f.get("baseline") == "new" else ""
-    return (f"| {_ICON.get(f['severity'], '')} {f['severity']}{status} | {code(f['check'])} "
-            f"| {cell(f.get('operation') or '')} | {cell(truncate(short_message(f), 300))} "
-            f"| {'<br>'.join(p for p in places if p)} |")
+def _loc(loc: Mapping[str, Any] | None) -> str:
+    return code(location_text(loc, pointer=False)) if loc else "—"
 
 
-def _findings_table(findings: list[Finding]) -> list[str]:
-    return ["| severity | check | operation | message | where |", "|---|---|---|---|---|",
-            *(_finding_row(f) for f in findings)]
+def _fenced(text: str) -> list[str]:
+    """A fenced code block the text cannot close (the fence is longer than any backtick run in it)."""
+    runs = [len(r) for r in re.findall("`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return [fence, text, fence]
+
+
+def _matrix(findings: list[Finding], limit: int) -> list[str]:
+    """The headline: spec ↔ docs ↔ live, one row per decided disagreement, then the other kinds."""
+    rows = matrix(findings)
+    if not rows:
+        return []
+    decided = rows.get("decided", [])
+    out = [f"### Spec ↔ docs ↔ live: {len(decided)} disagreements decided by the live API", ""]
+    for kind, title, about in KINDS:
+        members = rows.get(kind)
+        if not members:
+            continue
+        if kind != "decided":
+            n = sum(len(r.entry.findings) for r in members)
+            out += [f"#### {title} ({len(members)} causes, {n} findings)", "", f"_{cell(about)}_", ""]
+        out += _matrix_table(kind, members[:limit])
+        if len(members) > limit:
+            out.append(f"\n… and {len(members) - limit} more rows (see report.html)")
+        out.append("")
+        if kind == "decided":
+            out += _probes(members[:limit])
+    return out
+
+
+def _matrix_table(kind: str, rows: list[Row]) -> list[str]:
+    if kind == "decided":
+        out = ["| # | field or rule | spec says | docs say | live API | verdict |", "|---:|---|---|---|---|---|"]
+        for i, r in enumerate(rows, 1):
+            f, probe = r.finding, r.probe
+            live = f"{code(probe.get('sent') or '')} → {cell(probe.get('status'))}" if probe.get("sent") \
+                else cell(r.reason)
+            out.append(f"| {i} | {cell(r.subject)} | {cell(says(f, 'spec'))}<br>{_loc(f.get('spec'))} "
+                       f"| {cell(says(f, 'docs'))}<br>{_loc(f.get('docs'))} | {live} | **{cell(r.fix)}** |")
+        return out
+    out = ["| field or rule | spec | docs | why | findings |", "|---|---|---|---|---:|"]
+    for r in rows:
+        f = r.finding
+        out.append(f"| {cell(truncate(r.subject, 80))} | {_loc(f.get('spec'))} | {_loc(f.get('docs'))} "
+                   f"| {cell(truncate(r.entry.title, 160))} — _{cell(r.reason)}_ | {len(r.entry.findings)} |")
+    return out
+
+
+def _probes(rows: list[Row]) -> list[str]:
+    """Each decided row's probe and answer, collapsed (GitHub renders <details>), with the curl line."""
+    body: list[str] = []
+    for i, r in enumerate(rows, 1):
+        f, probe = r.finding, r.probe
+        live = f.get("live") or {}
+        answer = f"HTTP {live.get('status')}" if live.get("status") is not None else str(live.get("error") or "")
+        if live.get("response_body"):
+            answer += " " + truncate(" ".join(str(live["response_body"]).split()), 300)
+        body += [f"{i}. {cell(probe.get('sent') or r.subject)}: {cell(probe.get('decided') or '')}", ""]
+        if f.get("curl"):
+            body += [*("   " + line for line in _fenced(str(f["curl"]))), ""]
+        if answer.strip():
+            body += [f"   answer: {code(answer)}", ""]
+    if not body:
+        return []
+    return ["<details><summary>The probes sent and the answers (curl lines)</summary>", "", *body, "</details>", ""]
+
+
+def _fixes(report: Mapping[str, Any], limit: int) -> list[str]:
+    """Per file, the edits in line order: line, current text, what to change."""
+    files = fix_files(report)
+    if not files:
+        return []
+    total = sum(len(f["edits"]) for f in files)
+    out = [f"### Fix list: {total} edits in {len(files)} files", ""]
+    for entry in files:
+        edits = entry["edits"]
+        out += [f"#### {code(entry['file'])} ({entry['side']}, {len(edits)} edits)", ""]
+        merged = same_line(edits)
+        for e, n in merged[:limit]:
+            text = f" {code(truncate(e['text'], 120))}" if e.get("text") else ""
+            more = f" (and {n - 1} more like it on this line)" if n > 1 else ""
+            out.append(f"- line {e['line']}:{text} — {cell(truncate(e['change'], 300))}{more} ({code(e['check'])})")
+        if len(merged) > limit:
+            out.append(f"- … and {len(merged) - limit} more")
+        out.append("")
+    return out
+
+
+def _entry_row(e: Entry) -> str:
+    places = e.places
+    shown = "<br>".join(code(p.where()) for p in places[:3] if p.where())
+    more = f"<br>… and {len(places) - 3} more" if len(places) > 3 else ""
+    operation = e.first.get("operation")
+    what = (f"{cell(operation)}: " if operation else "") + cell(truncate(e.title, 300))
+    return (f"| {_ICON.get(e.severity, '')} {e.severity} | {code(e.check)} | {len(places)} "
+            f"| {what} | {shown}{more} |")
+
+
+def _causes(findings: list[Finding], limit: int) -> list[str]:
+    """Every finding, one entry per cause (report.json keeps each finding and place)."""
+    groups = entries(findings)
+    title = "Findings by cause" + (f" (first {limit})" if len(groups) > limit else "")
+    out = [f"### {title}: {len(groups)} causes, {len(findings)} findings", "",
+           "| severity | check | places | what | where |", "|---|---|---:|---|---|",
+           *(_entry_row(e) for e in groups[:limit])]
+    if len(groups) > limit:
+        out += ["", f"… and {len(groups) - limit} more (see report.json / report.html)"]
+    return out
 
 
 def _reach(report: Mapping[str, Any], limit: int) -> list[str]:
@@ -125,23 +226,18 @@ def _pages(report: Mapping[str, Any], limit: int) -> list[str]:
 
 def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The matrix first (what triangulation decided), then the fix list per file, the findings by
+    cause, reach, the per-check counts and what the baseline lists as fixed."""
     findings: list[Finding] = list(report["findings"])
     out = ["## contract report", "", *_totals(report), ""]
+    out += _matrix(findings, limit)
+    out += _fixes(report, limit)
     if findings:
-        out += ["### Findings per check", "", *_check_table(findings), ""]
+        out += [*_causes(findings, limit), ""]
     out += _reach(report, limit)
     out += _pages(report, limit)
-    groups = verdict_groups(findings)
-    if groups:
-        out += ["### Drift by verdict", ""]
-        for _key, title, advice, members in groups:
-            out += [f"#### {title} ({len(members)})", "", f"_{advice}_", ""]
-            shown = members[: max(1, limit // 4)]
-            out += [f"- {code(f['check'])} {cell(f.get('operation') or '')}: {cell(truncate(short_message(f), 200))}"
-                    for f in shown]
-            if len(members) > len(shown):
-                out.append(f"- … and {len(members) - len(shown)} more")
-            out.append("")
+    if findings:
+        out += ["### Findings per check", "", *_check_table(findings), ""]
     if report.get("fixed"):
         fixed = report["fixed"]
         out += [f"### Fixed since the baseline ({len(fixed)})", ""]
@@ -149,13 +245,6 @@ def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
                 for e in fixed[:limit]]
         if len(fixed) > limit:
             out.append(f"- … and {len(fixed) - limit} more")
-        out.append("")
-    if findings:
-        top = ordered(findings)
-        title = "Top findings" if len(top) > limit else "All findings"
-        out += [f"### {title}", "", *_findings_table(top[:limit])]
-        if len(top) > limit:
-            out += ["", f"… and {len(top) - limit} more (see report.json / report.html)"]
         out.append("")
     return _cap("\n".join(out), max_bytes)
 

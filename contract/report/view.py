@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from contract.report.json import SEVERITIES
-
 Finding = Mapping[str, Any]  # a finding as it is in report.json
 
+SEVERITIES = ("error", "warning", "info")  # most severe first
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 # (verdict, heading, advice): which document the live API follows, and so which one to fix.
@@ -25,10 +24,6 @@ VERDICT_GROUPS: tuple[tuple[str, str, str], ...] = (
     ("both", "Live accepts both", "the server tolerates both readings; pick one and align the other document"),
     ("inconclusive", "Inconclusive", "the probes could not tell which document the server follows"),
 )
-UNPROBED = ("unprobed", "Spec ↔ docs drift, not probed live",
-            "no live run decided these; run `contract check` against a target to triangulate")
-
-
 def severity_rank(severity: str) -> int:
     return _SEVERITY_RANK.get(severity, len(SEVERITIES))
 
@@ -44,16 +39,6 @@ def is_drift(finding: Finding) -> bool:
     if finding.get("verdict"):
         return True
     return finding.get("spec") is not None and finding.get("docs") is not None and not finding.get("live")
-
-
-def verdict_groups(findings: Iterable[Finding]) -> list[tuple[str, str, str, list[Finding]]]:
-    """Drift findings per verdict group (empty groups left out), in VERDICT_GROUPS order."""
-    buckets: dict[str, list[Finding]] = {}
-    for f in findings:
-        if is_drift(f):
-            buckets.setdefault(f.get("verdict") or UNPROBED[0], []).append(f)
-    return [(key, title, advice, ordered(buckets[key])) for key, title, advice in (*VERDICT_GROUPS, UNPROBED)
-            if key in buckets]
 
 
 def fix_sides(finding: Finding) -> list[str]:

@@ -10,20 +10,23 @@ from contract.report import render_markdown
 from tests.report.conftest import clone
 
 
-def test_verdict_groups_and_totals(live_report):
+def test_matrix_verdicts_and_totals(live_report):
     md = render_markdown(live_report)
     assert "**6 findings**" in md and "3 error" in md
-    for heading in ("Live follows docs: fix the spec (1)", "Live follows spec: fix the docs (1)",
-                    "Live follows neither (1)", "Inconclusive (1)"):
-        assert f"#### {heading}" in md
-    assert md.index("fix the spec") < md.index("fix the docs") < md.index("Live follows neither")
+    assert "### Spec ↔ docs ↔ live: 3 disagreements decided by the live API" in md
+    rows = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert [r.rsplit("|", 2)[-2].strip() for r in rows] == ["**fix the spec**", "**fix the docs**",
+                                                           "**fix the server (both wrong)**"]
+    # an inconclusive verdict with no record that no request can decide it is "not decided", not document-internal
+    assert "#### Not decided (1 causes, 1 findings)" in md and "Document-internal" not in md
+    assert md.index("Spec ↔ docs ↔ live") < md.index("Findings by cause") < md.index("Findings per check")
     assert "seed `1234`" in md
 
 
 def test_offline_drift_is_listed_as_unprobed(check_report):
     md = render_markdown(check_report)
     drift = sum(1 for f in check_report["findings"] if f["spec"] and f["docs"])
-    assert f"not probed live ({drift})" in md
+    assert re.search(rf"#### Spec ↔ docs drift, not probed live \(\d+ causes, {drift} findings\)", md)
     for check, n in check_report["summary"]["by_check"].items():
         assert f"| `{check}` |" in md and f"| {n} |" in md
 
@@ -41,9 +44,12 @@ def test_user_text_cannot_inject_html_or_break_tables(live_report):
     assert "&lt;script&gt;document.body" in html and "&lt;img src=x onerror=alert(3)&gt;" in html
     report = clone(live_report)
     report["findings"][0]["message"] = "a | b\nc"
-    row = next(line for line in render_markdown(report).splitlines()
-               if line.startswith("|") and "a \\| b c" in line)
+    md = render_markdown(report)
+    causes = md[md.index("### Findings by cause"):]
+    row = next(line for line in causes.splitlines() if line.startswith("|") and "a \\| b c" in line)
     assert len(re.findall(r"(?<!\\)\|", row)) == 6  # five cells: the message's pipe escaped, its line break gone
+    matrix_row = next(line for line in md.splitlines() if line.startswith("| 1 |"))
+    assert len(re.findall(r"(?<!\\)\|", matrix_row)) == 7  # the matrix's six cells, whatever the text
 
 
 def test_size_is_capped(live_report):

@@ -9,6 +9,7 @@ the linter, not an exception.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import re
 import threading
@@ -111,15 +112,22 @@ def _schema_positions(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
 
 
 METASCHEMA_BUDGET = float(os.environ.get("CONTRACT_METASCHEMA_TIMEOUT", "30"))
+# openapi-spec-validator spends 1.5-3 ms per operation on this machine even on one-line operations
+# (synthetic 10k-operation spec: 15-17 s; see bench/stages.py); below that floor a run is certain to
+# exceed its budget, so it is not started.
+_METASCHEMA_FLOOR_PER_OPERATION = 0.0005
+
+# One error as the check reads it: first message line, instance path, whether the instance is "file".
+_MetaError = tuple[str, list[Any], bool]
 
 
-def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseException | None] | None:
+def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[_MetaError], BaseException | None] | None:
     """openapi-spec-validator's errors (and the exception it died of, if it did), or None if it did
     not finish within `budget` seconds.
 
-    It costs ~1 ms per path and follows every `$ref` fan-out, so a 100k-operation spec or
-    a reference bomb would hold lint for minutes; the worker is a daemon thread, so a
-    run that is given up on does not keep the process alive.
+    It costs ~1-3 ms per operation and follows every `$ref` fan-out, so a 100k-operation spec or
+    a reference bomb would hold lint for minutes. Where the platform forks, it runs in a child
+    process that is killed at the budget: nothing keeps running (and writing) after it.
     """
     from openapi_spec_validator import (
         OpenAPIV2SpecValidator,
@@ -132,26 +140,68 @@ def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseExcept
     data = spec.data
     if isinstance(spec.document, Swagger2Document):  # the document as its author wrote it, not our reading
         cls, data = OpenAPIV2SpecValidator, spec.document.original
-    errors: list[Any] = []
-    box: dict[str, BaseException] = {}
 
-    def work() -> None:
+    def work() -> tuple[list[_MetaError], BaseException | None]:
+        errors: list[_MetaError] = []
         try:
-            errors.extend(itertools.islice(cls(data).iter_errors(), 1000))
+            for err in itertools.islice(cls(data).iter_errors(), 1000):
+                errors.append((str(getattr(err, "message", err)).splitlines()[0].strip(),
+                               list(getattr(err, "path", []) or []), getattr(err, "instance", None) == "file"))
         except BaseException as exc:  # errors found so far still count; the caller re-raises this
-            box["error"] = exc
+            return errors, exc
+        return errors, None
 
-    worker = threading.Thread(target=work, name="contract-metaschema", daemon=True)
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        return _in_thread(work, budget)
+    return _in_child(work, budget)
+
+
+def _in_thread(work: Callable[[], Any], budget: float) -> Any:
+    box: list[Any] = []
+    worker = threading.Thread(target=lambda: box.append(work()), name="contract-metaschema", daemon=True)
     worker.start()
     worker.join(budget)
-    if worker.is_alive():
-        return None
-    return errors, box.get("error")
+    return box[0] if box else None
+
+
+def _in_child(work: Callable[[], tuple[list[_MetaError], BaseException | None]], budget: float
+              ) -> tuple[list[_MetaError], BaseException | None] | None:
+    """`work()` in a forked child, its result sent back; the child is killed if it outlasts `budget`."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+
+    def child() -> None:
+        errors, exc = work()
+        crash = None if exc is None else (type(exc).__name__, str(exc))
+        sender.send((errors, crash))
+
+    process = multiprocessing.get_context("fork").Process(target=child, name="contract-metaschema", daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(budget):
+            return None
+        errors, crash = receiver.recv()
+    except EOFError:  # the child died without a word (killed by a signal, out of memory)
+        process.join(5)
+        errors, crash = [], ("ChildProcessError", f"the check's process ended with exit code {process.exitcode}")
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    return errors, None if crash is None else type(crash[0], (Exception,), {})(crash[1])
 
 
 @check("lint.metaschema", Severity.ERROR)
 def metaschema(spec: Spec) -> Iterator[Finding]:
     """The document against the OpenAPI metaschema (openapi-spec-validator)."""
+    floor = len(spec.operations) * _METASCHEMA_FLOOR_PER_OPERATION
+    if floor > METASCHEMA_BUDGET:
+        yield Finding("lint.metaschema", Severity.INFO,
+                      f"metaschema check skipped: {len(spec.operations)} operations take longer than "
+                      f"{METASCHEMA_BUDGET:g} s to check (at least {floor:.0f} s); set CONTRACT_METASCHEMA_TIMEOUT "
+                      "to allow longer", spec=spec.location(""), subject="timeout")
+        return
     outcome = _metaschema_errors(spec, METASCHEMA_BUDGET)
     if outcome is None:
         yield Finding("lint.metaschema", Severity.INFO,
@@ -165,11 +215,10 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
     version = "Swagger 2.0" if swagger2 else f"OpenAPI {spec.version}"
     located = doc.source_location if isinstance(doc, Swagger2Document) else spec.location
     seen: set[tuple[str, str]] = set()
-    for err in errors:
-        if swagger2 and getattr(err, "instance", None) == "file":
+    for message, path, is_file in errors:
+        if swagger2 and is_file:
             continue  # openapi-spec-validator checks 2.0 schemas as if `type: file` (legal for responses) were not
-        message = str(getattr(err, "message", err)).splitlines()[0].strip()
-        pointer = join("", *list(getattr(err, "path", []) or []))
+        pointer = join("", *path)
         extra = re.search(r"\('([^']+)' (?:was|were) unexpected\)", message)
         if extra:
             pointer = join(pointer, extra.group(1))

@@ -14,6 +14,7 @@ compare ratios within one run, not figures across runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -69,14 +70,14 @@ def main() -> int:
             path.unlink()
     stages = [s for s in results[sizes[0]] if any(results[n][s]["seconds"] >= 0.01 for n in sizes) or s == "total"]
     head = f"{'stage':26}" + "".join(f" {f'{n // 1000}k s':>8} {f'{n // 1000}k MB':>8}" for n in sizes)
-    head += "".join(f" {f'{b // 1000}k/{a // 1000}k t':>11} {'mem':>5}" for a, b in zip(sizes, sizes[1:], strict=False))
+    head += "".join(f" {f'{b // 1000}k/{a // 1000}k t':>11} {'mem':>5}" for a, b in itertools.pairwise(sizes))
     print(head)
     for stage in stages:
         line = f"{stage:26}"
         for n in sizes:
             row = results[n][stage]
             line += f" {row['seconds']:>8.2f} {row['hwm_growth_mb']:>8.0f}"
-        for a, b in zip(sizes, sizes[1:], strict=False):
+        for a, b in itertools.pairwise(sizes):
             ta, tb = results[a][stage]["seconds"], results[b][stage]["seconds"]
             ma, mb = results[a][stage]["hwm_growth_mb"], results[b][stage]["hwm_growth_mb"]
             line += f" {tb / ta if ta >= 0.005 else float('nan'):>10.1f}× {mb / ma if ma >= 1 else float('nan'):>4.1f}×"

@@ -8,7 +8,7 @@ from typing import Any
 
 from contract.errors import InputError
 from contract.report.github import render_annotations
-from contract.report.html import render_html
+from contract.report.html import html_pieces
 from contract.report.json import json_chunks, write_json, write_text_atomic
 from contract.report.junit import render_junit
 from contract.report.markdown import render_markdown
@@ -21,7 +21,7 @@ FILENAMES: dict[str, str] = {"json": "report.json", "junit": "junit.xml", "md": 
 _RENDER: dict[str, Callable[[Mapping[str, Any]], str | Iterable[str]]] = {
     "junit": render_junit,
     "md": render_markdown,
-    "html": render_html,
+    "html": html_pieces,
     "sarif": lambda report: json_chunks(render_sarif(report)),
     "github": render_annotations,
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import json
 import pstats
 import sys
@@ -88,12 +89,16 @@ def profile(path: Path, traced: bool) -> list[dict[str, Any]]:
     spec = stages.run("operations", lambda: spec_mod.Spec(shown, document, resolver, version))
     findings: list[Any] = []
     for name, fn in lint_checks().items():
-        findings.extend(stages.run(name.removeprefix("lint."), lambda fn=fn: list(fn(spec))))
+        findings.extend(stages.run(name.removeprefix("lint."), functools.partial(_all, fn, spec)))
     stages.run("report", lambda: build_report(findings, command="lint", inputs={"spec": shown}))
     stages.rows.append({"stage": "total", "seconds": sum(r["seconds"] for r in stages.rows),
                         "rss_mb": _rss_mb("VmRSS"), "hwm_growth_mb": _rss_mb("VmHWM"),
                         "operations": len(spec.operations), "findings": len(findings)})
     return stages.rows
+
+
+def _all(check: Callable[[Any], Any], spec: Any) -> list[Any]:
+    return list(check(spec))
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from contract.core import checks
@@ -47,14 +48,18 @@ def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
     """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line."""
     wanted = {checks.canonical(name) for name in only} if only else None
     findings: list[Finding] = []
-    for name, fn in lint_checks().items():
-        if wanted and name not in wanted:
-            continue
-        try:
-            findings.extend(fn(spec))
-        except Exception as exc:  # a linter bug must not hide every other finding
-            findings.append(Finding("lint.internal_error", Severity.WARNING,
-                                    f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+    token = _SCHEMAS.set({})
+    try:
+        for name, fn in lint_checks().items():
+            if wanted and name not in wanted:
+                continue
+            try:
+                findings.extend(fn(spec))
+            except Exception as exc:  # a linter bug must not hide every other finding
+                findings.append(Finding("lint.internal_error", Severity.WARNING,
+                                        f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+    finally:
+        _SCHEMAS.reset(token)
     findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
     return findings
 
@@ -66,13 +71,28 @@ _SUB_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUB_MAP = ("properties", "patternProperties", "$defs")
 
 
+# The schemas of the spec being linted, walked once per `lint()` call: four checks read them all.
+_SCHEMAS: ContextVar[dict[int, list[tuple[str, str | None, dict[str, Any]]]] | None] = ContextVar(
+    "contract_lint_schemas", default=None)
+
+
 def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
     """Every schema written in the spec: (pointer, property name if any, schema). $refs not followed."""
+    cache = _SCHEMAS.get()
+    if cache is None:
+        return _walk_schemas(spec)
+    found = cache.get(id(spec))
+    if found is None:
+        found = cache[id(spec)] = list(_walk_schemas(spec))
+    return iter(found)
+
+
+def _walk_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
     roots: list[tuple[str, Any]] = []
     comps = spec.data.get("components")
     if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
         roots += [(join("/components/schemas", k), v) for k, v in comps["schemas"].items()]
-    roots += list(_schema_positions(spec.data, ""))
+    roots += list(_schema_positions(spec.data))
     seen: set[int] = set()
     stack: list[tuple[str, str | None, Any]] = [(p, None, s) for p, s in reversed(roots)]
     while stack:
@@ -92,20 +112,35 @@ def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]
                 stack.extend((join(pointer, key, k), k, s) for k, s in schema[key].items())
 
 
-def _schema_positions(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    """Values of `schema` keys (parameters, media types, headers) outside components/schemas."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("example", "examples", "x-examples") or (pointer == "/components" and key == "schemas"):
-                continue
-            if key == "schema" and isinstance(value, dict):
-                yield join(pointer, key), value
-            elif isinstance(value, dict | list):
-                yield from _schema_positions(value, join(pointer, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if isinstance(value, dict | list):
-                yield from _schema_positions(value, join(pointer, i))
+def _schema_positions(data: Any) -> Iterator[tuple[str, Any]]:
+    """Values of `schema` keys (parameters, media types, headers) outside components/schemas, in document order.
+
+    The place of a node is a (parent's place, key) chain, spelled as a pointer only for the
+    schemas found: joining a pointer for every node of the document was most of the walk.
+    """
+    stack: list[tuple[Any, Any]] = [(data, None)]
+    while stack:
+        node, trail = stack.pop()
+        if isinstance(node, dict):
+            children: list[tuple[Any, Any]] = []
+            for key, value in node.items():
+                if key in ("example", "examples", "x-examples") or (trail == (None, "components") and key == "schemas"):
+                    continue
+                if key == "schema" and isinstance(value, dict):
+                    yield _spell(trail, key), value
+                elif isinstance(value, dict | list):
+                    children.append((value, (trail, key)))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([(value, (trail, i)) for i, value in enumerate(node) if isinstance(value, dict | list)]))
+
+
+def _spell(trail: Any, last: str) -> str:
+    keys: list[str | int] = [last]
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    return join("", *reversed(keys))
 
 
 # --------------------------------------------------------------------------- checks

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -48,8 +49,7 @@ def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
     """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line."""
     wanted = {checks.canonical(name) for name in only} if only else None
     findings: list[Finding] = []
-    token = _SCHEMAS.set({})
-    try:
+    with schemas_walked_once():
         for name, fn in lint_checks().items():
             if wanted and name not in wanted:
                 continue
@@ -58,8 +58,6 @@ def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
             except Exception as exc:  # a linter bug must not hide every other finding
                 findings.append(Finding("lint.internal_error", Severity.WARNING,
                                         f"lint check {name} failed: {type(exc).__name__}: {exc}"))
-    finally:
-        _SCHEMAS.reset(token)
     findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
     return findings
 
@@ -74,6 +72,16 @@ _SUB_MAP = ("properties", "patternProperties", "$defs")
 # The schemas of the spec being linted, walked once per `lint()` call: four checks read them all.
 _SCHEMAS: ContextVar[dict[int, list[tuple[str, str | None, dict[str, Any]]]] | None] = ContextVar(
     "contract_lint_schemas", default=None)
+
+
+@contextmanager
+def schemas_walked_once() -> Iterator[None]:
+    """Within: `iter_schemas` walks each spec once and replays the walk (as during `lint()`)."""
+    token = _SCHEMAS.set({})
+    try:
+        yield
+    finally:
+        _SCHEMAS.reset(token)
 
 
 def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:

@@ -12,6 +12,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -218,6 +219,9 @@ def _in_child(work: Callable[[], tuple[list[_MetaError], BaseException | None]],
         sender.send((errors, crash))
 
     process = multiprocessing.get_context("fork").Process(target=child, name="contract-metaschema", daemon=True)
+    for stream in (sys.stdout, sys.stderr):  # else the child, flushing at its exit, would repeat pending output
+        if stream is not None:
+            stream.flush()
     process.start()
     sender.close()
     try:

@@ -9,10 +9,14 @@ the linter, not an exception.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from contract.core import checks
@@ -46,14 +50,15 @@ def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
     """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line."""
     wanted = {checks.canonical(name) for name in only} if only else None
     findings: list[Finding] = []
-    for name, fn in lint_checks().items():
-        if wanted and name not in wanted:
-            continue
-        try:
-            findings.extend(fn(spec))
-        except Exception as exc:  # a linter bug must not hide every other finding
-            findings.append(Finding("lint.internal_error", Severity.WARNING,
-                                    f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+    with schemas_walked_once():
+        for name, fn in lint_checks().items():
+            if wanted and name not in wanted:
+                continue
+            try:
+                findings.extend(fn(spec))
+            except Exception as exc:  # a linter bug must not hide every other finding
+                findings.append(Finding("lint.internal_error", Severity.WARNING,
+                                        f"lint check {name} failed: {type(exc).__name__}: {exc}"))
     findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
     return findings
 
@@ -65,13 +70,38 @@ _SUB_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUB_MAP = ("properties", "patternProperties", "$defs")
 
 
+# The schemas of the spec being linted, walked once per `lint()` call: four checks read them all.
+_SCHEMAS: ContextVar[dict[int, list[tuple[str, str | None, dict[str, Any]]]] | None] = ContextVar(
+    "contract_lint_schemas", default=None)
+
+
+@contextmanager
+def schemas_walked_once() -> Iterator[None]:
+    """Within: `iter_schemas` walks each spec once and replays the walk (as during `lint()`)."""
+    token = _SCHEMAS.set({})
+    try:
+        yield
+    finally:
+        _SCHEMAS.reset(token)
+
+
 def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
     """Every schema written in the spec: (pointer, property name if any, schema). $refs not followed."""
+    cache = _SCHEMAS.get()
+    if cache is None:
+        return _walk_schemas(spec)
+    found = cache.get(id(spec))
+    if found is None:
+        found = cache[id(spec)] = list(_walk_schemas(spec))
+    return iter(found)
+
+
+def _walk_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
     roots: list[tuple[str, Any]] = []
     comps = spec.data.get("components")
     if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
         roots += [(join("/components/schemas", k), v) for k, v in comps["schemas"].items()]
-    roots += list(_schema_positions(spec.data, ""))
+    roots += list(_schema_positions(spec.data))
     seen: set[int] = set()
     stack: list[tuple[str, str | None, Any]] = [(p, None, s) for p, s in reversed(roots)]
     while stack:
@@ -91,35 +121,57 @@ def iter_schemas(spec: Spec) -> Iterator[tuple[str, str | None, dict[str, Any]]]
                 stack.extend((join(pointer, key, k), k, s) for k, s in schema[key].items())
 
 
-def _schema_positions(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    """Values of `schema` keys (parameters, media types, headers) outside components/schemas."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("example", "examples", "x-examples") or (pointer == "/components" and key == "schemas"):
-                continue
-            if key == "schema" and isinstance(value, dict):
-                yield join(pointer, key), value
-            elif isinstance(value, dict | list):
-                yield from _schema_positions(value, join(pointer, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if isinstance(value, dict | list):
-                yield from _schema_positions(value, join(pointer, i))
+def _schema_positions(data: Any) -> Iterator[tuple[str, Any]]:
+    """Values of `schema` keys (parameters, media types, headers) outside components/schemas, in document order.
+
+    The place of a node is a (parent's place, key) chain, spelled as a pointer only for the
+    schemas found: joining a pointer for every node of the document was most of the walk.
+    """
+    stack: list[tuple[Any, Any]] = [(data, None)]
+    while stack:
+        node, trail = stack.pop()
+        if isinstance(node, dict):
+            children: list[tuple[Any, Any]] = []
+            for key, value in node.items():
+                if key in ("example", "examples", "x-examples") or (trail == (None, "components") and key == "schemas"):
+                    continue
+                if key == "schema" and isinstance(value, dict):
+                    yield _spell(trail, key), value
+                elif isinstance(value, dict | list):
+                    children.append((value, (trail, key)))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([(value, (trail, i)) for i, value in enumerate(node) if isinstance(value, dict | list)]))
+
+
+def _spell(trail: Any, last: str) -> str:
+    keys: list[str | int] = [last]
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    return join("", *reversed(keys))
 
 
 # --------------------------------------------------------------------------- checks
 
 
 METASCHEMA_BUDGET = float(os.environ.get("CONTRACT_METASCHEMA_TIMEOUT", "30"))
+# openapi-spec-validator spends 1.5-3 ms per operation on this machine even on one-line operations
+# (synthetic 10k-operation spec: 15-17 s; see bench/stages.py); below that floor a run is certain to
+# exceed its budget, so it is not started.
+_METASCHEMA_FLOOR_PER_OPERATION = 0.0005
+
+# One error as the check reads it: first message line, instance path, whether the instance is "file".
+_MetaError = tuple[str, list[Any], bool]
 
 
-def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseException | None] | None:
+def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[_MetaError], BaseException | None] | None:
     """openapi-spec-validator's errors (and the exception it died of, if it did), or None if it did
     not finish within `budget` seconds.
 
-    It costs ~1 ms per path and follows every `$ref` fan-out, so a 100k-operation spec or
-    a reference bomb would hold lint for minutes; the worker is a daemon thread, so a
-    run that is given up on does not keep the process alive.
+    It costs ~1-3 ms per operation and follows every `$ref` fan-out, so a 100k-operation spec or
+    a reference bomb would hold lint for minutes. Where the platform forks, it runs in a child
+    process that is killed at the budget: nothing keeps running (and writing) after it.
     """
     from openapi_spec_validator import (
         OpenAPIV2SpecValidator,
@@ -132,26 +184,71 @@ def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[Any], BaseExcept
     data = spec.data
     if isinstance(spec.document, Swagger2Document):  # the document as its author wrote it, not our reading
         cls, data = OpenAPIV2SpecValidator, spec.document.original
-    errors: list[Any] = []
-    box: dict[str, BaseException] = {}
 
-    def work() -> None:
+    def work() -> tuple[list[_MetaError], BaseException | None]:
+        errors: list[_MetaError] = []
         try:
-            errors.extend(itertools.islice(cls(data).iter_errors(), 1000))
+            for err in itertools.islice(cls(data).iter_errors(), 1000):
+                errors.append((str(getattr(err, "message", err)).splitlines()[0].strip(),
+                               list(getattr(err, "path", []) or []), getattr(err, "instance", None) == "file"))
         except BaseException as exc:  # errors found so far still count; the caller re-raises this
-            box["error"] = exc
+            return errors, exc
+        return errors, None
 
-    worker = threading.Thread(target=work, name="contract-metaschema", daemon=True)
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        return _in_thread(work, budget)
+    return _in_child(work, budget)
+
+
+def _in_thread(work: Callable[[], Any], budget: float) -> Any:
+    box: list[Any] = []
+    worker = threading.Thread(target=lambda: box.append(work()), name="contract-metaschema", daemon=True)
     worker.start()
     worker.join(budget)
-    if worker.is_alive():
-        return None
-    return errors, box.get("error")
+    return box[0] if box else None
+
+
+def _in_child(work: Callable[[], tuple[list[_MetaError], BaseException | None]], budget: float
+              ) -> tuple[list[_MetaError], BaseException | None] | None:
+    """`work()` in a forked child, its result sent back; the child is killed if it outlasts `budget`."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+
+    def child() -> None:
+        errors, exc = work()
+        crash = None if exc is None else (type(exc).__name__, str(exc))
+        sender.send((errors, crash))
+
+    process = multiprocessing.get_context("fork").Process(target=child, name="contract-metaschema", daemon=True)
+    for stream in (sys.stdout, sys.stderr):  # else the child, flushing at its exit, would repeat pending output
+        if stream is not None:
+            stream.flush()
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(budget):
+            return None
+        errors, crash = receiver.recv()
+    except EOFError:  # the child died without a word (killed by a signal, out of memory)
+        process.join(5)
+        errors, crash = [], ("ChildProcessError", f"the check's process ended with exit code {process.exitcode}")
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    return errors, None if crash is None else type(crash[0], (Exception,), {})(crash[1])
 
 
 @check("lint.metaschema", Severity.ERROR)
 def metaschema(spec: Spec) -> Iterator[Finding]:
     """The document against the OpenAPI metaschema (openapi-spec-validator)."""
+    floor = len(spec.operations) * _METASCHEMA_FLOOR_PER_OPERATION
+    if floor > METASCHEMA_BUDGET:
+        yield Finding("lint.metaschema", Severity.INFO,
+                      f"metaschema check skipped: {len(spec.operations)} operations take longer than "
+                      f"{METASCHEMA_BUDGET:g} s to check (at least {floor:.0f} s); set CONTRACT_METASCHEMA_TIMEOUT "
+                      "to allow longer", spec=spec.location(""), subject="timeout")
+        return
     outcome = _metaschema_errors(spec, METASCHEMA_BUDGET)
     if outcome is None:
         yield Finding("lint.metaschema", Severity.INFO,
@@ -165,11 +262,10 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
     version = "Swagger 2.0" if swagger2 else f"OpenAPI {spec.version}"
     located = doc.source_location if isinstance(doc, Swagger2Document) else spec.location
     seen: set[tuple[str, str]] = set()
-    for err in errors:
-        if swagger2 and getattr(err, "instance", None) == "file":
+    for message, path, is_file in errors:
+        if swagger2 and is_file:
             continue  # openapi-spec-validator checks 2.0 schemas as if `type: file` (legal for responses) were not
-        message = str(getattr(err, "message", err)).splitlines()[0].strip()
-        pointer = join("", *list(getattr(err, "path", []) or []))
+        pointer = join("", *path)
         extra = re.search(r"\('([^']+)' (?:was|were) unexpected\)", message)
         if extra:
             pointer = join(pointer, extra.group(1))

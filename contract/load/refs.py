@@ -122,26 +122,41 @@ def _walk(data: Any, fragment: str) -> Any:
 
 
 def _iter_refs(data: Any) -> Iterator[tuple[dict[str, Any], str]]:
-    """Yield (dict holding a string `$ref`, its JSON pointer), skipping literal data."""
-    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    """Yield (dict holding a string `$ref`, its JSON pointer), skipping literal data.
+
+    A node's place is kept as a (parent's place, key) chain and spelled as a pointer only
+    for the few nodes that hold a `$ref`: escaping and joining for every node was most of the walk.
+    """
+    stack: list[tuple[Any, _Trail, bool]] = [(data, None, False)]
     seen: set[int] = set()
     while stack:
-        node, pointer, names = stack.pop()
+        node, trail, names = stack.pop()
         if isinstance(node, dict):
             if id(node) in seen:
                 continue
             seen.add(id(node))
             ref = node.get("$ref")
             if isinstance(ref, str):
-                yield node, join(pointer, "$ref")
+                yield node, join(_spell(trail), "$ref")
             for key, value in node.items():
                 if not isinstance(value, dict | list) or (key in _DATA_KEYS and not names):
                     continue
-                stack.append((value, join(pointer, key), key in _NAME_MAPS and not names))
+                stack.append((value, (trail, key), key in _NAME_MAPS and not names))
         elif isinstance(node, list):
             if id(node) in seen:
                 continue
             seen.add(id(node))
             for i, value in enumerate(node):
                 if isinstance(value, dict | list):
-                    stack.append((value, join(pointer, i), False))
+                    stack.append((value, (trail, i), False))
+
+
+_Trail = tuple[Any, str | int] | None  # (parent's trail, key or index); None at the root
+
+
+def _spell(trail: _Trail) -> str:
+    keys: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    return join("", *reversed(keys))

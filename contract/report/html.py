@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from contract.report.fixes import fix_files, same_line
@@ -137,8 +137,13 @@ _JS = r"""
 
 
 def render_html(report: Mapping[str, Any]) -> str:
+    return "".join(html_pieces(report))
+
+
+def html_pieces(report: Mapping[str, Any]) -> Iterator[str]:
+    """The page of `render_html` piece by piece, for writing without holding it whole (a finding a piece)."""
     findings = ordered(report["findings"])
-    parts = [
+    parts: list[str | Callable[[], Iterator[str]]] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -157,13 +162,24 @@ def render_html(report: Mapping[str, Any]) -> str:
         _pages(report.get("coverage")),
         _coverage(report.get("coverage")),
         _fixed(report.get("fixed") or []),
-        _findings(findings, report),
+        lambda: _findings(findings, report),
         "</main>",
         f'<script type="application/json" id="report-index">{script_json(_index(findings))}</script>',
         f"<script>{_JS}</script>",
         "</body></html>",
     ]
-    return "\n".join(p for p in parts if p) + "\n"
+    first = True
+    for part in parts:
+        if not part:
+            continue
+        if not first:
+            yield "\n"
+        first = False
+        if isinstance(part, str):
+            yield part
+        else:
+            yield from part()
+    yield "\n"
 
 
 def _index(findings: list[Finding]) -> dict[str, dict[str, int]]:
@@ -450,9 +466,10 @@ def _filters() -> str:
             '<button id="f-reset" type="button">reset</button><span id="shown" class="meta"></span></div>')
 
 
-def _findings(findings: list[Finding], report: Mapping[str, Any]) -> str:
-    body = "".join(_finding(i, f) for i, f in enumerate(findings)) or "<p>No findings.</p>"
-    return f'<section id="findings"><h2>Findings ({len(findings)})</h2>{_filters()}{body}</section>'
+def _findings(findings: list[Finding], report: Mapping[str, Any]) -> Iterator[str]:
+    yield f'<section id="findings"><h2>Findings ({len(findings)})</h2>{_filters()}'
+    yield from (_finding(i, f) for i, f in enumerate(findings)) if findings else ("<p>No findings.</p>",)
+    yield "</section>"
 
 
 def _finding(i: int, f: Finding) -> str:

@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
@@ -138,11 +138,17 @@ def load_report(path: str | Path) -> dict[str, Any]:
 
 def write_json(report_dir: str | Path, report: dict[str, Any], name: str = "report.json") -> Path:
     """Write atomically, so a CI step never reads half a report."""
-    text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    return write_text_atomic(Path(report_dir) / name, text)
+    return write_text_atomic(Path(report_dir) / name, json_chunks(report))
 
 
-def write_text_atomic(target: Path, text: str) -> Path:
+def json_chunks(value: Any) -> Iterator[str]:
+    """`json.dumps(value, indent=2, ensure_ascii=False) + "\n"` piece by piece: a 200,000-finding report
+    joined in memory is millions of small strings at once (hundreds of MB)."""
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value)
+    yield "\n"
+
+
+def write_text_atomic(target: Path, text: str | Iterable[str]) -> Path:
     """Write via a temporary file in the same folder and rename: readers see old or new, never half.
 
     The temporary file is created with the umask's permissions (not mkstemp's 0600), so
@@ -154,7 +160,16 @@ def write_text_atomic(target: Path, text: str) -> Path:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:  # written in batches of pieces: one write per piece is slow, one join is big
+                batch: list[str] = []
+                for piece in text:
+                    batch.append(piece)
+                    if len(batch) >= 4096:
+                        fh.write("".join(batch))
+                        batch.clear()
+                fh.write("".join(batch))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -36,8 +37,14 @@ def artifact_uri(file: str, root: Path | None = None) -> tuple[str, bool]:
     return quote(text, safe="/"), True
 
 
+@lru_cache(maxsize=256)
+def _artifact_uri(file: str, root: Path | None, cwd: str) -> tuple[str, bool]:
+    """`artifact_uri` once per file: a report cites a few files thousands of times, each a `resolve()`."""
+    return artifact_uri(file, root)
+
+
 def _physical(loc: Mapping[str, Any], root: Path | None) -> dict[str, Any]:
-    uri, relative = artifact_uri(loc["file"], root)
+    uri, relative = _artifact_uri(loc["file"], root, os.getcwd())
     artifact: dict[str, Any] = {"uri": uri}
     if relative:
         artifact["uriBaseId"] = "%SRCROOT%"

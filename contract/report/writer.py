@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from contract.errors import InputError
 from contract.report.github import render_annotations
-from contract.report.html import render_html
-from contract.report.json import write_json, write_text_atomic
+from contract.report.html import html_pieces
+from contract.report.json import json_chunks, write_json, write_text_atomic
 from contract.report.junit import render_junit
 from contract.report.markdown import render_markdown
 from contract.report.sarif import render_sarif
@@ -19,11 +18,11 @@ FORMATS: tuple[str, ...] = ("json", "junit", "md", "html", "sarif", "github")
 FILENAMES: dict[str, str] = {"json": "report.json", "junit": "junit.xml", "md": "report.md",
                              "html": "report.html", "sarif": "report.sarif", "github": "annotations.txt"}
 
-_RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
+_RENDER: dict[str, Callable[[Mapping[str, Any]], str | Iterable[str]]] = {
     "junit": render_junit,
     "md": render_markdown,
-    "html": render_html,
-    "sarif": lambda report: json.dumps(render_sarif(report), indent=2, ensure_ascii=False) + "\n",
+    "html": html_pieces,
+    "sarif": lambda report: json_chunks(render_sarif(report)),
     "github": render_annotations,
 }
 

@@ -123,3 +123,54 @@ def test_a_metaschema_check_that_does_not_finish_becomes_a_finding(monkeypatch, 
     finally:
         release.set()
     assert str(finding.severity) == "info" and "did not finish within 0.05 s" in finding.message
+
+
+def test_a_metaschema_check_given_up_on_leaves_nothing_running(monkeypatch, seed_spec):
+    import multiprocessing
+    import threading
+    import time
+
+    import openapi_spec_validator
+
+    import contract.lint as lint_module
+
+    def forever(self):
+        while True:
+            time.sleep(0.01)
+        yield from ()
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", forever)
+    monkeypatch.setattr(lint_module, "METASCHEMA_BUDGET", 0.2)
+    [finding] = [f for f in lint(seed_spec, only={"lint.metaschema"})]
+    assert "did not finish within 0.2 s" in finding.message
+    assert [t for t in threading.enumerate() if t.name == "contract-metaschema"] == []
+    assert [p for p in multiprocessing.active_children() if p.name == "contract-metaschema"] == []
+
+
+def test_a_metaschema_check_certain_to_exceed_its_budget_is_not_started(monkeypatch, seed_spec):
+    import openapi_spec_validator
+
+    import contract.lint as lint_module
+
+    def fail(self):
+        raise AssertionError("started")
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", fail)
+    monkeypatch.setattr(lint_module, "METASCHEMA_BUDGET", 0.001 * len(seed_spec.operations))
+    monkeypatch.setattr(lint_module, "_METASCHEMA_FLOOR_PER_OPERATION", 0.002)
+    [finding] = [f for f in lint(seed_spec, only={"lint.metaschema"})]
+    assert str(finding.severity) == "info" and f"{len(seed_spec.operations)} operations take longer" in finding.message
+
+
+def test_a_metaschema_crash_keeps_its_errors_and_its_exception_name(monkeypatch, seed_spec):
+    import openapi_spec_validator
+
+    def crash(self):
+        yield type("E", (), {"message": "first\nsecond", "path": ["paths"], "instance": None})()
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", crash)
+    found = lint(seed_spec, only={"lint.metaschema"})
+    assert [f.message for f in found if f.check == "lint.metaschema"] == [f"not valid OpenAPI {seed_spec.version}: first"]
+    assert [f.message for f in found if f.check == "lint.internal_error"] == [
+        "lint check lint.metaschema failed: RecursionError: too deep"]

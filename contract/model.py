@@ -237,18 +237,6 @@ class Case:
             path = path.replace("{" + name + "}", quote(str(value), safe=""))
         return path
 
-    def body_bytes(self) -> bytes | None:
-        return self.encoded_body()[0]
-
-    def encoded_body(self) -> tuple[bytes | None, str | None]:
-        """The body as sent and its Content-Type: JSON, a form or multipart parts, by the media type."""
-        if self.raw_body is not None:
-            return self.raw_body, self.media_type
-        if not self.has_body:
-            return None, None
-        from contract.core.http import encode_body
-
-        return encode_body(self.body, self.media_type)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

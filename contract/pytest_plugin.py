@@ -156,8 +156,10 @@ def contract_send(request: pytest.FixtureRequest, contract_client: Any) -> Any:
     request.node.stash[_SEND_KEY] = sent
 
     def send(case: Any) -> Any:
+        from contract.core.http import case_body
+
         headers = {k: v for k, v in case.headers.items() if k.lower() not in {h.lower() for h in configured}}
-        body, content_type = case.encoded_body()
+        body, content_type = case_body(case)
         if content_type and "boundary=" in content_type:  # the boundary the multipart parts were written with
             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"} | {"Content-Type": content_type}
         response = contract_client.request(case.method, case.rendered_path(), headers=headers,

@@ -9,10 +9,21 @@ from urllib.parse import urlencode
 
 import httpx
 
-__all__ = ["encode_body", "form_pairs", "parse_cookie_header"]
+from contract.model import Case
+
+__all__ = ["case_body", "encode_body", "form_pairs", "parse_cookie_header"]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+
+
+def case_body(case: Case) -> tuple[bytes | None, str | None]:
+    """A case's body as sent and its Content-Type: raw bytes as given, else JSON, a form or multipart parts."""
+    if case.raw_body is not None:
+        return case.raw_body, case.media_type
+    if not case.has_body:
+        return None, None
+    return encode_body(case.body, case.media_type)
 
 
 def encode_body(body: Any, media_type: str | None) -> tuple[bytes, str | None]:

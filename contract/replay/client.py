@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from contract.core.http import case_body
 from contract.model import Case, Exchange
 
 __all__ = ["NOT_SENT", "SAFE_METHODS", "ClientConfig", "ReplayClient", "classify"]
@@ -193,7 +194,7 @@ class ReplayClient:
 
     def send(self, case: Case) -> Exchange:
         headers = dict(case.headers)
-        body, content_type = case.encoded_body()
+        body, content_type = case_body(case)
         named = next((k for k in headers if k.lower() == "content-type"), None)
         if body is not None and content_type and named is None:
             headers["Content-Type"] = content_type

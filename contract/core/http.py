@@ -11,7 +11,7 @@ import httpx
 
 from contract.model import Case
 
-__all__ = ["case_body", "encode_body", "form_pairs", "parse_cookie_header"]
+__all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "parse_cookie_header"]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -59,6 +59,21 @@ def form_pairs(body: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str
                     out.append((name, _text(item)))
         elif value is not None:
             out.append((name, _text(value)))
+    return out
+
+
+def form_view(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON value a server reads back from `body` sent as a form: nulls and empty arrays or objects have
+    no form spelling and vanish (so a violating case "rows: null" is a case without `rows` on the wire)."""
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if isinstance(value, Mapping):
+            value = form_view(value)
+        elif isinstance(value, list):
+            value = [form_view(v) if isinstance(v, Mapping) else v for v in value if v is not None]
+        if value is None or (isinstance(value, dict | list) and not value):
+            continue
+        out[key] = value
     return out
 
 

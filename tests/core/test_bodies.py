@@ -42,3 +42,10 @@ def test_json_stays_json_and_raw_bodies_are_sent_as_given():
     assert case_body(case)[0] == b"a=1"
     raw = Case("op", "POST", "/x", raw_body=b"{not json", has_body=True, media_type="application/json")
     assert case_body(raw) == (b"{not json", "application/json")
+
+
+def test_what_a_form_can_carry():
+    from contract.core.http import form_view
+
+    assert form_view({"rows": None, "start": 0, "tags": [], "meta": {}, "deep": {"a": None, "b": [None, 1]}}) == {
+        "start": 0, "deep": {"b": [1]}}

@@ -67,3 +67,23 @@ def test_a_request_the_http_client_refuses_is_unsendable_not_a_crash():
     with ReplayClient(ClientConfig(base_url="http://127.0.0.1:9")) as client:
         exchange = client.send(case)
     assert exchange.error == UNSENDABLE and exchange.status is None  # not sent: nothing was listening anyway
+
+
+def test_no_violating_form_case_relies_on_a_value_a_form_cannot_carry(tmp_path: Path):
+    """`rows: null` sent as a form is no `rows` at all: such a case would test nothing (USPTO's spec)."""
+    from contract.core.http import form_view
+    from contract.generate import generate_cases
+    from contract.load import load_spec
+    from contract.validate import Validators
+
+    spec_file = tmp_path / "forms.yaml"
+    spec_file.write_text(SPEC, encoding="utf-8")
+    spec = load_spec(spec_file)
+    validator = Validators(spec).request(spec.operation("POST /charges"))
+    cases = generate_cases(spec, "POST /charges", mode="violating", count=30).cases
+    body_cases = [c for c in cases if c.label is not None and c.label.pointer.startswith("/") and c.raw_body is None]
+    assert body_cases
+    for case in body_cases:  # the violation survives the form encoding
+        on_the_wire = Case(case.operation, case.method, case.path, body=form_view(case.body), has_body=True,
+                           media_type=case.media_type, headers=case.headers)
+        assert validator.validate_case(on_the_wire) != [], case.label

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
+from contract.core.http import FORM, MULTIPART
 from contract.generate.draw import derive_seed
 from contract.generate.extra import (
     ExtraCheck,
@@ -110,6 +111,9 @@ class _Param:
     gen: Gen | None
 
 
+FORM_TEXT = "a form field travels as text: a value of another type cannot be sent"
+
+
 class OperationGenerator:
     """Builds once, then produces conforming and violating cases of one operation."""
 
@@ -173,6 +177,10 @@ class OperationGenerator:
                          cookies=any(p.param.location == "cookie" for p in self.params)
                          or any(c.where == "cookie" for c in self.credentials))
         self.sites = self._sites()
+        if self.media is not None and self.media.media_type.split(";", 1)[0].strip().lower() in (FORM, MULTIPART):
+            for site in self.sites:  # every form value is text on the wire (Box's /oauth2/token, Stripe, Twilio)
+                if site.part == "body" and site.keyword == "type" and site.value == "string" and not site.note:
+                    site.note = FORM_TEXT
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)

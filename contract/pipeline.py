@@ -83,6 +83,14 @@ def docs_extras(spec: Spec, findings: Sequence[Finding]) -> dict[str, list[Extra
     return {op.key: found for op in spec.operations if (found := docs_constraints(spec, op, drift))}
 
 
+def docs_extras_from(spec: Spec, docs: Sequence[str], *, components_dir: str | None = None
+                     ) -> dict[str, list[ExtraConstraint]]:
+    """Per operation, what the docs pages (files, folders, globs) add to the spec: read, compared, turned into
+    constraints for generation (the pytest plugin and `contract.strategies`)."""
+    pages, _ = read_pages(docs, components_dir=components_dir)
+    return docs_extras(spec, compare_run(spec, pages).findings)
+
+
 # Every module that registers check ids (contract.core.checks fills as these are imported).
 CHECK_MODULES = ("contract.lint", "contract.docs.findings", "contract.compare.drift", "contract.generate",
                  "contract.replay.checks", "contract.compare.docs_live")

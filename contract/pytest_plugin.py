@@ -68,16 +68,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _docs_extras(config: pytest.Config, spec: Any, docs: list[str]) -> dict[str, Any]:
     """What the docs add to the spec, per operation: read once per session (every xdist worker alike)."""
-    from contract.compare import compare
     from contract.errors import InputError
-    from contract.pipeline import docs_extras, read_pages
+    from contract.pipeline import docs_extras_from
 
     components = config.getoption("--contract-components-dir") or _ini_path(config, "contract_components_dir")
     try:
-        pages, _ = read_pages(docs, components_dir=components)
+        return docs_extras_from(spec, docs, components_dir=components)
     except InputError as exc:
         raise pytest.UsageError(f"contract docs: {exc}") from None
-    return docs_extras(spec, compare(spec, pages))
 
 
 def _ini_path(config: pytest.Config, name: str) -> str | None:
@@ -156,12 +154,12 @@ def contract_send(request: pytest.FixtureRequest, contract_client: Any) -> Any:
     request.node.stash[_SEND_KEY] = sent
 
     def send(case: Any) -> Any:
-        from contract.core.http import case_body
+        from contract.core.http import case_body, with_content_type
 
         headers = {k: v for k, v in case.headers.items() if k.lower() not in {h.lower() for h in configured}}
         body, content_type = case_body(case)
-        if content_type and "boundary=" in content_type:  # the boundary the multipart parts were written with
-            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"} | {"Content-Type": content_type}
+        if body is not None:
+            headers = with_content_type(headers, content_type)
         response = contract_client.request(case.method, case.rendered_path(), headers=headers,
                                            params=case.query or None, content=body)
         sent.append(response)

@@ -74,11 +74,10 @@ def cases(spec: Spec | str | Path, operation: Operation | str, *, mode: Mode = "
 
 def _docs_constraints(spec: Spec, op: Operation, docs: Sequence[str | Path],
                       components_dir: str | Path | None) -> list[ExtraConstraint]:
-    from contract.compare import compare
-    from contract.pipeline import docs_extras, read_pages
+    from contract.pipeline import docs_extras_from
 
-    pages, _ = read_pages([str(d) for d in docs], components_dir=str(components_dir) if components_dir else None)
-    return docs_extras(spec, compare(spec, pages)).get(op.key, [])
+    found = docs_extras_from(spec, [str(d) for d in docs], components_dir=str(components_dir) if components_dir else None)
+    return found.get(op.key, [])
 
 
 def _made(case: Case | None) -> bool:

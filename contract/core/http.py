@@ -11,10 +11,29 @@ import httpx
 
 from contract.model import Case
 
-__all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "parse_cookie_header"]
+__all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "is_form", "parse_cookie_header",
+           "with_content_type"]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+
+
+def is_form(media_type: str | None) -> bool:
+    """A form or multipart media type: bodies travel as text fields, not as JSON."""
+    return (media_type or "").split(";", 1)[0].strip().lower() in (FORM, MULTIPART)
+
+
+def with_content_type(headers: dict[str, str], content_type: str | None) -> dict[str, str]:
+    """`headers` with the Content-Type the body was encoded with: set when absent, and the multipart boundary
+    put in when the case names the same media type without it."""
+    if not content_type:
+        return headers
+    named = next((k for k in headers if k.lower() == "content-type"), None)
+    if named is None:
+        return {**headers, "Content-Type": content_type}
+    if "boundary=" in content_type and headers[named].split(";", 1)[0].strip().lower() == content_type.split(";", 1)[0]:
+        return {**headers, named: content_type}
+    return headers
 
 
 def case_body(case: Case) -> tuple[bytes | None, str | None]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from contract.core.http import FORM, MULTIPART
+from contract.core.http import is_form
 from contract.generate.draw import derive_seed
 from contract.generate.extra import (
     ExtraCheck,
@@ -177,7 +177,7 @@ class OperationGenerator:
                          cookies=any(p.param.location == "cookie" for p in self.params)
                          or any(c.where == "cookie" for c in self.credentials))
         self.sites = self._sites()
-        if self.media is not None and self.media.media_type.split(";", 1)[0].strip().lower() in (FORM, MULTIPART):
+        if self.media is not None and is_form(self.media.media_type):
             for site in self.sites:  # every form value is text on the wire (Box's /oauth2/token, Stripe, Twilio)
                 if site.part == "body" and site.keyword == "type" and site.value == "string" and not site.note:
                     site.note = FORM_TEXT

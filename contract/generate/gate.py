@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from contract.core import pointer as jp
-from contract.core.http import FORM, MULTIPART, form_view, parse_cookie_header
+from contract.core.http import form_view, is_form, parse_cookie_header
 from contract.core.sentinel import MISSING
 from contract.generate.extra import ExtraCheck
 from contract.model import Case, Violation
@@ -72,15 +72,11 @@ def roundtrip(case: Case) -> Case:
     if back != data:
         raise ValueError("changed by a JSON round trip")
     body = back["body"]
-    if back["raw_body"] is None and isinstance(body, dict) and _is_form(case.media_type):
+    if back["raw_body"] is None and isinstance(body, dict) and is_form(case.media_type):
         body = form_view(body)  # what a form or multipart body can carry: no null, no empty array or object
     return Case(case.operation, case.method, case.path, back["path_params"], back["headers"], back["query"],
                 body, case.has_body, case.media_type,
                 back["raw_body"].encode("utf-8") if back["raw_body"] is not None else None, case.mode, case.label)
-
-
-def _is_form(media_type: str | None) -> bool:
-    return (media_type or "").split(";", 1)[0].strip().lower() in (FORM, MULTIPART)
 
 
 class Gate:

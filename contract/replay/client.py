@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from contract.core.http import case_body
+from contract.core.http import case_body, with_content_type
 from contract.model import Case, Exchange
 
 __all__ = ["NOT_SENT", "SAFE_METHODS", "ClientConfig", "ReplayClient", "classify"]
@@ -195,12 +195,8 @@ class ReplayClient:
     def send(self, case: Case) -> Exchange:
         headers = dict(case.headers)
         body, content_type = case_body(case)
-        named = next((k for k in headers if k.lower() == "content-type"), None)
-        if body is not None and content_type and named is None:
-            headers["Content-Type"] = content_type
-        elif named is not None and content_type and "boundary=" in content_type and case.raw_body is None \
-                and headers[named].split(";", 1)[0].strip().lower() == content_type.split(";", 1)[0]:
-            headers[named] = content_type  # the multipart boundary the parts were written with
+        if body is not None:
+            headers = with_content_type(headers, content_type)
         url = self.url_for(case)
         if case.query:
             try:

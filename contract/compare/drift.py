@@ -35,6 +35,7 @@ from contract.model import (
     Response,
     Severity,
 )
+from contract.semantics import Semantic, open_meanings, semantics
 from contract.validate import CompiledSchema, is_json_media
 
 checks.declare("drift.operation_missing_in_spec", Severity.ERROR, "the docs document an operation the spec lacks")
@@ -56,6 +57,8 @@ checks.declare("drift.example_violates_spec", Severity.WARNING, "a docs example 
 checks.declare("drift.fixed_value_mismatch", Severity.WARNING,
                "the docs fix a response field's value (“Always X”) and the spec's example says another")
 checks.declare("drift.example_contradicts_docs", Severity.WARNING, "a docs example that disagrees with the page itself")
+checks.declare("drift.semantic_mismatch", Severity.WARNING,
+               "docs and spec say a field's value means different things (a time unit, a code standard)")
 checks.declare("drift.unresolved_include", Severity.WARNING, "page content that lives in a file that was not found")
 
 _LIMITS = ("maxLength", "minLength", "maxItems", "minItems", "pattern")
@@ -573,6 +576,41 @@ class _Comparer:
         self.enum_field(op, field, node, spec_facts.enum, label)
         for c in field.constraints:
             self.constraint(op, field, node, c, label)
+        if not (docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types)):
+            self.meaning(op, field, node, label, location)
+
+    def meaning(self, op: Operation | _Target, field: Field, node: Node, label: str, location: str | None) -> None:
+        """What the docs row says the value *is* (`contract.semantics`) against the spec's description and
+        format: "milliseconds since the epoch" against "seconds since the epoch", alpha-2 against alpha-3. A
+        meaning only the docs state, on a request field whose schema leaves it open, is a limit the spec does
+        not enforce (generation and the probes honour it)."""
+        docs = {s.family: s for s in semantics(f"{field.type}. {field.description}")}
+        if not docs:
+            return
+        target = deref(self.spec, node)
+        spec = {s.family: s for s in _spec_meanings(target.schema)}
+        subject = f"{label}:{field.name}"
+        for family, said in docs.items():
+            other = spec.get(family)
+            if other is not None and (other.name != said.name or (other.case and said.case and
+                                                                  other.case != said.case)):
+                self.add("drift.semantic_mismatch",
+                         f"{op.key}: {label} field {field.name!r} is {said.says()} in the docs but "
+                         f"{other.says()} in the spec — docs: “{said.text}”; spec: “{other.text}”",
+                         op=op.key, spec=target.location(self.spec), docs=field.where,
+                         subject=f"{subject}:meaning:{family}",
+                         disagreement=Disagreement(field.name, docs_value=said.name, spec_value=other.name))
+        if label != "request" or location is None or set(spec) & set(docs):
+            return
+        for keyword, value, text in open_meanings(target.schema, f"{field.type}. {field.description}",
+                                                  self.spec.resolve_ref,
+                                                  ref_siblings=self.spec.version.startswith("3.1")):
+            self.add("drift.limit_missing_in_spec",
+                     f"{op.key}: the docs describe {label} field {field.name!r} as "
+                     f"{next(s.says() for s in docs.values() if s.text == text)} ({keyword} {value}) but the spec "
+                     f"schema does not constrain it — “{text}”", op=op.key, spec=target.location(self.spec),
+                     docs=field.where, subject=f"{subject}:meaning:{keyword}",
+                     disagreement=Disagreement(field.name, keyword, docs_value=value, location=location))
 
     def extensions(self, group: _Group) -> set[str]:
         """Rows of the structures that extend this one ("Invite Metadata … will extend the invite object")."""
@@ -1343,6 +1381,21 @@ def _shared_schema_causes(findings: list[Finding]) -> None:
             f.details["cause_message"] = (f"{len(operations)} operations returning or sending {schema} "
                                           f"({_list(operations)}): {said} — the same in each of their tables "
                                           f"({tables})")
+
+
+def _spec_meanings(schema: dict[str, Any]) -> list[Semantic]:
+    """What a spec schema says its value means: its description, else its format (`unix-time`, `date-time`,
+    `uuid`)."""
+    found = semantics(schema.get("description") if isinstance(schema.get("description"), str) else None)
+    families = {s.family for s in found}
+    fmt = schema.get("format")
+    by_format = {"unix-time": "unix-seconds", "unixtime": "unix-seconds", "date-time": "iso8601", "date": "iso8601",
+                 "uuid": "uuid"}.get(fmt if isinstance(fmt, str) else "")
+    if by_format is not None:
+        family = "id" if by_format == "uuid" else "time"
+        if family not in families:
+            found.append(Semantic(by_format, family, f"format: {fmt}"))
+    return found
 
 
 def _with_line(spec: Spec, where: Location | None) -> Location | None:

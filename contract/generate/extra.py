@@ -21,6 +21,7 @@ from contract.core.schema_facts import effective, subject_schema
 from contract.load import Spec
 from contract.model import Case, Location, Operation
 from contract.prose import ProseConstraint, extract
+from contract.semantics import open_meanings
 from contract.validate import CompiledSchema, coerce
 
 __all__ = ["ExtraCheck", "ExtraConstraint", "extra_schema", "merge_into", "merged_node", "prose_constraints", "split_location"]
@@ -209,6 +210,13 @@ def prose_constraints(spec: Spec, operation: Operation) -> list[ExtraConstraint]
                 if _is_extra(pc, stated):
                     out.append(ExtraConstraint(operation.key, param.location, param.name, pc.keyword, pc.value,
                                                "prose", pc.text, where))
+        if param.schema is not None:
+            for keyword, value, text in open_meanings(param.schema, param.description, spec.resolve_ref,
+                                                         ref_siblings=spec.version.startswith("3.1")):
+                where = spec.location(join(param.where.pointer, "description")) if param.where and \
+                    param.where.pointer else None
+                out.append(ExtraConstraint(operation.key, param.location, param.name, keyword, value, "prose", text,
+                                           where))
     body = operation.request_body
     if body is not None:
         for media in body.content.values():
@@ -263,6 +271,10 @@ def _walk_body(spec: Spec, op: Operation, schema: Any, pointer: str, location: s
             if loc is None or not _is_extra(pc, _stated(spec, target, pc.keyword)):
                 continue
             out.append(ExtraConstraint(op.key, "body", loc, pc.keyword, pc.value, "prose", pc.text,
+                                       spec.location(join(pointer, "description"))))
+        for keyword, value, text in open_meanings(schema, description, spec.resolve_ref,
+                                                     ref_siblings=spec.version.startswith("3.1")):
+            out.append(ExtraConstraint(op.key, "body", location, keyword, value, "prose", text,
                                        spec.location(join(pointer, "description"))))
     props = schema.get("properties")
     if isinstance(props, dict):

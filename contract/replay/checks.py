@@ -43,15 +43,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from contract.core import checks, errors_body
+from contract.core import pointer as jp
 from contract.core.checks import CheckInfo, CheckKind
 from contract.core.errors_body import ErrorItem
 from contract.docs import DocsPage
 from contract.load import Spec
-from contract.model import Case, Exchange, Finding, Location, Severity
+from contract.model import Case, Exchange, Finding, Location, MediaType, Operation, Severity
 from contract.replay.client import NOT_SENT, UNSENDABLE
 from contract.replay.operations import LiveOperation, Resource
 from contract.replay.roundtrip import Rules, State, compare_state, unwrap
-from contract.validate import Validators
+from contract.semantics import Semantic, contradiction, semantics
+from contract.validate import Validators, is_json_media
 
 __all__ = ["CheckContext", "CheckInfo", "Observation", "identifier_params", "live_checks", "register", "run_checks"]
 
@@ -537,3 +539,124 @@ _declare("live.docs_only_operation", Severity.INFO, "an operation documented on 
          "inventory")
 _declare("live.live_only_operation", Severity.INFO,
          "an operation the live target serves that neither the spec nor the docs document", "inventory")
+
+
+# --------------------------------------------------------------------------- what values mean
+
+_MEANING_DEPTH = 12
+
+
+@register("live.value_semantics", Severity.WARNING,
+          "a response value contradicts what its description says it is (a time unit, a country or currency code, "
+          "a date, a UUID)")
+def value_semantics(ctx: CheckContext, obs: Observation) -> list[Finding]:
+    """A 2xx JSON value against the meaning the spec's description (or the docs row) of its field states
+    (`contract.semantics`): a "seconds since the Unix epoch" field answered 1700000000000 is milliseconds.
+    Only a value that clearly contradicts the stated meaning is a finding, one per field (not per item)."""
+    ex = obs.exchange
+    if not _answered(ex) or ex.body_truncated or not 200 <= (ex.status or 0) < 300 or not ex.response_body:
+        return []
+    try:
+        body = ex.json()
+    except ValueError:
+        return []
+    said: dict[str, tuple[Semantic, Location | None, str]] = {}  # instance path → meaning, where, side
+    media = _response_media(obs.op.op, ex.status or 0)
+    if obs.op.origin == "spec" and media is not None and media.schema is not None and media.where is not None:
+        _spec_meanings_at(ctx.spec, media.schema, media.where.pointer or "", "", said, ())
+    for field_ in _docs_response_fields(ctx, obs):
+        for semantic in semantics(f"{field_.type}. {field_.description}"):
+            said.setdefault(f"/{jp.escape(field_.name)}", (semantic, field_.where, "docs"))
+    out: list[Finding] = []
+    for path, (semantic, where, side) in sorted(said.items()):
+        for pointer, value in _values_at(body, path):
+            why = contradiction(semantic, value)
+            if why is None:
+                continue
+            f = finding("live.value_semantics", obs,
+                        f"{obs.op.key} {ex.status}: {pointer} is described as {semantic.says()} "
+                        f"(“{semantic.text}”), but {why}", f"{path} {semantic.name}",
+                        pointer=pointer, meaning=semantic.name, actual=value, described_in=side)
+            if side == "docs":
+                f.docs, f.source = where, "docs"
+            else:
+                f.spec = where
+            out.append(f)
+            break  # one per field: every item of a list says the same
+    return out
+
+
+def _response_media(op: Operation, status: int) -> MediaType | None:
+    responses = op.responses
+    response = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+    if response is None:
+        return None
+    return next((m for t, m in response.content.items() if is_json_media(t)), None)
+
+
+def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
+                      out: dict[str, tuple[Semantic, Location | None, str]], refs: tuple[str, ...]) -> None:
+    """Every property (at any depth, `*` for array items) whose description states a meaning, under `path`.
+    Which `oneOf`/`anyOf` branch a value took is not known here: a field counts only where the branches that
+    describe it agree."""
+    if not isinstance(schema, dict) or len(refs) + path.count("/") > _MEANING_DEPTH:
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        file_part, _, fragment = ref.partition("#")
+        if ref in refs or file_part:
+            return
+        _spec_meanings_at(spec, spec.resolve_ref(ref), fragment, path, out, (*refs, ref))
+        return
+    description = schema.get("description")
+    if path and isinstance(description, str) and _may_hold_scalar(schema):
+        for semantic in semantics(description):
+            out.setdefault(path, (semantic, spec.location(jp.join(pointer, "description")), "spec"))
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for key, sub in props.items():
+            _spec_meanings_at(spec, sub, jp.join(pointer, "properties", key), f"{path}/{jp.escape(key)}", out, refs)
+    if isinstance(schema.get("items"), dict):
+        _spec_meanings_at(spec, schema["items"], jp.join(pointer, "items"), f"{path}/*", out, refs)
+    for i, sub in enumerate(schema.get("allOf") or []):
+        _spec_meanings_at(spec, sub, jp.join(pointer, "allOf", i), path, out, refs)
+    for comb in ("oneOf", "anyOf"):
+        branches: list[dict[str, tuple[Semantic, Location | None, str]]] = []
+        for i, sub in enumerate(schema.get(comb) or []):
+            branches.append({})
+            _spec_meanings_at(spec, sub, jp.join(pointer, comb, i), path, branches[-1], refs)
+        for at in {p for b in branches for p in b}:
+            said = {b[at][0].name for b in branches if at in b}
+            if len(said) == 1:  # the branches that describe it agree (or only one has it): the value took one
+                out.setdefault(at, next(b[at] for b in branches if at in b))
+
+
+def _may_hold_scalar(schema: dict[str, Any]) -> bool:
+    """A schema whose value can be a string or a number (a description on an object or array speaks of its
+    members: Stripe's currency-keyed maps)."""
+    t = schema.get("type")
+    types = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
+    return not types or bool(types & {"string", "integer", "number"})
+
+
+def _docs_response_fields(ctx: CheckContext, obs: Observation) -> list[Any]:
+    """The docs rows of this operation's response for the status answered, when one row names the field."""
+    keys = {obs.op.key} | {e.key for e in obs.op.docs}
+    rows = [f for page in ctx.pages for f in page.fields
+            if f.endpoint in keys and f.table == "response" and f.status in (None, obs.exchange.status)]
+    names = [f.name for f in rows]
+    return [f for f in rows if names.count(f.name) == 1 and "." not in f.name]
+
+
+def _values_at(body: Any, path: str) -> list[tuple[str, Any]]:
+    """(pointer, value) for every instance at `path` (`*`: every array item), at most 50."""
+    found: list[tuple[str, Any]] = [("", body)]
+    for token in jp.split(path):
+        nxt: list[tuple[str, Any]] = []
+        for at, value in found:
+            if token == "*" and isinstance(value, list):
+                nxt.extend((f"{at}/{i}", v) for i, v in enumerate(value[:50]))
+            elif isinstance(value, dict) and token in value:
+                nxt.append((f"{at}/{jp.escape(token)}", value[token]))
+        found = nxt
+    return found

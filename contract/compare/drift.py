@@ -1284,8 +1284,10 @@ def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
 
 
 def _fold_repeats(found: list[Finding]) -> list[Finding]:
-    """One cause, one finding (see `_fold_examples` and `_fold_shared_schema`)."""
-    return _fold_shared_schema(_fold_examples(found))
+    """One cause, one finding, where the stage folds itself: examples (`_fold_examples`). Causes that span
+    operations or tables are marked (`_shared_schema_causes`) and merged where every report is built
+    (:mod:`contract.core.grouping`), the one mechanism for every stage."""
+    return _fold_examples(found)
 
 
 def _fold_examples(found: list[Finding]) -> list[Finding]:
@@ -1312,36 +1314,8 @@ def _fold_examples(found: list[Finding]) -> list[Finding]:
     return out
 
 
-_SHARED_CAUSE = ("drift.field_missing_in_spec", "drift.type_mismatch")
-
-
-def _fold_shared_schema(found: list[Finding]) -> list[Finding]:
-    """A field several operations document alike and their one shared spec schema lacks or types otherwise is one
-    finding: the first, naming the others (`details["operations"]`, `details["docs_lines"]`)."""
-    first: dict[tuple[str, str, str, str], Finding] = {}
-    out: list[Finding] = []
-    hosts_by_id: dict[int, Finding] = {}
-    for f in found:
-        field = f.details.get("field") or (f.disagreement.field if f.disagreement else None)
-        if f.check not in _SHARED_CAUSE or f.spec is None or f.spec.line is None or not field:
-            out.append(f)
-            continue
-        said = repr((f.disagreement.docs_value, f.disagreement.spec_value)) if f.disagreement else ""
-        key = (f.check, f"{f.spec.file}:{f.spec.line}", str(field), said)
-        host = first.setdefault(key, f)
-        if host is f:
-            out.append(f)
-            continue
-        host.details.setdefault("operations", [host.operation]).append(f.operation)
-        hosts_by_id[id(host)] = host
-        if f.docs is not None:
-            host.details.setdefault("docs_lines", []).append(f"{f.docs.file}:{f.docs.line}")
-        host.details.setdefault("examples", []).extend(f.details.get("examples", []))
-        if not host.details["examples"]:
-            del host.details["examples"]
-    for f in hosts_by_id.values():  # only where this fold gathered others (structure findings list theirs)
-        f.message += f" (documented alike for {_list(f.details['operations'][1:])}, with the same spec schema)"
-    return out
+# What the schema lacks or types otherwise is the same cause whichever side of the exchange a table documents.
+_SIDE_FREE = ("drift.field_missing_in_spec", "drift.type_mismatch")
 
 
 _FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.format_mismatch",
@@ -1350,25 +1324,35 @@ _FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.fo
 
 
 def _shared_schema_causes(findings: list[Finding]) -> None:
-    """One component schema used by N operations, and N docs tables (on one page or several) that each say the
-    same about one of its properties: one cause (``details["cause"]``), worded once with every table's line —
-    Discord repeats a "Response Body" table for each of the four thread-listing endpoints, all returning
-    ThreadsResponse. Findings of one operation, or of inline schemas, stay as they are; the two checks
-    `_fold_shared_schema` folds (a field the shared schema lacks or types otherwise) are left to it."""
+    """One spec schema and several docs tables (on one page or several, for one operation or many) that each
+    say the same about one of its properties: one cause (``details["cause"]``), worded once with every table's
+    line — Discord repeats a "Response Body" table for each of the four thread-listing endpoints, all returning
+    ThreadsResponse; listmonk documents `list_ids` for three operations whose one SubscriberQueryRequest lacks
+    it. A property of a component schema, or (for a field the schema lacks or types otherwise) any schema
+    several tables point at; the examples each member lists are every member's."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
         pointer = f.spec.pointer if f.spec else None
-        if f.check not in _FIELD_CHECKS or f.check in _SHARED_CAUSE or not f.operation or not pointer or "cause" in f.details \
-                or not pointer.startswith("/components/") or f.docs is None or ":*" in (f.subject or ""):
+        if f.check not in _FIELD_CHECKS and f.check not in _SIDE_FREE:
+            continue
+        if not f.operation or not pointer or "cause" in f.details or f.docs is None or ":*" in (f.subject or ""):
             continue  # a table's merged nullable finding (`request:*:nullable`) names its own rows
         d = f.disagreement
-        label = (f.subject or "").split(":", 1)[0]
-        key = (f.check, f.spec.file if f.spec else "", pointer, label, repr(d.docs_value) if d else None,
-               repr(d.spec_value) if d else None)
+        said = (repr(d.docs_value) if d else None, repr(d.spec_value) if d else None)
+        if f.check in _SIDE_FREE:
+            name = f.details.get("field") or (d.field if d else None)
+            if not name:
+                continue
+            key: tuple[Any, ...] = (f.check, f.spec.file if f.spec else "", pointer, str(name), *said)
+        elif pointer.startswith("/components/"):
+            key = (f.check, f.spec.file if f.spec else "", pointer, (f.subject or "").split(":", 1)[0], *said)
+        else:
+            continue
         groups.setdefault(key, []).append(f)
     for key, members in groups.items():
         operations = list(dict.fromkeys(str(f.operation) for f in members))
-        if len(operations) < 2:
+        places = {(f.docs.file, f.docs.line) for f in members if f.docs}
+        if len(operations) < 2 and (key[0] not in _SIDE_FREE or len(places) < 2):
             continue
         first = members[0]
         said = first.message.split(": ", 1)[1] if first.operation and first.message.startswith(first.operation) \
@@ -1376,11 +1360,14 @@ def _shared_schema_causes(findings: list[Finding]) -> None:
         tables = ", ".join(f"{_stem(f.docs.file)}.{f.docs.file.rsplit('.', 1)[-1]}:{f.docs.line}"
                            for f in members if f.docs)
         schema = jp.unescape(key[2].split("/")[3]) if key[2].startswith("/components/schemas/") else key[2]
+        who = (f"{len(operations)} operations returning or sending {schema} ({_list(operations)})"
+               if len(operations) > 1 else operations[0])
+        examples = list(dict.fromkeys(x for f in members for x in f.details.get("examples", [])))
         for f in members:
             f.details["cause"] = f"schema:{key[0]}:{key[2]}:{key[3]}:{key[4]}:{key[5]}"
-            f.details["cause_message"] = (f"{len(operations)} operations returning or sending {schema} "
-                                          f"({_list(operations)}): {said} — the same in each of their tables "
-                                          f"({tables})")
+            f.details["cause_message"] = f"{who}: {said} — the same in each of their tables ({tables})"
+            if examples:
+                f.details["examples"] = examples
 
 
 def _spec_meanings(schema: dict[str, Any]) -> list[Semantic]:

@@ -541,15 +541,18 @@ def test_listmonk_operations_missing_from_their_tags_page_name_that_page():
     assert "the other" not in settings["message"]  # no page has any of them: the settings page is not in the set
 
 
-def test_only_folded_findings_say_documented_alike():
-    """A structure's finding lists its operations itself; "documented alike for …" is for a fold's host only
-    (main had it on 110 of Discord's structure findings)."""
+def test_a_shared_schema_cause_is_worded_once_by_the_one_grouping_mechanism():
+    """Every finding that stands for others carries `details["cause"]` and its `cause_message` (merged by
+    contract.core.grouping), and no finding is reworded in the stage ("documented alike for …" was a second,
+    drift-only mechanism; main once had it on 110 of Discord's structure findings)."""
     from tests.docs.test_listmonk import findings
 
     spec, pages, _ = corpus()
     for found in (compare(spec, pages), findings()):
         for f in found:
-            assert ("documented alike for" in f.message) == ("docs_lines" in f.details), f.message
+            assert "documented alike for" not in f.message and "docs_lines" not in f.details, f.message
+            if "cause" in f.details and f.details["cause"].startswith("schema:"):
+                assert f.details["cause_message"].endswith(")")
 
 
 def test_a_required_cell_stating_an_either_rule_is_neither_required_nor_optional():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contract.compare import compare_run, page_coverage
 from contract.core import checks
 from contract.docs import DocsPage, read_docs
 from contract.docs.findings import page_findings
-from contract.docs.inputs import expand_docs, split_components
+from contract.docs.inputs import expand_docs, split_components, split_metadata
 from contract.generate import ExtraConstraint
 from contract.lint import lint
 from contract.load import Spec, load_spec
@@ -29,7 +30,7 @@ class Inputs:
     spec_path: str
     spec: Spec
     pages: list[DocsPage]
-    left_out: list[dict[str, str]] = field(default_factory=list)  # components found among the pages
+    left_out: list[dict[str, str]] = field(default_factory=list)  # components and repository files found
 
     def describe(self) -> dict[str, Any]:
         """The report's `inputs`: the spec, every page read (folders and globs expanded), what was left out."""
@@ -40,9 +41,13 @@ class Inputs:
 
 
 def read_pages(docs: Sequence[str], *, components_dir: str | None = None) -> tuple[list[DocsPage], list[dict[str, str]]]:
-    """Docs pages from files, folders and globs; components included by other pages left out (and listed)."""
+    """Docs pages from files, folders and globs; components included by other pages and repository files
+    that document nothing (README, SOURCES, …: `split_metadata`) left out (and listed)."""
     paths = expand_docs(docs, components_dir=components_dir)
-    return split_components([read_docs(d, components_dir=components_dir) for d in paths])
+    pages, metadata = split_metadata([read_docs(d, components_dir=components_dir) for d in paths],
+                                     explicit=[d for d in docs if Path(d).is_file()])
+    kept, components = split_components(pages)
+    return kept, metadata + components
 
 
 def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",

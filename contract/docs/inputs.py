@@ -8,6 +8,12 @@ and dependency folders (`node_modules`). A file that another page of the set inc
 component (MDX `import` + `<Name />`) is a component, not a page: :func:`split_components`
 takes it out (and says so in the report), so a shared snippet is read once, through the pages
 that use it, instead of once more without any operation around it.
+
+A folder often holds the repository's own files beside the pages: README.md, SOURCES.md, LICENSE.md,
+CHANGELOG.md. Such a file found by a folder or glob that documents nothing of an API (no endpoint,
+table, example, object or enum, read as any page is) is not a page: :func:`split_metadata` leaves it
+out and says so. A README that documents endpoints is a page like any other, and a file named
+explicitly is always a page.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pathlib import Path
 from contract.docs.model import DocsPage
 from contract.errors import InputError
 
-__all__ = ["PAGE_SUFFIXES", "expand_docs", "split_components"]
+__all__ = ["PAGE_SUFFIXES", "expand_docs", "split_components", "split_metadata"]
 
 PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html", ".htm", ".txt")
 _SKIP_FOLDERS = frozenset({"node_modules", "__pycache__"})
@@ -86,6 +92,29 @@ def split_components(pages: Sequence[DocsPage]) -> tuple[list[DocsPage], list[di
             kept.append(page)
         else:
             left_out.append({"file": page.file, "reason": f"a component, included by {by_file[by]}"})
+    return kept, left_out
+
+
+# Names repositories give their own files (GitHub's community files, vendoring notes), compared without suffix.
+_METADATA_NAMES = frozenset({"readme", "sources", "license", "licence", "copying", "notice", "changelog", "changes",
+                             "history", "contributing", "code_of_conduct", "security", "authors", "maintainers"})
+
+
+def split_metadata(pages: Sequence[DocsPage], explicit: Iterable[str] = ()) -> tuple[list[DocsPage],
+                                                                                    list[dict[str, str]]]:
+    """The pages, and the repository files among them (README, SOURCES, LICENSE, …) that document nothing of
+    an API, left out with why. `explicit`: files the user named themselves, always pages."""
+    named = {Path(p).resolve() for p in explicit}
+    kept: list[DocsPage] = []
+    left_out: list[dict[str, str]] = []
+    for page in pages:
+        path = Path(page.file)
+        documents = page.endpoints or page.fields or page.examples or page.objects or page.enums
+        if path.stem.lower() in _METADATA_NAMES and not documents and path.resolve() not in named:
+            left_out.append({"file": page.file, "reason": f"repository file ({path.name}): no endpoint, table, "
+                                                          "example, object or enum on it"})
+        else:
+            kept.append(page)
     return kept, left_out
 
 

@@ -128,3 +128,31 @@ def test_docs_folder_and_spec_from_contract_toml(tmp_path: Path):
     result = _contract("drift", "--report-dir", "out", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     assert _report(tmp_path / "out")["inputs"]["docs"] == [f"docs/{p.name}" for p in PAGES[:3]]
+
+
+DISCORD_CORPUS = ROOT.parent / "shared" / "corpus" / "docs" / "discord"
+LISTMONK = ROOT / "tests" / "docs" / "vendor" / "listmonk"
+
+
+@pytest.mark.skipif(not DISCORD_CORPUS.is_dir(), reason="shared corpus not present")
+def test_a_repository_file_documenting_nothing_is_left_out_and_said_so():
+    # the corpus folder holds Discord's 17 pages and the SOURCES.md that says where they came from
+    pages, left_out = read_pages([str(DISCORD_CORPUS)])
+    assert len(pages) == 17 and not any(Path(p.file).name == "SOURCES.md" for p in pages)
+    assert [(Path(x["file"]).name, x["reason"].split(":")[0]) for x in left_out] == \
+        [("SOURCES.md", "repository file (SOURCES.md)")]
+    # named explicitly, it is read like any page (the user asked for it)
+    named, none = read_pages([str(DISCORD_CORPUS / "SOURCES.md")])
+    assert [Path(p.file).name for p in named] == ["SOURCES.md"] and none == []
+
+
+def test_a_readme_that_documents_endpoints_is_a_page(tmp_path: Path):
+    # a docs folder whose README is itself a reference page (listmonk's lists page, renamed)
+    shutil.copy(LISTMONK / "lists.md", tmp_path / "README.md")
+    (tmp_path / "LICENSE.md").write_text("# License\n\nBSD 2-Clause. Copyright the authors.\n", encoding="utf-8")
+    pages, left_out = read_pages([str(tmp_path)])
+    assert [Path(p.file).name for p in pages] == ["README.md"] and pages[0].endpoints
+    assert [Path(x["file"]).name for x in left_out] == ["LICENSE.md"]
+    # a page of prose only, under any other name, stays a page (its coverage says nothing was recognised)
+    (tmp_path / "introduction.md").write_text("# Introduction\n\nThe API speaks JSON.\n", encoding="utf-8")
+    assert [Path(p.file).name for p in read_pages([str(tmp_path)])[0]] == ["README.md", "introduction.md"]

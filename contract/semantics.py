@@ -111,13 +111,15 @@ _WORDS = {
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_\[])|\n\s*\n")
 _LOWER = _rx(r"\bin\s+lower[\s-]?case\b|^lower[\s-]?case\b|\blower[\s-]?case\s+ISO")
 _UPPER = _rx(r"\bin\s+upper[\s-]?case\b|\bupper[\s-]?case\s+ISO|\bcapital\s+letters\b")
+# A cheap gate: every semantic's pattern needs one of these words (most descriptions have none).
+_ANY = _rx(r"epoch|unix|posix|3166|4217|8601|3339|uuid|country\s+code|currency|iso\s+code")
 _OF_KEYS = _rx(r"\b(?:each|every|the)\s+keys?\b|\bkeys\s+(?:are|must)|\bkeyed\s+by\b")
 _TEMPLATE = re.compile(r"[Yy]{4}")  # "ISO 8601 format `yyyy-MM-dd HH:mm`": a notation of its own
 
 
 def semantics(text: str | None) -> list[Semantic]:
     """The meanings a description states, one per family (the first sentence that states one wins)."""
-    if not text:
+    if not text or not _ANY.search(text):
         return []
     out: dict[str, Semantic] = {}
     for raw in _SENTENCE.split(text):

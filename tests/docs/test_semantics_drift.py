@@ -92,3 +92,31 @@ def test_the_same_meaning_in_other_words_is_no_finding(tmp_path):
     path.write_text(json.dumps(SPEC))
     found = compare(load_spec(path), [read_docs_text(page, "charges.mdx")])
     assert [f.subject for f in found if f.check == "drift.semantic_mismatch"] == []
+
+
+def test_live_values_are_judged_by_the_docs_row_where_the_spec_is_silent(tmp_path):
+    from contract.model import Exchange
+    from contract.replay.checks import CheckContext, Observation, run_checks
+    from contract.replay.operations import LiveOperation
+    from contract.validate import Validators
+
+    spec_data = json.loads(json.dumps(SPEC))
+    del spec_data["components"]["schemas"]["charge"]["properties"]["created"]["description"]
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec_data))
+    spec = load_spec(path)
+    page = read_docs_text(PAGE, "charges.mdx")
+    op = spec.operation("POST /v1/charges")
+    ctx = CheckContext(spec, Validators(spec), pages=[page])
+
+    def answer(body):
+        ex = Exchange("POST", "http://127.0.0.1:9/v1/charges", {}, None, status=200,
+                      response_headers={"content-type": "application/json"}, response_body=json.dumps(body).encode())
+        return [f for f in run_checks(ctx, Observation(LiveOperation(op, docs=page.endpoints), None, ex))
+                if f.check == "live.value_semantics"]
+
+    assert answer({"created": 1_700_000_000_123, "country": "USA"}) == []  # the spec's alpha-3 wins for country
+    (found,) = answer({"created": 1_700_000_000, "country": "USA"})
+    assert found.details["described_in"] == "docs" and found.source == "docs"
+    assert found.docs is not None and "milliseconds" in PAGE.splitlines()[found.docs.line - 1]
+    assert "reads as seconds: 2023-11-14" in found.message

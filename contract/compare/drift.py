@@ -1338,14 +1338,14 @@ def _shared_schema_causes(findings: list[Finding]) -> None:
         if not f.operation or not pointer or "cause" in f.details or f.docs is None or ":*" in (f.subject or ""):
             continue  # a table's merged nullable finding (`request:*:nullable`) names its own rows
         d = f.disagreement
-        said = (repr(d.docs_value) if d else None, repr(d.spec_value) if d else None)
+        values = (repr(d.docs_value) if d else None, repr(d.spec_value) if d else None)
         if f.check in _SIDE_FREE:
             name = f.details.get("field") or (d.field if d else None)
             if not name:
                 continue
-            key: tuple[Any, ...] = (f.check, f.spec.file if f.spec else "", pointer, str(name), *said)
+            key: tuple[Any, ...] = (f.check, f.spec.file if f.spec else "", pointer, str(name), *values)
         elif pointer.startswith("/components/"):
-            key = (f.check, f.spec.file if f.spec else "", pointer, (f.subject or "").split(":", 1)[0], *said)
+            key = (f.check, f.spec.file if f.spec else "", pointer, (f.subject or "").split(":", 1)[0], *values)
         else:
             continue
         groups.setdefault(key, []).append(f)

@@ -62,7 +62,7 @@ def _run(tmp_path: Path):
 
 
 def test_meanings_that_differ_are_drift_naming_both_sentences(tmp_path):
-    spec, found = _run(tmp_path)
+    _, found = _run(tmp_path)
     meaning = {f.subject: f for f in found if f.check == "drift.semantic_mismatch"}
     assert set(meaning) == {"response:created:meaning:time", "response:country:meaning:country",
                             "request:currency:meaning:currency"}

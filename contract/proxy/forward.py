@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.middleware import Middleware
 
 from contract.model import Exchange
 from contract.replay.client import TIMEOUT, classify
@@ -104,7 +104,7 @@ def _decoded(raw: bytes, encoding: str, cap: int) -> bytes | None:
 
 
 class _Forwarder:
-    """The ASGI app under the Starlette shell: one request in, one request to the target, the answer out."""
+    """The ASGI app inside the Starlette shell: one request in, one request to the target, the answer out."""
 
     def __init__(self, config: ForwardConfig, sink: Callable[[Exchange], Awaitable[None]],
                  client: Callable[[], httpx.AsyncClient]) -> None:
@@ -229,4 +229,19 @@ def create_app(config: ForwardConfig, sink: Callable[[Exchange], Awaitable[None]
             yield
 
     forwarder = _Forwarder(config, sink, lambda: holder["client"])
-    return Starlette(routes=[Mount("/", app=forwarder)], lifespan=lifespan)
+    return Starlette(middleware=[Middleware(_Every, forwarder=forwarder)], lifespan=lifespan)
+
+
+class _Every:
+    """Every HTTP request to the forwarder, before any routing (an absolute-form target has no route to
+    match, and must still get the forwarder's 400); the lifespan to Starlette."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], forwarder: _Forwarder) -> None:
+        self.app = app
+        self.forwarder = forwarder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.forwarder(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

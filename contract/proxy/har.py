@@ -69,7 +69,7 @@ def har_entry(raw: Exchange, started: datetime, redactor: Redactor) -> dict[str,
     }
     if ex.request_body:
         text = _content(ex.request_body)
-        request["postData"] = {"mimeType": request_type, "params": [], "text": text["text"],
+        request["postData"] = {"mimeType": request_type, "text": text["text"],  # text and params: one or the other
                                **({"_encoding": text["encoding"]} if "encoding" in text else {})}
     status = ex.status or 0
     try:

@@ -78,6 +78,7 @@ class Judge:
         self.echo = echo
         self.started = time.monotonic()
         self._lock = threading.Lock()
+        self._judged = threading.Condition(self._lock)
         self._kept: dict[tuple[str, str, str], Finding] = {}
         self.exchanges = 0
         self.matched = 0
@@ -103,7 +104,13 @@ class Judge:
                     self._kept[key] = f
             if self.every and self.echo is not None and self.exchanges % self.every == 0:
                 self.echo(self.summary_line())
+            self._judged.notify_all()
             return found
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until `count` exchanges are judged (the proxy judges after the client has its answer)."""
+        with self._judged:
+            return self._judged.wait_for(lambda: self.exchanges >= count, timeout)
 
     def add_all(self, exchanges: Iterable[Exchange]) -> None:
         for exchange in exchanges:
@@ -113,6 +120,8 @@ class Judge:
         if ex.error in _PROXY_REFUSED:
             self.not_judged[ex.error] += 1
             return []
+        if ex.body_truncated:
+            self.not_judged["response body over the cap or not decoded"] += 1
         method = ex.method.upper()
         op = match_operation(self._routes, method, ex.url, servers=self.servers)
         if op is None and method == "HEAD":
@@ -123,8 +132,6 @@ class Judge:
         lo = self._ops[op.key]
         seen = self.statuses.setdefault(lo.key, Counter())
         seen[str(ex.status) if ex.status is not None else str(ex.error)] += 1
-        if ex.body_truncated:
-            self.not_judged["response body over the cap or not decoded"] += 1
         out = run_checks(self.ctx, Observation(lo, None, ex, role="traffic"))
         if lo.origin == "spec":  # a docs-only operation's request is modelled, not stated: not held to it
             out += self._request(lo, ex)

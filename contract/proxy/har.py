@@ -120,8 +120,10 @@ class HarRecorder:
         return sorted(entries, key=lambda e: e["startedDateTime"])
 
     def close(self) -> Path:
-        """Write the file (atomically); the spool is removed."""
+        """Write the file (atomically); the spool is removed. Once: a second call only returns the path."""
         with self._lock:
+            if self._spool.closed:
+                return self.path
             entries = self._entries()
             self._spool.close()
         log = {"log": {"version": "1.2", "creator": {"name": "contract", "version": tool_version()},

@@ -89,7 +89,7 @@ def test_sigterm_stops_it_too_and_clean_traffic_exits_0(tmp_path: Path) -> None:
             _listening(proxy)
         finally:
             proxy.send_signal(signal.SIGTERM)
-            out, err = proxy.communicate(timeout=60)
+            _, err = proxy.communicate(timeout=60)
     assert proxy.returncode == 0, err
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["command"] == "proxy" and report["traffic"]["exchanges"] == 0

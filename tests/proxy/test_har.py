@@ -91,7 +91,7 @@ def test_a_recorded_session_is_har_1_2_and_rejudged_offline_gives_the_same_findi
 def test_a_file_that_is_not_har_is_a_one_line_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "x.har"
     bad.write_text('{"log": {}}', encoding="utf-8")
-    with pytest.raises(InputError, match="no log.entries array"):
+    with pytest.raises(InputError, match=r"no log\.entries array"):
         read_har(bad)
     bad.write_text("not json", encoding="utf-8")
     with pytest.raises(InputError, match="not a HAR file"):

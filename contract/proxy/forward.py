@@ -130,6 +130,8 @@ class _Forwarder:
         url = self.target.copy_with(raw_path=target_path + (b"?" + query if query else b""))
         client_headers = end_to_end(list(scope.get("headers") or []))
         body = await _read_body(receive, self.config.max_request_bytes)
+        if body is _GONE:
+            return  # the client went away mid-request: nothing to forward, nothing answered
         exchange = Exchange(method, str(url), _text_headers(client_headers), body or None)
         if body is None:
             await _answer(send, 413, b"contract proxy: request body over the size cap\n")
@@ -166,11 +168,13 @@ class _Forwarder:
                 if len(kept) <= cap:
                     kept += chunk[:cap + 1 - len(kept)]
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except httpx.HTTPError as exc:  # the target broke off mid-body: so does the proxy (the client sees it)
+        except httpx.HTTPError as exc:
+            # The target broke off mid-body: so does the proxy — returning with the response unfinished makes
+            # uvicorn close the connection, and the client sees the body cut short, as it would have directly.
             exchange.error = classify(exc)
             exchange.body_truncated = True
             exchange.response_body = bytes(kept[:cap])
-            raise
+            return
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         if len(kept) > cap:
             exchange.body_truncated = True
@@ -188,14 +192,17 @@ class _Forwarder:
         await self.sink(exchange)
 
 
+_GONE = b"<client disconnected>"  # compared by identity
+
+
 async def _read_body(receive: Receive, cap: int) -> bytes | None:
-    """The whole request body, or None once it passes `cap` (the rest is not read)."""
+    """The whole request body; None once it passes `cap` (the rest is not read); `_GONE` if the client left."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return _GONE
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > cap:

@@ -136,3 +136,24 @@ def test_gzip_answers_are_judged_decoded(spec) -> None:
         assert proxy.session.judge.wait_for(1)
         got = {f.subject for f in proxy.session.judge.findings() if f.check == "live.response_schema"}
     assert got == expected
+
+
+async def _breaks_off(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Promises 1000 bytes, sends 10, then closes the connection."""
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+    await send({"type": "http.response.body", "body": b'{"data": {', "more_body": True})
+
+
+def test_a_target_breaking_off_mid_body_is_cut_short_for_the_client_too_and_a_finding(spec) -> None:
+    with ThreadedServer(_breaks_off, **QUIET) as target, Proxy(spec, [], SessionOptions(target=target.url)) as proxy:
+        try:
+            httpx.post(proxy.url + "/api/v2/server-side-api/profile/", json={})
+            raise AssertionError("the client got a whole answer")
+        except httpx.RemoteProtocolError:
+            pass  # as it would have talking to the target directly
+        assert proxy.session.judge.wait_for(1)
+        transport = [f for f in proxy.session.judge.findings() if f.check == "live.transport"]
+    assert [f.details["error"] for f in transport] in (["connection_closed"], ["protocol_error"])

@@ -98,3 +98,29 @@ def test_a_file_that_is_not_har_is_a_one_line_input_error(tmp_path: Path) -> Non
         read_har(bad)
     with pytest.raises(InputError, match="HAR file not found"):
         read_har(tmp_path / "missing.har")
+
+
+def test_a_browser_style_entry_reads_as_the_judge_needs_it(tmp_path: Path) -> None:
+    """What browsers write and the proxy does not: header names in any case, HTTP/2 pseudo-headers, a
+    response never received (status 0), no content text, a base64 body."""
+    entry = {"startedDateTime": "2024-01-01T10:00:00.000Z", "time": 12.5, "cache": {},
+             "timings": {"send": 0, "wait": 12.5, "receive": 0},
+             "request": {"method": "post", "url": "https://api.example/v1/x?a=1", "httpVersion": "HTTP/2",
+                         "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 2,
+                         "headers": [{"name": ":authority", "value": "api.example"},
+                                     {"name": "Content-Type", "value": "application/json"},
+                                     {"name": "X-Multi", "value": "a"}, {"name": "x-multi", "value": "b"}],
+                         "postData": {"mimeType": "application/json", "text": "{}"}},
+             "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "cookies": [],
+                          "headers": [{"name": "Content-Type", "value": "image/png"}], "redirectURL": "",
+                          "headersSize": -1, "bodySize": -1,
+                          "content": {"size": 3, "mimeType": "image/png", "text": "iVBO", "encoding": "base64"}}}
+    failed = {**entry, "response": {**entry["response"], "status": 0, "content": {"size": 0, "mimeType": ""}}}
+    path = tmp_path / "browser.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "126"},
+                                        "entries": [entry, failed]}}), encoding="utf-8")
+    ok, lost = read_har(path)
+    assert ok.method == "POST" and ok.request_headers == {"content-type": "application/json", "x-multi": "a, b"}
+    assert ok.request_body == b"{}" and ok.status == 200 and ok.response_body == b"\x89PN"
+    assert ok.elapsed == 0.0125
+    assert lost.status is None and lost.response_body == b""

@@ -16,7 +16,7 @@ from contract.cli._options import (
     nullable_option,
     report_dir_option,
 )
-from contract.errors import InputError
+from contract.errors import ContractError, InputError
 
 __all__ = ["command", "judge_options", "judged_report"]
 
@@ -56,6 +56,18 @@ def judged_report(judge: Any, *, command_name: str, inputs: Any, report_dir: str
                   redactor=judge.redactor, notes=notes)
 
 
+def _write_now(judge: Any, inputs: Any, report_dir: str) -> None:
+    """SIGUSR1: the reports so far, every format, masked; one line on stderr (the findings print at the end)."""
+    from contract.report import build_report, write_reports
+
+    try:
+        report = build_report(judge.findings(), command="proxy", inputs=inputs.describe(), extra=judge.extra())
+        written = write_reports(report_dir, judge.redactor.report(report))
+        click.echo(f"{judge.summary_line()}; reports so far: {written['json'].parent}/", err=True)
+    except (OSError, ContractError) as exc:  # the proxy keeps serving: a report it cannot write is a line
+        click.echo(f"contract proxy: could not write the reports ({exc})", err=True)
+
+
 @click.command("proxy")
 @judge_options
 @click.option("--target", required=True, help="The API to forward to, e.g. http://127.0.0.1:8000 (the only host "
@@ -77,7 +89,7 @@ def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, n
             target: str, port: int, record: str | None, summary_every: int, timeout: float,
             max_request_size: int, max_response_size: int) -> int:
     """Forward traffic to TARGET from 127.0.0.1:PORT, judge every exchange against the spec (and docs);
-    on SIGINT/SIGTERM write the reports (and the HAR file).
+    on SIGINT/SIGTERM write the reports (and the HAR file); on SIGUSR1 the reports so far, serving on.
 
     \b
     Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
@@ -100,7 +112,7 @@ def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, n
                    "reports)", err=True)
 
     try:
-        serve(session, "127.0.0.1", port, ready)
+        serve(session, "127.0.0.1", port, ready, on_demand=lambda: _write_now(session.judge, inputs, report_dir))
     except OSError as exc:
         raise InputError(None, f"--port {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})") from None
     notes = [session.judge.summary_line()]

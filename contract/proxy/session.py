@@ -10,6 +10,7 @@ requests under way have finished — every exchange answered is judged before th
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,9 +106,12 @@ class Proxy:
         self.stop()
 
 
-def serve(session: ProxySession, host: str, port: int, on_ready: Callable[[str], None]) -> None:
-    """Serve `session` in the foreground until SIGINT/SIGTERM; then write the HAR file."""
+def serve(session: ProxySession, host: str, port: int, on_ready: Callable[[str], None],
+          on_demand: Callable[[], None] | None = None) -> None:
+    """Serve `session` in the foreground until SIGINT/SIGTERM, then write the HAR file; SIGUSR1 calls
+    `on_demand` (the reports so far) while serving goes on."""
+    signals = {signal.SIGUSR1: on_demand} if on_demand is not None and hasattr(signal, "SIGUSR1") else {}
     try:
-        serve_app(session.app, host, port, on_ready, **SERVER_OPTIONS)
+        serve_app(session.app, host, port, on_ready, signals=signals, **SERVER_OPTIONS)
     finally:
         session.close()

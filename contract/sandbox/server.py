@@ -222,10 +222,15 @@ def serve(db_path: str | Path | None, keys: Mapping[str, str], faults: Iterable[
         serve_app(app, host, port, on_ready)
 
 
+def _in_thread(loop: asyncio.AbstractEventLoop, action: Callable[[], None]) -> None:
+    loop.run_in_executor(None, action)
+
+
 def serve_app(app: Any, host: str = "127.0.0.1", port: int = 0, on_ready: Callable[[str], None] = print,
-              **options: Any) -> None:
+              signals: Mapping[signal.Signals, Callable[[], None]] | None = None, **options: Any) -> None:
     """Serve any ASGI app in the foreground until SIGINT or SIGTERM (requests under way finish), then return;
-    a second signal forces it. The socket is bound first, so a busy port raises OSError before anything runs."""
+    a second signal forces it. The socket is bound first, so a busy port raises OSError before anything runs.
+    `signals`: other signals and what each does (called in a worker thread: serving goes on meanwhile)."""
     with bind_socket(host, port) as sock:
         url = url_of(sock)
         server = QuietServer(_config(app, **options), lambda: on_ready(url))
@@ -240,6 +245,9 @@ def serve_app(app: Any, host: str = "127.0.0.1", port: int = 0, on_ready: Callab
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / not main thread
                     loop.add_signal_handler(sig, request_stop)
+            for sig, action in (signals or {}).items():
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, _in_thread, loop, action)
             await server.serve(sockets=[sock])
 
         asyncio.run(main())

@@ -12,6 +12,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import httpx
+
 from contract.sandbox import Sandbox
 from tests.conftest import ROOT, SEED_SPEC
 from tests.proxy.conftest import DOCS
@@ -81,18 +83,25 @@ def test_proxy_command_judges_the_consumer_suite_and_writes_every_report_on_sigi
     assert [name for name, text in texts.items() if SECRET in text] == []
 
 
-def test_sigterm_stops_it_too_and_clean_traffic_exits_0(tmp_path: Path) -> None:
+def test_sigusr1_writes_the_reports_so_far_and_sigterm_stops_it_clean_traffic_exits_0(tmp_path: Path) -> None:
     with Sandbox() as box:
         proxy = _contract("proxy", "--spec", str(SEED_SPEC), "--target", box.url, "--port", "0",
                           "--report-dir", str(tmp_path))
         try:
-            _listening(proxy)
+            url, _ = _listening(proxy)
+            assert httpx.get(url + "/nothing").status_code == 404
+            proxy.send_signal(signal.SIGUSR1)
+            assert proxy.stderr is not None
+            said = next(line for line in proxy.stderr if "reports so far" in line)
+            assert "contract proxy: 1 exchanges" in said
+            assert {p.name for p in tmp_path.iterdir()} >= FORMATS
+            assert httpx.get(url + "/nothing").status_code == 404  # still serving
         finally:
             proxy.send_signal(signal.SIGTERM)
             _, err = proxy.communicate(timeout=60)
     assert proxy.returncode == 0, err
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert report["command"] == "proxy" and report["traffic"]["exchanges"] == 0
+    assert report["command"] == "proxy" and report["traffic"]["exchanges"] == 2
     assert report["coverage"]["operations"]["POST /api/v2/server-side-api/profile/"]["why"] == "no request of the traffic"
 
 

@@ -21,8 +21,9 @@ Not :class:`contract.replay.client.ReplayClient`: that one is synchronous, buffe
 judges and follows redirects itself — right for a run, wrong for a proxy that must pass 3xx on
 and stream. It shares the transport error kinds (:func:`contract.replay.client.classify`).
 
-Each exchange (request as received, minus hop-by-hop; response as answered; body decoded for
-judging when it is gzip/deflate) goes to the `sink` after the client has its answer.
+Each exchange (the request as forwarded: the client's minus hop-by-hop, the target's Host, the Via; the
+response as answered, minus hop-by-hop, its body decoded for judging when it is gzip/deflate) goes to
+the `sink` after the client has its answer.
 """
 
 from __future__ import annotations
@@ -132,15 +133,16 @@ class _Forwarder:
         body = await _read_body(receive, self.config.max_request_bytes)
         if body is _GONE:
             return  # the client went away mid-request: nothing to forward, nothing answered
-        exchange = Exchange(method, str(url), _text_headers(client_headers), body or None)
+        headers: Headers = [(b"host", self.host)] + [(n, v) for n, v in client_headers if n.lower() != b"host"]
+        via = [v for n, v in headers if n.lower() == b"via"]
+        headers = [(n, v) for n, v in headers if n.lower() != b"via"] + [(b"via", b", ".join([*via, VIA]))]
+        # the request as the target gets it (its Host, the Via): what a HAR entry or a curl line must show
+        exchange = Exchange(method, str(url), _text_headers(headers), body or None)
         if body is None:
             await _answer(send, 413, b"contract proxy: request body over the size cap\n")
             exchange.error = "request_too_large"
             await self._done(exchange, started)
             return
-        headers: Headers = [(b"host", self.host)] + [(n, v) for n, v in client_headers if n.lower() != b"host"]
-        via = [v for n, v in headers if n.lower() == b"via"]
-        headers = [(n, v) for n, v in headers if n.lower() != b"via"] + [(b"via", b", ".join([*via, VIA]))]
         request = httpx.Request(method, url, headers=headers, content=body or None)
         try:
             response = await self.client().send(request, stream=True, follow_redirects=False)

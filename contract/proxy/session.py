@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from contract.docs import DocsPage
+from contract.har import HarRecorder
 from contract.load import Spec
 from contract.model import Exchange
 from contract.proxy.forward import ForwardConfig, create_app
-from contract.proxy.har import HarRecorder
 from contract.proxy.judge import Judge
 from contract.redact import Redactor
 from contract.sandbox.server import ThreadedServer, serve_app

@@ -123,3 +123,33 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
                             (not_har, har_err, "no log.entries array")):
         assert proc.returncode == 2, err
         assert says in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_generated_run_recorded_as_har_is_rejudged_offline(tmp_path: Path) -> None:
+    """`contract run --record`: every exchange of the run in HAR 1.2, masked; `contract judge` finds the fault the
+    run found, from the recording alone."""
+    from jsonschema import Draft202012Validator
+
+    from tests.proxy.test_har import HAR_1_2
+
+    har = tmp_path / "run.har"
+    with Sandbox(keys={SECRET: "31fcb411-406e-403d-8fa4-8fac74f7c39a"}, faults={"drop-field"}) as box:
+        run = _contract("run", "--spec", str(SEED_SPEC), "--base-url", box.url, "--header",
+                        f"Authorization: Api-Key {SECRET}", "--max-examples", "3", "--no-stateful", "--progress",
+                        "off", "--record", str(har), "--report-dir", str(tmp_path / "run"))
+        _, run_err = run.communicate(timeout=300)
+    assert run.returncode == 1, run_err[-2000:]
+    document = json.loads(har.read_text(encoding="utf-8"))
+    Draft202012Validator(HAR_1_2, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(document)
+    run_report = json.loads((tmp_path / "run" / "report.json").read_text(encoding="utf-8"))
+    assert len(document["log"]["entries"]) == sum(run_report["run"]["requests_by_purpose"].values())
+    assert SECRET not in har.read_text(encoding="utf-8")
+    judge = _contract("judge", str(har), "--spec", str(SEED_SPEC), "--report-dir", str(tmp_path / "judge"))
+    _, j_err = judge.communicate(timeout=120)
+    assert judge.returncode == 1, j_err
+
+    def schema_errors(report_dir: Path) -> set[str]:
+        report = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
+        return {f["details"]["subject"] for f in report["findings"] if f["check"] == "live.response_schema"}
+    assert "200 /data required" in schema_errors(tmp_path / "judge")
+    assert schema_errors(tmp_path / "run") <= schema_errors(tmp_path / "judge")

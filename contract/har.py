@@ -1,5 +1,8 @@
 """Exchanges as HAR 1.2 (HTTP Archive), written masked and read back to judge offline.
 
+Shared by the two producers of exchanges: the proxy (`contract proxy --record`) and the live run
+(`contract run --record`, through its one sender); read by `contract judge`.
+
 The format: Jan Odvarko's "HAR 1.2 Spec" (http://www.softwareishard.com/blog/har-12-spec/), the
 one browsers' dev tools export. Every required field is written (``log.version``, ``creator``,
 ``entries``; per entry ``startedDateTime``, ``time``, ``request``, ``response``, ``cache``,

@@ -111,7 +111,7 @@ class _Forwarder:
                  client: Callable[[], httpx.AsyncClient]) -> None:
         self.config = config
         self.sink = sink
-        self.client = client
+        self._http = client
         target = urlsplit(config.target)
         self.target = httpx.URL(config.target)
         self.host = target.netloc.rsplit("@", 1)[-1].encode("latin-1")
@@ -145,7 +145,7 @@ class _Forwarder:
             return
         request = httpx.Request(method, url, headers=headers, content=body or None)
         try:
-            response = await self.client().send(request, stream=True, follow_redirects=False)
+            response = await self._http().send(request, stream=True, follow_redirects=False)
         except httpx.HTTPError as exc:
             exchange.error = classify(exc)
             status = 504 if exchange.error == TIMEOUT else 502

@@ -98,7 +98,7 @@ def docs_extras_from(spec: Spec, docs: Sequence[str], *, components_dir: str | N
 
 # Every module that registers check ids (contract.core.checks fills as these are imported).
 CHECK_MODULES = ("contract.lint", "contract.docs.findings", "contract.compare.drift", "contract.generate",
-                 "contract.replay.checks", "contract.compare.docs_live")
+                 "contract.replay.checks", "contract.compare.docs_live", "contract.proxy.judge")
 
 
 def load_checks() -> tuple[checks.CheckInfo, ...]:

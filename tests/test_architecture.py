@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "contract"
-STAGES = {"load", "generate", "replay", "compare", "docs", "report", "validate", "cli", "sandbox"}
+STAGES = {"load", "generate", "replay", "compare", "docs", "report", "validate", "cli", "sandbox", "proxy"}
 
 # Private names imported across packages that are known and owned by someone; each entry says who removes it.
 # An entry that no longer matches an import fails the test, so the list only shrinks.

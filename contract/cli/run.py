@@ -72,6 +72,9 @@ def live_options(fn: F) -> F:
                      help="Leave what the run created (by default it is deleted at the end, deepest first, except "
                           "what a finding's curl line names)."),
         click.option("--progress", type=click.Choice(["auto", "plain", "off"]), default="auto", show_default=True),
+        click.option("--record", default=None, metavar="FILE.har", type=click.Path(dir_okay=False),
+                     help="Record every exchange sent (every purpose) as HAR 1.2, secrets masked; `contract judge` "
+                          "re-judges it offline."),
         click.option("--shard", default=None, metavar="K/N",
                      help="Run only shard K of N (paths split by a stable hash; merge with `contract report "
                           "--merge`)."),
@@ -139,7 +142,8 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         progress=options["progress"], shard=_shard(options.get("shard")),
         total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
         max_requests=options.get("max_requests"),
-        path_params=_path_params(options.get("path_param")), cleanup=not options.get("no_cleanup"))
+        path_params=_path_params(options.get("path_param")), cleanup=not options.get("no_cleanup"),
+        record=options.get("record"))
     return config
 
 

@@ -49,7 +49,7 @@ __all__ = [
     "resolve",
 ]
 
-Stage = Literal["lint", "docs", "drift", "generate", "live", "docs_live"]
+Stage = Literal["lint", "docs", "drift", "generate", "live", "docs_live", "traffic"]
 # Pipeline order: how `contract checks` lists them.
 STAGES: tuple[Stage, ...] = get_args(Stage)
 # spec: a function over a loaded spec (lint); exchange: a function over one live exchange;

@@ -72,8 +72,8 @@ from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-__all__ = ["Param", "PathTemplate", "Route", "Segment", "match_operation", "operations_on_path", "same_template",
-           "server_urls"]
+__all__ = ["Param", "PathTemplate", "Route", "Segment", "match_operation", "operations_on_path", "path_params",
+           "same_template", "server_urls"]
 
 # Whole-segment placeholder styles of docs pages: {{id}}, :id, <id>, [id].
 _WHOLE = re.compile(r"^(?:\{\{\s*(?P<mustache>[^{}/]+?)\s*\}\}|:(?P<express>\w+)|<(?P<angle>[^<>/]+)>"
@@ -357,3 +357,17 @@ def operations_on_path(operations: Iterable[R], path_or_url: str, *, servers: Se
         return []
     shape = _parse(best.path).shape
     return [r for r in routes if _parse(r.path).shape == shape]
+
+
+def path_params(route_path: str, path_or_url: str, *, servers: Sequence[str] = ()) -> dict[str, str]:
+    """The values the template `route_path` captures from a concrete path, read as :func:`match_operation`
+    reads it (server base paths, then the trailing slash ignored); still percent-encoded, as sent. {} when
+    it does not match (or captures nothing)."""
+    template = _parse(route_path)
+    for tier in _readings(path_or_url, servers, False):
+        for strict in (True, False):
+            for subject in tier:
+                found = _match(template, subject, templated=False, strict_slash=strict)
+                if found is not None:
+                    return found
+    return {}

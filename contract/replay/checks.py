@@ -57,7 +57,7 @@ from contract.validate import Validators, is_json_media
 
 __all__ = ["CheckContext", "CheckInfo", "Observation", "identifier_params", "live_checks", "register", "run_checks"]
 
-Role = Literal["flood", "auth-none", "auth-invalid", "sequence", "probe"]
+Role = Literal["flood", "auth-none", "auth-invalid", "sequence", "probe", "traffic"]  # traffic: a proxied exchange
 
 
 @dataclass(slots=True)

@@ -78,6 +78,7 @@ class RunConfig:
     max_requests: int | None = None  # requests on the wire, all purposes together; None: no budget
     path_params: dict[str, str] = field(default_factory=dict)  # NAME → VALUE: seeds/pins identifiers (see pool)
     cleanup: bool = True  # delete what the run created, deepest first, at the end
+    record: str | None = None  # a HAR 1.2 file every exchange sent is recorded to (masked)
 
 
 def shard_of(path: str, count: int) -> int:

@@ -26,10 +26,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contract.docs import DocsPage
 from contract.generate import CoverageRow
+from contract.har import HarRecorder
 from contract.load import Spec
 from contract.model import Finding
 from contract.redact import Redactor
@@ -86,6 +88,10 @@ class Runner:
         if self._own_progress:
             sender.progress = progress
         self.ctx = RunContext(spec, config, pages, sender, progress)
+        self._recorder: HarRecorder | None = None
+        if config.record:
+            recorder = self._recorder = HarRecorder(config.record, sender.redactor)
+            sender.observer = lambda ex: recorder.add(ex, datetime.now(UTC) - timedelta(seconds=ex.elapsed))
 
     @property
     def redactor(self) -> Redactor:
@@ -102,6 +108,9 @@ class Runner:
                 ctx.sender.close()
             if self._own_progress:
                 ctx.sender.progress = None
+            if self._recorder is not None:
+                ctx.sender.observer = None
+                self._recorder.close()
             ctx.progress.close()
         return _result(ctx, time.monotonic() - ctx.started)
 

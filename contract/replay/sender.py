@@ -85,6 +85,7 @@ class Sender:
         self.errors: dict[str, int] = {}  # ... of which failed, per transport error kind
         self.not_sent = 0  # refused by the budget
         self.statuses: dict[str, Counter[str]] = {}  # operation → status (or error kind) → requests
+        self.observer: Callable[[Exchange], None] | None = None  # sees every exchange sent (HAR recording)
 
     @classmethod
     def for_run(cls, config: RunSettings, progress: Progress | None = None) -> Sender:
@@ -137,6 +138,8 @@ class Sender:
                         self.answered += 1
                     if exchange.error:
                         self.errors[exchange.error] = self.errors.get(exchange.error, 0) + 1
+        if self.observer is not None and exchange.error != NOT_SENT:
+            self.observer(exchange)
         if self.progress is not None:
             self.progress.advance()
         return exchange

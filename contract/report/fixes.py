@@ -23,7 +23,8 @@ __all__ = ["fix_files", "fix_list", "same_line"]
 _SIDE_FOR_VERDICT = {"docs": ("spec",), "spec": ("docs",)}  # the document the live API does not follow
 # Locations that by their nature do not hold the name: a row that lost its name cell, an enum's value table.
 _LACKS_NAME = {"docs": ("docs.table_shifted_row", "drift.enum_mismatch")}
-_SERVER_STAGES = ("live", "docs_live")  # the server's answers: work for the server, listed by cause, not as edits
+_SERVER_STAGES = ("live", "docs_live", "traffic")  # live answers (and the traffic's requests): work for the server
+# or the client, listed by cause, not as edits of a document
 _BLOCK = 60
 _TEXT_MAX = 300  # lines below a spec property searched for the keyword an edit is about
 

@@ -393,6 +393,8 @@ def _coverage(coverage: Mapping[str, Any] | None) -> str:
         n, c = int(entry.get("constraints", 0)), int(entry.get("covered", 0))
         total, covered = total + n, covered + c
         bars.append(_bar(operation, c, n))
+    if not total:  # no constraint anywhere (traffic judged by the proxy): 0/0 bars say nothing
+        return ""
     rows = []
     for operation, entry in sorted(operations.items()):
         for row in entry.get("rows") or []:

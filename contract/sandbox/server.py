@@ -26,7 +26,7 @@ import uvicorn
 from contract.sandbox.app import create_app
 from contract.sandbox.faults import check_faults
 
-__all__ = ["DEFAULT_KEYS", "Sandbox", "bind_socket", "serve"]
+__all__ = ["DEFAULT_KEYS", "Sandbox", "ThreadedServer", "bind_socket", "serve", "serve_app"]
 
 # The two documented test keys: two apps, so tenant isolation can be exercised out of the box.
 DEFAULT_KEYS: dict[str, str] = {
@@ -59,7 +59,7 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-class _Server(uvicorn.Server):
+class QuietServer(uvicorn.Server):
     """uvicorn, minus its signal handling, plus a callback once it accepts connections."""
 
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
@@ -76,10 +76,68 @@ class _Server(uvicorn.Server):
             self._on_ready()
 
 
-def _config(app: Any) -> uvicorn.Config:
+def _config(app: Any, **options: Any) -> uvicorn.Config:
     # log_config=None: never reconfigure the host program's logging; the app writes its own access log.
-    return uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", ws="none",
-                          timeout_graceful_shutdown=5)
+    settings: dict[str, Any] = {"log_config": None, "access_log": False, "lifespan": "on", "ws": "none",
+                                "timeout_graceful_shutdown": 5, **options}
+    return uvicorn.Config(app, **settings)
+
+
+class ThreadedServer:
+    """Any ASGI app served by uvicorn from a background thread on a socket it binds itself (port 0: a free
+    one), ready when :meth:`start` returns; :meth:`stop` waits for requests under way, then releases the port.
+
+    `options` go to ``uvicorn.Config`` (the proxy turns off the ``Date``/``Server`` headers uvicorn adds).
+    """
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, **options: Any) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.options = options
+        self.url = ""
+        self._sock: socket.socket | None = None
+        self._server: QuietServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ThreadedServer:
+        if self._thread is not None:
+            raise RuntimeError("this server is already running")
+        try:
+            self._sock = bind_socket(self.host, self.port)
+            self.url = url_of(self._sock)
+            self.port = self._sock.getsockname()[1]
+            ready = threading.Event()
+            self._server = QuietServer(_config(self.app, **self.options), ready.set)
+            self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                            name=f"server {self.url}", daemon=True)
+            self._thread.start()
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while not ready.wait(0.05):
+                if not self._thread.is_alive() or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start on {self.url}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port; safe to call more than once."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(STOP_TIMEOUT)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT)
+        if self._sock is not None:
+            self._sock.close()
+        self._sock = self._server = self._thread = None
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class Sandbox:
@@ -101,31 +159,19 @@ class Sandbox:
         self.url = ""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._app: Any = None
-        self._sock: socket.socket | None = None
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ThreadedServer | None = None
 
     def start(self) -> Sandbox:
         """Start serving; returns once the server accepts connections."""
-        if self._thread is not None:
+        if self._served is not None:
             raise RuntimeError("this sandbox is already running")
         try:
             if self.db_path is None:
                 self._tmp = tempfile.TemporaryDirectory(prefix="contract-sandbox-")
                 self.db_path = Path(self._tmp.name) / "sandbox.db"
             self._app = self._make_app(self.db_path)
-            self._sock = bind_socket(self.host, self.port)
-            self.url = url_of(self._sock)
-            self.port = self._sock.getsockname()[1]
-            ready = threading.Event()
-            self._server = _Server(_config(self._app), ready.set)
-            self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                            name=f"sandbox {self.url}", daemon=True)
-            self._thread.start()
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not ready.wait(0.05):
-                if not self._thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError(f"the sandbox did not start on {self.url}")
+            self._served = ThreadedServer(self._app, self.host, self.port).start()
+            self.url, self.port = self._served.url, self._served.port
         except BaseException:
             self.stop()
             raise
@@ -142,20 +188,14 @@ class Sandbox:
 
     def stop(self) -> None:
         """Stop serving, release the port and the database; safe to call more than once."""
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(STOP_TIMEOUT)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(STOP_TIMEOUT)
-        if self._sock is not None:
-            self._sock.close()
+        if self._served is not None:
+            self._served.stop()
         if self._app is not None:
             self._app.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self.db_path = None
-        self._tmp = self._app = self._sock = self._server = self._thread = None
+        self._tmp = self._app = self._served = None
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -179,9 +219,21 @@ def serve(db_path: str | Path | None, keys: Mapping[str, str], faults: Iterable[
             db_path = db_path / "sandbox.db"
         app = make_app(Path(db_path)) if make_app is not None else create_app(db_path, keys, check_faults(faults))
         cleanup.callback(app.close)
-        sock = cleanup.enter_context(bind_socket(host, port))
+        serve_app(app, host, port, on_ready)
+
+
+def _in_thread(loop: asyncio.AbstractEventLoop, action: Callable[[], None]) -> None:
+    loop.run_in_executor(None, action)
+
+
+def serve_app(app: Any, host: str = "127.0.0.1", port: int = 0, on_ready: Callable[[str], None] = print,
+              signals: Mapping[signal.Signals, Callable[[], None]] | None = None, **options: Any) -> None:
+    """Serve any ASGI app in the foreground until SIGINT or SIGTERM (requests under way finish), then return;
+    a second signal forces it. The socket is bound first, so a busy port raises OSError before anything runs.
+    `signals`: other signals and what each does (called in a worker thread: serving goes on meanwhile)."""
+    with bind_socket(host, port) as sock:
         url = url_of(sock)
-        server = _Server(_config(app), lambda: on_ready(url))
+        server = QuietServer(_config(app, **options), lambda: on_ready(url))
 
         def request_stop() -> None:
             if server.should_exit:
@@ -193,6 +245,9 @@ def serve(db_path: str | Path | None, keys: Mapping[str, str], faults: Iterable[
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / not main thread
                     loop.add_signal_handler(sig, request_stop)
+            for sig, action in (signals or {}).items():
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, _in_thread, loop, action)
             await server.serve(sockets=[sock])
 
         asyncio.run(main())

@@ -15,9 +15,9 @@ from contract.model import Finding, Severity
 from contract.pipeline import load_checks
 from tests.conftest import ROOT
 
-STYLE = re.compile(r"^(lint|docs|drift|generate|live|docs_live)\.[a-z][a-z0-9_]*$")
+STYLE = re.compile(r"^(lint|docs|drift|generate|live|docs_live|traffic)\.[a-z][a-z0-9_]*$")
 # A string that looks like a check id of some stage (in any of the old styles too).
-ID_LIKE = re.compile(r"^(lint|docs|drift|generate|live|docs_live)\.[A-Za-z0-9_.\-]+$")
+ID_LIKE = re.compile(r"^(lint|docs|drift|generate|live|docs_live|traffic)\.[A-Za-z0-9_.\-]+$")
 
 
 @pytest.fixture(scope="module")

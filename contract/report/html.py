@@ -316,8 +316,11 @@ def _fixes(report: Mapping[str, Any]) -> str:
         for e, n in same_line(entry["edits"]):
             more = f" <span class=\"tag\">and {n - 1} more like it</span>" if n > 1 else ""
             text = f" <code>{esc(e['text'])}</code>" if e.get("text") else ""
+            proposed = e.get("proposed")
+            add = (f"<div class=\"proposed\">add below line {esc(proposed['after'])}:"
+                   f"<pre>{esc(proposed['text'])}</pre></div>") if proposed else ""
             items.append(f"<li><b>line {esc(e['line'])}</b>:{text} — {esc(e['change'])}{more} "
-                         f"<code class=\"meta\">{esc(e['check'])}</code></li>")
+                         f"<code class=\"meta\">{esc(e['check'])}</code>{add}</li>")
         out.append(f"<details open><summary><h3><code>{esc(entry['file'])}</code> ({esc(entry['side'])}, "
                    f"{len(entry['edits'])} edits)</h3></summary><ul class=\"fixes\">{''.join(items)}</ul></details>")
     out.append("</section>")

@@ -166,6 +166,10 @@ def _fixes(report: Mapping[str, Any], limit: int) -> list[str]:
             text = f" {code(truncate(e['text'], 120))}" if e.get("text") else ""
             more = f" (and {n - 1} more like it on this line)" if n > 1 else ""
             out.append(f"- line {e['line']}:{text} — {cell(truncate(e['change'], 300))}{more} ({code(e['check'])})")
+            proposed = e.get("proposed")
+            if proposed:
+                out += [f"  add below line {proposed['after']}:", "",
+                        *("  " + t for t in _fenced(truncate(str(proposed["text"]), 2000))), ""]
         if len(merged) > limit:
             out.append(f"- … and {len(merged) - limit} more")
         out.append("")

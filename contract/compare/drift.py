@@ -386,6 +386,21 @@ class _Comparer:
                          op=op.key, spec=self.param_at(param), docs=rows[0].where, subject=f"query:{name}",
                          field=name, spec_row=self.param_row(param))
 
+    def schema_users(self, node: Node, key: str) -> list[str]:
+        """The other operations whose request or response body is this component (a direct `$ref`): a property
+        added to it is added for them too, which the fix list says."""
+        if node.ref is not None or not node.pointer.startswith("/components/"):
+            return []
+        ref = "#" + node.pointer
+        users = []
+        for other in self.spec.operations:
+            bodies = [other.request_body] if other.request_body else []
+            media = [m for b in bodies for m in b.content.values()]
+            media += [m for r in other.responses.values() for m in r.content.values()]
+            if other.key != key and any(isinstance(m.schema, dict) and m.schema.get("$ref") == ref for m in media):
+                users.append(other.key)
+        return users
+
     def param_row(self, param: Parameter) -> dict[str, Any]:
         """What the spec says of a parameter the docs table lacks (for the fix list's proposed row)."""
         schema = param.schema if isinstance(param.schema, dict) else {}
@@ -498,11 +513,13 @@ class _Comparer:
             if node is None and any(_has(alt, field.name) for alt in alternatives):
                 continue  # a form part (`files[n]`, `payload_json`) of the multipart body
             if node is None:
+                users = self.schema_users(view.node, op.key) if view.node else []
+                shared: dict[str, Any] = {"shared_with": users} if users else {}
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: {label} field {field.name!r} is documented but not in the spec schema",
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
                          docs=field.where, subject=f"{label}:{field.name}", field=field.name,
-                         docs_row=_docs_row(field))
+                         docs_row=_docs_row(field), **shared)
                 continue
             hidden = self.hidden(node, label)
             if hidden:

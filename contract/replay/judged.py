@@ -36,10 +36,14 @@ def judging_check(keyword: str) -> str:
 class _Row(Protocol):
     """A generator coverage row (:class:`contract.generate.CoverageRow`)."""
 
-    pointer: str
-    keyword: str
-    value: Any
-    source: str
+    @property
+    def pointer(self) -> str: ...
+    @property
+    def keyword(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def source(self) -> str: ...
 
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -58,7 +62,7 @@ class Judged:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._seen: dict[tuple[str, str, str, str], Counter[str]] = {}
+        self._seen: dict[_Key, Counter[str]] = {}
 
     def observe(self, case: Case, exchange: Exchange, found: Iterable[Finding], *, judged: bool) -> None:
         if case.mode != "violating" or case.label is None:

@@ -129,6 +129,15 @@ def _change(finding: Finding, side: str) -> str:
     return f"{said} — {kind}{f' ({why})' if why else ''}: decide which document is right"
 
 
+def _shared(finding: Finding, change: str) -> str:
+    """A property to add to a schema other operations use too: said, since the edit documents it for them."""
+    users = (finding.get("details") or {}).get("shared_with")
+    if not users:
+        return change
+    return (f"{change} (this schema is also the body of {', '.join(map(str, users))}: adding it here adds it "
+            "there too; give this operation a schema of its own if the field is only its)")
+
+
 def _sides(finding: Finding) -> tuple[str, ...]:
     verdict = finding.get("verdict")
     return _SIDE_FOR_VERDICT.get(str(verdict), ("spec", "docs"))
@@ -163,7 +172,7 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
                 files.setdefault((side, file), []).append({
                     "line": line, "text": _text(lines[line - 1]) if lines is not None else None,
                     "check": f["check"], "severity": f["severity"], "verdict": f.get("verdict"),
-                    "field": word, "change": _change(f, side) if single else place.message,
+                    "field": word, "change": _shared(f, _change(f, side)) if single else place.message,
                     "fingerprint": f["fingerprint"], "proposed": proposed})
     order = sorted(files, key=lambda k: (k[0] != "spec", k[1]))
     return [{"file": file, "side": side,

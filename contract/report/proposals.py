@@ -15,10 +15,12 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import yaml
 
+from contract.docs.conventions import read_name
 from contract.docs.tables import column_roles
 from contract.docs.vocab import normalise_type, parse_flag
 
@@ -103,7 +105,7 @@ class _Doc:
         self.json = file.lower().endswith(".json") or first.startswith("{")
         head = "\n".join(lines[:40])
         self.v31 = bool(re.search(r"""^\s*"?openapi"?\s*:\s*["']?3\.1""", head, re.MULTILINE))
-        steps = Counter(b - a for a, b in zip(self._indents(), self._indents()[1:], strict=False) if 0 < b - a <= 8)
+        steps = Counter(b - a for a, b in pairwise(self._indents()) if 0 < b - a <= 8)
         self.step = steps.most_common(1)[0][0] if steps else 2
 
     def _indents(self) -> list[int]:
@@ -241,6 +243,36 @@ def _cells(text: str) -> list[str]:
     return parts
 
 
+def _tables(lines: Sequence[str]) -> list[tuple[dict[str, int], list[list[str]]]]:
+    """Every pipe table of a page: its column roles and its rows' cells."""
+    out = []
+    for i in range(1, len(lines)):
+        if "|" in lines[i - 1] and _SEPARATOR.match(lines[i]) and "-" in lines[i]:
+            header = _cells(lines[i - 1])
+            rows = []
+            for text in lines[i + 1:]:
+                if "|" not in text:
+                    break
+                cells = _cells(text)
+                if len(cells) == len(header):
+                    rows.append(cells)
+            out.append((column_roles(header), rows))
+    return out
+
+
+def _notation(lines: Sequence[str]) -> tuple[bool, bool]:
+    """Whether the page writes `name?` (optional) and `?type` (nullable) in its tables, as the docs reader
+    decides it for the whole page: there, a name without the mark is required, a type without it never null."""
+    optional = nullable = False
+    for roles, rows in _tables(lines):
+        for cells in rows:
+            if "name" in roles:
+                optional |= read_name(cells[roles["name"]].strip("`*")).optional is True
+            if "type" in roles:
+                nullable |= cells[roles["type"]].lstrip("`*").startswith("?")
+    return optional, nullable
+
+
 def _glyph(column: Sequence[str], flag: bool) -> str:
     """How the column writes `flag`: its most used cell that reads so; an empty cell where the column leaves
     one side blank ("Yes" or nothing); plain yes/no when the column never says."""
@@ -275,16 +307,22 @@ def _table_row(lines: Sequence[str], line: int, row: Mapping[str, Any]) -> dict[
     body = [cells for cells in body if len(cells) == len(header)]
     cells = [""] * len(header)
     name = str(row["name"])
+    # the notations the docs reader honours: `name?` marks an optional field, `?type` a nullable one; in a
+    # table that writes them, a name without the mark says "required", a type without it "never null"
+    marks_optional, marks_null = _notation(lines)
+    if marks_optional and row.get("required") is not True:
+        name += "?"
     ticks = sum(1 for c in body if c[roles["name"]].startswith("`"))
     cells[roles["name"]] = f"`{name}`" if body and ticks > len(body) / 2 else name
     if "type" in roles and _one_type(row.get("type")):
         wanted = (_one_type(row.get("type")), row.get("format"))
         # a container's word is reused only when bare ("Array", "Dictionary"): "number[]" names its items
-        usable = [c[roles["type"]] for c in body if wanted[0] not in ("array", "object")
-                  or re.fullmatch(r"[A-Za-z]+", c[roles["type"]])]
+        usable = [c[roles["type"]].lstrip("?") for c in body if wanted[0] not in ("array", "object")
+                  or re.fullmatch(r"\??[A-Za-z]+", c[roles["type"]])]
         written = [c for c in usable if normalise_type(c) == wanted]
         written = written or [c for c in usable if normalise_type(c) == (wanted[0], None)]  # format unwritten
-        cells[roles["type"]] = Counter(written).most_common(1)[0][0] if written else str(wanted[0])
+        word = Counter(written).most_common(1)[0][0] if written else str(wanted[0])
+        cells[roles["type"]] = f"?{word}" if marks_null and row.get("nullable") else word
     for role, flag in (("required", row.get("required")), ("nullable", row.get("nullable"))):
         if role in roles and isinstance(flag, bool):
             cells[roles[role]] = _glyph([c[roles[role]] for c in body], flag)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 Finding = Mapping[str, Any]  # a finding as it is in report.json
@@ -197,7 +198,7 @@ def bucket_labels(edges: list[float]) -> list[str]:
     if not edges:
         return ["all"]
     out = [f"<{unit(edges[0])}"]
-    out += [span(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    out += [span(a, b) for a, b in pairwise(edges)]
     return [*out, f"≥{unit(edges[-1])}"]
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from contract.load import Spec
 from contract.docs import DocsPage
+from contract.load import Spec
 from contract.replay.timing import BUCKETS_MS, ResponseTimes, summarise
 from contract.report import build_report, render_html, render_markdown
 from contract.report.json import validation_errors

@@ -169,7 +169,8 @@ def _fixes(report: Mapping[str, Any], limit: int) -> list[str]:
             proposed = e.get("proposed")
             if proposed:
                 out += [f"  add below line {proposed['after']}:", "",
-                        *("  " + t for t in _fenced(truncate(str(proposed["text"]), 2000))), ""]
+                        *("  " + t for part in _fenced(truncate(str(proposed["text"]), 2000))
+                          for t in part.splitlines()), ""]
         if len(merged) > limit:
             out.append(f"- … and {len(merged) - limit} more")
         out.append("")

@@ -4,7 +4,8 @@ Two `contract check` runs (CLI, each with a fresh embedded sandbox, run concurre
 compared after `normalise` removes exactly:
 
 * time: `elapsed` (every exchange), `elapsed_s` / `requests_per_s` (run), `timings` (all phases),
-  the *values* of `first_finding_s` (its keys — which checks fired — are kept), the `date` header;
+  the *values* of `first_finding_s` (its keys — which checks fired — are kept), the `date` header,
+  `response_times` but for which operations answered how many requests;
 * the target's identity: its URL (a fresh sandbox listens on a fresh free port);
 * the target's own clock and randomness, not ours — in what the sandbox *answers* only: its
   `request-id` header (uuid4 per request), and inside response bodies the version-4 UUIDs (profile
@@ -37,6 +38,8 @@ def normalise(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
         if key == "first_finding_s":
             return sorted(value)
+        if key == "response_times":
+            return {op: t["count"] for op, t in value["operations"].items()}
         if key == "response_headers":
             return {k: normalise(v, k) for k, v in value.items() if k.lower() not in TARGET_HEADERS}
         return {k: normalise(v, k) for k, v in value.items() if k not in TIME_KEYS}

@@ -111,7 +111,7 @@ def _live(spec: Spec, pages: list[DocsPage], offline_findings: list[Finding], ur
     with Sender.for_run(config) as sender:
         runner = Runner(spec, config, pages, sender=sender)
         result = runner.run()
-        extra = report_extra(result.meta, result.coverage, result.reach)
+        extra = report_extra(result.meta, result.coverage, result.reach, result.times)
         started = time.monotonic()
         tri = triangulate(spec, pages, drift, sender.sender_for("triangulation"), headers=config.headers,
                           redactor=runner.redactor, seed=config.seed)

@@ -148,12 +148,17 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
 
 
 def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]],
-                 reach: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    """What the report renderers read from a live run: seed, timings, checks run, coverage (and reach)."""
+                 reach: Mapping[str, Mapping[str, Any]] | None = None,
+                 times: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What the report renderers read from a live run: seed, timings, checks run, coverage (and reach),
+    response times per operation."""
     from contract.report.json import coverage_section
 
-    return {"run": meta, "seed": meta.get("seed"), "timings": {"live": meta.get("elapsed_s")},
-            "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage, reach)}
+    extra = {"run": meta, "seed": meta.get("seed"), "timings": {"live": meta.get("elapsed_s")},
+             "checks_run": meta.get("checks", []), "coverage": coverage_section(coverage, reach)}
+    if times and times.get("operations"):
+        extra["response_times"] = dict(times)
+    return extra
 
 
 @click.command("run")
@@ -177,7 +182,7 @@ def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir
     runner = Runner(inputs.spec, run_config(inputs.spec, base_url, options), inputs.pages)
     result = runner.run()
     report = build_report(result.findings, command="run", inputs=inputs.describe(),
-                          extra=report_extra(result.meta, result.coverage, result.reach))
+                          extra=report_extra(result.meta, result.coverage, result.reach, result.times))
     return finish(result.findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
                   redactor=runner.redactor,
                   notes=[f"{result.meta['requests']} requests in {result.meta['elapsed_s']}s"])

@@ -378,7 +378,7 @@ class _Comparer:
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: query parameter {field.name!r} is documented but the spec does not declare it",
                          op=op.key, spec=self.spec.location(at) if at else op.where, docs=field.where,
-                         subject=f"query:{field.name}", field=field.name)
+                         subject=f"query:{field.name}", field=field.name, docs_row={**_docs_row(field), "in": "query"})
                 continue
             self.query_param(op, field, param, variant=field.name in variant)
         documented = {f.name for f in rows}
@@ -387,7 +387,28 @@ class _Comparer:
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: query parameter {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=self.param_at(param), docs=rows[0].where, subject=f"query:{name}",
-                         field=name)
+                         field=name, spec_row=self.param_row(param))
+
+    def schema_users(self, node: Node, key: str) -> list[str]:
+        """The other operations whose request or response body is this component (a direct `$ref`): a property
+        added to it is added for them too, which the fix list says."""
+        if node.ref is not None or not node.pointer.startswith("/components/"):
+            return []
+        ref = "#" + node.pointer
+        users = []
+        for other in self.spec.operations:
+            bodies = [other.request_body] if other.request_body else []
+            media = [m for b in bodies for m in b.content.values()]
+            media += [m for r in other.responses.values() for m in r.content.values()]
+            if other.key != key and any(isinstance(m.schema, dict) and m.schema.get("$ref") == ref for m in media):
+                users.append(other.key)
+        return users
+
+    def param_row(self, param: Parameter) -> dict[str, Any]:
+        """What the spec says of a parameter the docs table lacks (for the fix list's proposed row)."""
+        schema = param.schema if isinstance(param.schema, dict) else {}
+        row = _spec_row(self.spec, param.name, Node(schema, ""), param.required)
+        return {**row, "description": param.description or row["description"]}
 
     def param_at(self, param: Parameter) -> Location | None:
         """The line naming a parameter (`"name": "after"`), in the component a `$ref` points to if it is one."""
@@ -495,10 +516,13 @@ class _Comparer:
             if node is None and any(_has(alt, field.name) for alt in alternatives):
                 continue  # a form part (`files[n]`, `payload_json`) of the multipart body
             if node is None:
+                users = self.schema_users(view.node, op.key) if view.node else []
+                shared: dict[str, Any] = {"shared_with": users} if users else {}
                 self.add("drift.field_missing_in_spec",
                          f"{op.key}: {label} field {field.name!r} is documented but not in the spec schema",
                          op=op.key, spec=view.node.location(self.spec) if view.node else op.where,
-                         docs=field.where, subject=f"{label}:{field.name}", field=field.name)
+                         docs=field.where, subject=f"{label}:{field.name}", field=field.name,
+                         docs_row=_docs_row(field), **shared)
                 continue
             hidden = self.hidden(node, label)
             if hidden:
@@ -518,7 +542,8 @@ class _Comparer:
                 self.add("drift.field_missing_in_docs",
                          f"{op.key}: {label} field {name!r} is in the spec but not in the docs table",
                          op=op.key, spec=node.location(self.spec), docs=rows[0].where,
-                         subject=f"{label}:{name}", field=name)
+                         subject=f"{label}:{name}", field=name,
+                         spec_row=_spec_row(self.spec, name, node, name in view.required))
 
     def hidden(self, node: Node, label: str) -> str | None:
         """`readOnly` when comparing a request, `writeOnly` when comparing a response, if the property says so:
@@ -990,7 +1015,8 @@ class _Comparer:
                          f"{op.key}: the docs document status {status.code} ({status.title}) but the spec does not "
                          f"list it (spec: {', '.join(sorted(op.responses)) or 'none'})",
                          op=op.key, spec=self.spec.location(responses_at) if responses_at else op.where,
-                         docs=status.where, subject=f"status:{status.code}", status=status.code)
+                         docs=status.where, subject=f"status:{status.code}", status=status.code,
+                         description=status.title or status.description or None)
         if not documented:
             return
         codes = {str(s.code) for s in documented}
@@ -1000,7 +1026,8 @@ class _Comparer:
                 self.add("drift.status_missing_in_docs",
                          f"{op.key}: status {code} ({response.description or 'no description'}) is in the spec "
                          "but the docs do not mention it", op=op.key, spec=response.where,
-                         docs=documented[0].where, subject=f"status:{code}", status=code)
+                         docs=documented[0].where, subject=f"status:{code}", status=code,
+                         description=response.description or None)
 
     def response_headers(self, page: DocsPage, endpoint: Endpoint, op: Operation) -> None:
         for header in page.headers:
@@ -1014,7 +1041,9 @@ class _Comparer:
                          f"{op.key}: the docs document response header {header.name!r} for {response.status} but "
                          "the spec declares no such header", op=op.key, spec=response.where, docs=header.where,
                          subject=f"response-header:{response.status}:{header.name.lower()}",
-                         disagreement=Disagreement(header=header.name))
+                         disagreement=Disagreement(header=header.name),
+                         docs_row={"name": header.name, "type": header.json_type or None, "format": None,
+                                   "required": None, "nullable": None, "description": header.description or None})
 
     # -- examples ---------------------------------------------------------------------
     def example_vs_spec(self, op: Operation, example: Example) -> None:
@@ -1390,3 +1419,19 @@ def _with_line(spec: Spec, where: Location | None) -> Location | None:
     if where is None or where.line is not None or where.pointer is None:
         return where
     return spec.location(where.pointer, None if where.file == spec.path else where.file)
+
+
+def _docs_row(field: Field) -> dict[str, Any]:
+    """What a docs row says of a field the spec lacks, for the fix list's proposed spec text."""
+    return {"name": field.name, "type": field.json_type or None, "format": field.format,
+            "required": field.required, "nullable": field.nullable, "description": field.description or None}
+
+
+def _spec_row(spec: Spec, name: str, node: Node, required: bool) -> dict[str, Any]:
+    """What the spec says of a property the docs table lacks, for the fix list's proposed table row."""
+    known = facts(spec, node)
+    schema = deref(spec, node).schema
+    types = sorted(known.types - {"null"})
+    description = schema.get("description") if isinstance(schema.get("description"), str) else None
+    return {"name": name, "type": types[0] if len(types) == 1 else None, "format": known.format,
+            "required": required, "nullable": known.nullable or "null" in known.types, "description": description}

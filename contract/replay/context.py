@@ -33,6 +33,7 @@ from contract.replay.client import SAFE_METHODS
 from contract.replay.config import RunConfig, shard_of
 from contract.replay.findings import FindingStore
 from contract.replay.graph import Plan, build_graph
+from contract.replay.judged import Judged, judging_check
 from contract.replay.operations import Link, LiveOperation, Resource, docs_operations, link_field
 from contract.replay.order import Order
 from contract.replay.pool import Instance, InstancePool
@@ -92,6 +93,7 @@ class RunContext:
         self.template_index: dict[str, int] = {}
         self.accepted: dict[str, list[tuple[int, Case]]] = {}  # operation → accepted conforming cases, by index
         self.reach = Reach()  # why an operation got no 2xx, for the report's coverage section
+        self.judged = Judged()  # per constraint: violating cases sent and how they were judged
         self.instances = InstancePool(self, spec, self.graph)
         self.result: list[Finding] = []  # the finished findings (finish)
 
@@ -115,6 +117,8 @@ class RunContext:
         found = run_checks(self.check_ctx, obs)
         if role == "flood":
             self.reach.observe(case, exchange, identifier_params(self.check_ctx, obs))
+            if case.label is not None:
+                self.judged.observe(case, exchange, found, judged=self.check_ctx.on(judging_check(case.label.keyword)))
         for f in found:
             self.findings.add(order, f, obs)
         return exchange, found

@@ -30,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contract.docs import DocsPage
-from contract.generate import CoverageRow
 from contract.har import HarRecorder
 from contract.load import Spec
 from contract.model import Finding
@@ -70,8 +69,10 @@ PHASES: tuple[tuple[str, Callable[[RunContext], None]], ...] = (
 class RunResult:
     findings: list[Finding]
     meta: dict[str, Any]
-    coverage: dict[str, list[CoverageRow]] = field(default_factory=dict)  # operation → its constraints
+    # operation → its constraints (CoverageRow dicts, with the violating cases sent and their outcomes)
+    coverage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reach: dict[str, dict[str, Any]] = field(default_factory=dict)  # operation → statuses, reached, why, hint
+    times: dict[str, Any] = field(default_factory=dict)  # response times per operation (replay.timing)
 
 
 class Runner:
@@ -140,7 +141,7 @@ def _result(ctx: RunContext, elapsed: float) -> RunResult:
     }
     not_sent = {key: "--read-only (only GET, HEAD and OPTIONS are sent)" for key in ctx.read_only_skipped}
     reach = ctx.reach.summary([lo.key for lo in ctx.ops], sender.statuses, not_sent)
-    return RunResult(ctx.result, meta, dict(ctx.coverage), reach)
+    return RunResult(ctx.result, meta, ctx.judged.rows(ctx.coverage), reach, sender.times.summary())
 
 
 def _depth_meta(ctx: RunContext) -> dict[str, Any]:

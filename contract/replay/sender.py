@@ -5,7 +5,7 @@ holds one: the run's phases — flood, discovery, sequences, shrinking — and t
 sender) and adds what must apply to *every* request: the rate limit (per request on the wire,
 redirect hops included, so it holds where the server counts), the request budget
 (``--max-requests``; once spent, nothing more is sent and the run winds down as at
-``--max-time``), the counters the run metadata reports (per purpose, per operation and status),
+``--max-time``), the counters the run metadata reports (per purpose, per operation and status, response times),
 the progress bar, and the redaction of what a finding records (exchange and curl line).
 """
 
@@ -22,6 +22,7 @@ from contract.model import Case, Exchange
 from contract.redact import Redactor
 from contract.replay.client import NOT_SENT, ClientConfig, ReplayClient
 from contract.replay.progress import Progress
+from contract.replay.timing import ResponseTimes
 
 __all__ = ["JUDGED", "Purpose", "RateLimit", "RunSettings", "Sender"]
 
@@ -86,6 +87,7 @@ class Sender:
         self.not_sent = 0  # refused by the budget
         self.statuses: dict[str, Counter[str]] = {}  # operation → status (or error kind) → requests
         self.observer: Callable[[Exchange], None] | None = None  # sees every exchange sent (HAR recording)
+        self.times = ResponseTimes()  # operation → response times of the answered requests
 
     @classmethod
     def for_run(cls, config: RunSettings, progress: Progress | None = None) -> Sender:
@@ -132,6 +134,8 @@ class Sender:
             else:
                 seen = self.statuses.setdefault(case.operation, Counter())
                 seen[str(exchange.status) if exchange.status is not None else str(exchange.error)] += 1
+                if exchange.status is not None:
+                    self.times.observe(case.operation, exchange.elapsed)
                 if purpose in JUDGED:
                     self.exchanges += 1
                     if exchange.status is not None:

@@ -4,7 +4,9 @@ Each edit has the line, the line's current text (read from the file when the rep
 report.json carries it and a saved report re-renders without the files) and what to change, from
 the verdict: when the live API follows the docs only the spec is edited, and the other way round;
 undecided disagreements list both sides. ``field`` is the word the edit is about, which the line
-contains (``None`` for "add what is missing here" edits, whose line is where it belongs).
+contains (``None`` for "add what is missing here" edits, whose line is where it belongs); those carry
+``proposed`` when the text to add follows from the other document: ``{"after": line, "text": ...}``, in the
+file's own syntax and indentation (see `report.proposals`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from contract.core import pointer as jp
 from contract.report.groups import places_of
 from contract.report.matrix import VERDICT_FIX
+from contract.report.proposals import propose
 from contract.report.view import Finding, short_message
 
 __all__ = ["fix_files", "fix_list", "same_line"]
@@ -127,6 +130,15 @@ def _change(finding: Finding, side: str) -> str:
     return f"{said} — {kind}{f' ({why})' if why else ''}: decide which document is right"
 
 
+def _shared(finding: Finding, change: str) -> str:
+    """A property to add to a schema other operations use too: said, since the edit documents it for them."""
+    users = (finding.get("details") or {}).get("shared_with")
+    if not users:
+        return change
+    return (f"{change} (this schema is also the body of {', '.join(map(str, users))}: adding it here adds it "
+            "there too; give this operation a schema of its own if the field is only its)")
+
+
 def _sides(finding: Finding) -> tuple[str, ...]:
     verdict = finding.get("verdict")
     return _SIDE_FOR_VERDICT.get(str(verdict), ("spec", "docs"))
@@ -156,11 +168,13 @@ def fix_list(findings: Iterable[Finding]) -> list[dict[str, Any]]:
                 if key in seen:
                     continue
                 seen.add(key)
+                single = len(places_of(f)) == 1
+                proposed = propose(f, side, lines, line, file) if word is None and single and lines else None
                 files.setdefault((side, file), []).append({
                     "line": line, "text": _text(lines[line - 1]) if lines is not None else None,
                     "check": f["check"], "severity": f["severity"], "verdict": f.get("verdict"),
-                    "field": word, "change": _change(f, side) if len(places_of(f)) == 1 else place.message,
-                    "fingerprint": f["fingerprint"]})
+                    "field": word, "change": _shared(f, _change(f, side)) if single else place.message,
+                    "fingerprint": f["fingerprint"], "proposed": proposed})
     order = sorted(files, key=lambda k: (k[0] != "spec", k[1]))
     return [{"file": file, "side": side,
              "edits": sorted(files[(side, file)], key=lambda e: (e["line"], e["check"], e["change"]))}

@@ -21,12 +21,15 @@ from contract.report.view import (
     SEVERITIES,
     VERDICT_GROUPS,
     Finding,
+    bucket_labels,
+    constraint_rows,
     describe,
     location_text,
     ordered,
     page_rows,
     reach_rows,
     stage_of,
+    time_rows,
 )
 
 
@@ -161,6 +164,7 @@ def html_pieces(report: Mapping[str, Any]) -> Iterator[str]:
         _reach(report.get("coverage")),
         _pages(report.get("coverage")),
         _coverage(report.get("coverage")),
+        _times(report),
         _fixed(report.get("fixed") or []),
         lambda: _findings(findings, report),
         "</main>",
@@ -312,8 +316,11 @@ def _fixes(report: Mapping[str, Any]) -> str:
         for e, n in same_line(entry["edits"]):
             more = f" <span class=\"tag\">and {n - 1} more like it</span>" if n > 1 else ""
             text = f" <code>{esc(e['text'])}</code>" if e.get("text") else ""
+            proposed = e.get("proposed")
+            add = (f"<div class=\"proposed\">add below line {esc(proposed['after'])}:"
+                   f"<pre>{esc(proposed['text'])}</pre></div>") if proposed else ""
             items.append(f"<li><b>line {esc(e['line'])}</b>:{text} — {esc(e['change'])}{more} "
-                         f"<code class=\"meta\">{esc(e['check'])}</code></li>")
+                         f"<code class=\"meta\">{esc(e['check'])}</code>{add}</li>")
         out.append(f"<details open><summary><h3><code>{esc(entry['file'])}</code> ({esc(entry['side'])}, "
                    f"{len(entry['edits'])} edits)</h3></summary><ul class=\"fixes\">{''.join(items)}</ul></details>")
     out.append("</section>")
@@ -384,6 +391,8 @@ def _bars(title: str, bars: list[tuple[str, int, str]]) -> str:
 
 
 def _coverage(coverage: Mapping[str, Any] | None) -> str:
+    """Per operation a bar of the constraints a violating case breaks; then every constraint with whether
+    its case was sent and how it was judged (the undecided ones first, the enforced ones collapsed)."""
     operations = (coverage or {}).get("operations") or {}
     if not operations:
         return ""
@@ -395,19 +404,67 @@ def _coverage(coverage: Mapping[str, Any] | None) -> str:
         bars.append(_bar(operation, c, n))
     if not total:  # no constraint anywhere (traffic judged by the proxy): 0/0 bars say nothing
         return ""
-    rows = []
-    for operation, entry in sorted(operations.items()):
-        for row in entry.get("rows") or []:
-            if not row.get("cases"):
-                rows.append(f"<tr><td>{esc(operation)}</td><td><code>{esc(row.get('pointer'))}</code></td>"
-                            f"<td>{esc(row.get('keyword'))}</td><td>{esc(row.get('source', ''))}</td>"
-                            f"<td>{esc(row.get('note', ''))}</td></tr>")
-    uncovered = ""
+    rows = constraint_rows(coverage)
+    live = any(r["sent"] is not None for r in rows)
+    body = "".join(
+        f'<tr class="{"ok" if r["settled"] else "open"}"><td>{esc(r["operation"])}</td><td><code>{esc(r["pointer"])}'
+        f'</code></td><td>{esc(r["keyword"])}</td><td>{esc(r["source"])}</td><td class="n">{r["cases"]}</td>'
+        + (f'<td class="n">{esc(r["sent"] if r["sent"] is not None else "")}</td>' if live else "")
+        + f"<td>{esc(r['judged'])}</td></tr>" for r in rows)
+    open_rows = sum(1 for r in rows if not r["settled"])
+    table = ""
     if rows:
-        uncovered = ("<h3>Constraints without a violating case</h3><table><tr><th>operation</th><th>pointer</th>"
-                     "<th>keyword</th><th>source</th><th>why</th></tr>" + "".join(rows) + "</table>")
+        head = "<th>sent</th>" if live else ""
+        table = (f'<details{" open" if open_rows else ""}><summary>every constraint: {open_rows} not settled '
+                 f"(no case, not sent, accepted or undecided), {len(rows) - open_rows} "
+                 f"{'refused as they should be' if live else 'with a case'}</summary>"
+                 '<table id="constraints"><tr><th>operation</th><th>pointer</th><th>keyword</th><th>source</th>'
+                 f"<th>cases</th>{head}<th>{'judged' if live else 'case'}</th></tr>{body}</table></details>")
     return (f'<section id="coverage"><h2>Constraint coverage: {covered}/{total}</h2>'
-            f'<div role="img" aria-label="constraint coverage per operation">{"".join(bars)}</div>{uncovered}</section>')
+            f'<div role="img" aria-label="constraint coverage per operation">{"".join(bars)}</div>{table}</section>')
+
+
+def _times(report: Mapping[str, Any]) -> str:
+    """Live runs: per operation its response times, numbers and a small inline SVG histogram on buckets shared
+    by every operation (so the rows compare)."""
+    rows = time_rows(report)
+    if not rows:
+        return ""
+    labels = bucket_labels(list((report.get("response_times") or {}).get("buckets") or []))
+    body = "".join(
+        f'<tr><td>{esc(r["operation"])}</td><td class="n">{esc(r["count"])}</td>'
+        + "".join(f'<td class="n">{float(r[k]):.1f}</td>' for k in ("min", "median", "p95", "max"))
+        + f"<td>{_histogram(r['operation'], list(r['histogram']), labels)}</td></tr>" for r in rows)
+    return (f'<section id="times"><h2>Response times: {len(rows)} operation{"s" if len(rows) != 1 else ""}</h2>'
+            '<p class="meta">every answered request of the live run, in milliseconds; the histogram counts requests '
+            f"per bucket, from {esc(labels[0])} (left) to {esc(labels[-1])} (right)</p>"
+            '<table><tr><th>operation</th><th>requests</th><th>min</th><th>median</th><th>p95</th><th>max</th>'
+            f"<th>histogram</th></tr>{body}</table></section>")
+
+
+def _histogram(operation: str, counts: list[int], labels: list[str]) -> str:
+    """Bars per bucket (height: share of the operation's busiest bucket), each with its label and count as a
+    tooltip, the edges written under the first, middle and last bar."""
+    if not counts:
+        return ""
+    bar, gap, high = 14, 2, 30
+    top = max(counts) or 1
+    width = len(counts) * (bar + gap)
+    parts = [f'<svg class="histogram" role="img" aria-label="{esc(operation)} response times" width="{width}" '
+             f'height="{high + 14}" viewBox="0 0 {width} {high + 14}" xmlns="http://www.w3.org/2000/svg">'
+             f'<line x1="0" y1="{high}" x2="{width}" y2="{high}" stroke="#bbb"/>']
+    for i, n in enumerate(counts):
+        h = round(high * n / top) if n else 0
+        label = labels[i] if i < len(labels) else str(i)
+        parts.append(f'<rect x="{i * (bar + gap)}" y="{high - h}" width="{bar}" height="{max(h, 0)}" fill="#546e7a">'
+                     f"<title>{esc(label)}: {n}</title></rect>")
+    for i in sorted({0, len(counts) // 2, len(counts) - 1}):
+        anchor = "start" if i == 0 else ("end" if i == len(counts) - 1 else "middle")
+        x = i * (bar + gap) + (0 if anchor == "start" else bar if anchor == "end" else bar / 2)
+        parts.append(f'<text x="{x}" y="{high + 11}" font-size="9" text-anchor="{anchor}">'
+                     f"{esc(labels[i] if i < len(labels) else i)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _pages(coverage: Mapping[str, Any] | None) -> str:

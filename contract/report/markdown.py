@@ -19,10 +19,13 @@ from contract.report.matrix import KINDS, Row, matrix, says
 from contract.report.view import (
     SEVERITIES,
     Finding,
+    bucket_labels,
+    constraint_rows,
     location_text,
     page_rows,
     reach_rows,
     short_message,
+    time_rows,
     truncate,
 )
 
@@ -163,6 +166,11 @@ def _fixes(report: Mapping[str, Any], limit: int) -> list[str]:
             text = f" {code(truncate(e['text'], 120))}" if e.get("text") else ""
             more = f" (and {n - 1} more like it on this line)" if n > 1 else ""
             out.append(f"- line {e['line']}:{text} — {cell(truncate(e['change'], 300))}{more} ({code(e['check'])})")
+            proposed = e.get("proposed")
+            if proposed:
+                out += [f"  add below line {proposed['after']}:", "",
+                        *("  " + t for part in _fenced(truncate(str(proposed["text"]), 2000))
+                          for t in part.splitlines()), ""]
         if len(merged) > limit:
             out.append(f"- … and {len(merged) - limit} more")
         out.append("")
@@ -224,6 +232,59 @@ def _pages(report: Mapping[str, Any], limit: int) -> list[str]:
     return [*out, ""]
 
 
+def _constraints(report: Mapping[str, Any], limit: int) -> list[str]:
+    """Per constraint: a violating case or not, sent or not, and how it was judged; the unsettled ones
+    (no case, not sent, accepted, undecided) listed, the enforced ones counted (collapsed)."""
+    rows = constraint_rows(report.get("coverage"))
+    if not rows:
+        return []
+    live = any(r["sent"] is not None for r in rows)
+    open_rows = [r for r in rows if not r["settled"]]
+    out = [f"### Constraints: {len(rows) - len(open_rows)} of {len(rows)} "
+           + ("refused as they should be" if live else "with a violating case")
+           + (f"; {len(open_rows)} not settled" if open_rows else ""), ""]
+    head = "| operation | pointer | keyword | source | cases |" + (" sent |" if live else "") + " judged |"
+    rule = "|---|---|---|---|---:|" + ("---:|" if live else "") + "---|"
+
+    def line(r: Mapping[str, Any]) -> str:
+        sent = f" {r['sent'] if r['sent'] is not None else ''} |" if live else ""
+        return (f"| {cell(r['operation'])} | {code(r['pointer'])} | {cell(r['keyword'])} | {cell(r['source'])} "
+                f"| {r['cases']} |{sent} {cell(truncate(r['judged'], 200))} |")
+
+    if open_rows:
+        out += [head, rule, *(line(r) for r in open_rows[:limit])]
+        if len(open_rows) > limit:
+            out.append(f"\n… and {len(open_rows) - limit} more (see report.json)")
+        out.append("")
+    settled = [r for r in rows if r["settled"]]
+    if settled:
+        out += ["<details><summary>The settled constraints</summary>", "", head, rule,
+                *(line(r) for r in settled[:limit])]
+        if len(settled) > limit:
+            out.append(f"\n… and {len(settled) - limit} more (see report.json)")
+        out += ["", "</details>", ""]
+    return out
+
+
+def _times(report: Mapping[str, Any], limit: int) -> list[str]:
+    """Live runs: response times per operation (ms), slowest first, with the busiest bucket."""
+    rows = time_rows(report)
+    if not rows:
+        return []
+    labels = bucket_labels(list((report.get("response_times") or {}).get("buckets") or []))
+    out = [f"### Response times (ms): {len(rows)} operation{'s' if len(rows) != 1 else ''}", "",
+           "| operation | requests | min | median | p95 | max | most in |", "|---|---:|---:|---:|---:|---:|---|"]
+    for r in rows[:limit]:
+        counts = list(r["histogram"])
+        busiest = max(range(len(counts)), key=lambda i: (counts[i], -i)) if counts else None
+        most = f"{labels[busiest]} ({counts[busiest]})" if busiest is not None and busiest < len(labels) else "—"
+        out.append(f"| {cell(r['operation'])} | {r['count']} | "
+                   + " | ".join(f"{float(r[k]):.1f}" for k in ("min", "median", "p95", "max")) + f" | {cell(most)} |")
+    if len(rows) > limit:
+        out.append(f"\n… and {len(rows) - limit} more operations (see report.json)")
+    return [*out, ""]
+
+
 def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The matrix first (what triangulation decided), then the fix list per file, the findings by
@@ -236,6 +297,8 @@ def render_markdown(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT,
         out += [*_causes(findings, limit), ""]
     out += _reach(report, limit)
     out += _pages(report, limit)
+    out += _constraints(report, limit)
+    out += _times(report, limit)
     if findings:
         out += ["### Findings per check", "", *_check_table(findings), ""]
     if report.get("fixed"):

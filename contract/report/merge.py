@@ -64,7 +64,24 @@ def merge_reports(reports: Sequence[Mapping[str, Any]], *, files: Sequence[str |
     coverage = [r["coverage"] for r in reports if r.get("coverage")]
     if coverage:
         merged["coverage"] = merge_coverage(coverage)
+    times = merge_times([r["response_times"] for r in reports if r.get("response_times")])
+    if times:
+        merged["response_times"] = times
     return merged
+
+
+def merge_times(times: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Per operation, the shard that answered it most often: shards split by path, so an operation is
+    normally in one; a median and p95 cannot be combined from summaries, so none is made up."""
+    if not times:
+        return None
+    operations: dict[str, Any] = {}
+    for t in times:
+        for op, entry in (t.get("operations") or {}).items():
+            if op not in operations or entry["count"] > operations[op]["count"]:
+                operations[op] = copy.deepcopy(dict(entry))
+    return {"unit": times[0].get("unit", "ms"), "buckets": list(times[0].get("buckets") or []),
+            "operations": dict(sorted(operations.items()))}
 
 
 def _merge_inputs(inputs: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -106,8 +123,8 @@ def merge_coverage(coverages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 if key not in rows:
                     rows[key] = dict(row)
                     current["rows"].append(rows[key])
-                elif row.get("cases", 0) > rows[key].get("cases", 0):
-                    rows[key].update(cases=row["cases"], note=row.get("note", ""))
+                elif (row.get("cases", 0), row.get("sent", 0)) > (rows[key].get("cases", 0), rows[key].get("sent", 0)):
+                    rows[key].update({k: row[k] for k in ("cases", "note", "sent", "outcomes") if k in row})
             current["constraints"] = len(current["rows"])
             current["covered"] = sum(1 for r in current["rows"] if r.get("cases"))
     merged: dict[str, Any] = {"operations": dict(sorted(operations.items()))}

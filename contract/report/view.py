@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 Finding = Mapping[str, Any]  # a finding as it is in report.json
@@ -151,3 +152,58 @@ def page_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
                              for s in structures.get("not_compared") or []],
         })
     return out
+
+
+_OUTCOME_TEXT = {"refused": "refused (enforced)", "accepted": "accepted (a finding)", "undecided": "undecided",
+                 "unanswered": "not answered", "unjudged": "not judged (check off)"}
+
+
+def judged_text(row: Mapping[str, Any]) -> str:
+    """What became of a constraint's violating cases: ``refused (enforced) ×2``, ``not sent``, or the
+    generator's reason there is no case. Rows of offline reports (no ``sent``) say only whether a case exists."""
+    if not row.get("cases"):
+        return f"no case: {row.get('note')}" if row.get("note") else "no case"
+    if "sent" not in row:
+        return f"{row['cases']} case{'s' if row['cases'] != 1 else ''} (not sent: offline)"
+    if not row["sent"]:
+        return "not sent (--max-time, --max-requests, or the target stopped answering)"
+    outcomes = row.get("outcomes") or {}
+    return ", ".join(f"{_OUTCOME_TEXT.get(k, k)} ×{v}" for k, v in outcomes.items()) or "sent"
+
+
+def constraint_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Every constraint of every operation, with whether a violating case was sent and how it was judged:
+    the ones nothing decided first (no case, not sent, accepted, undecided), then the enforced ones."""
+    rows = []
+    for operation, entry in ((coverage or {}).get("operations") or {}).items():
+        for row in entry.get("rows") or []:
+            outcomes = row.get("outcomes") or {}
+            settled = bool(row.get("cases")) and (row.get("sent") is None or set(outcomes) == {"refused"})
+            rows.append({"operation": operation, "pointer": str(row.get("pointer") or "/"),
+                         "keyword": str(row.get("keyword") or ""), "source": str(row.get("source") or ""),
+                         "cases": int(row.get("cases") or 0), "sent": row.get("sent"),
+                         "judged": judged_text(row), "settled": settled})
+    return sorted(rows, key=lambda r: (r["settled"], r["operation"], r["pointer"], r["keyword"]))
+
+
+def bucket_labels(edges: list[float]) -> list[str]:
+    """``[1, 2, 5]`` → ``<1 ms``, ``1–2 ms``, ``2–5 ms``, ``≥5 ms`` (seconds from 1000 ms on)."""
+    def unit(v: float) -> str:
+        return f"{v / 1000:g} s" if v >= 1000 else f"{v:g} ms"
+
+    def span(a: float, b: float) -> str:
+        low, high = unit(a), unit(b)
+        return f"{low.split()[0]}–{high}" if low.split()[1] == high.split()[1] else f"{low}–{high}"
+
+    if not edges:
+        return ["all"]
+    out = [f"<{unit(edges[0])}"]
+    out += [span(a, b) for a, b in pairwise(edges)]
+    return [*out, f"≥{unit(edges[-1])}"]
+
+
+def time_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``response_times`` per operation, slowest (p95) first."""
+    times = report.get("response_times") or {}
+    rows = [{"operation": op, **entry} for op, entry in (times.get("operations") or {}).items()]
+    return sorted(rows, key=lambda r: (-float(r["p95"]), r["operation"]))

@@ -58,3 +58,27 @@ def test_several_reports_need_merge(tmp_path, capsys):
     assert code == 2 and "--merge" in output
     code, output = run_cli(capsys, "report", str(path), "--format", "pdf", "--report-dir", str(tmp_path))
     assert code == 2 and "unknown report format pdf" in output
+
+
+def test_merge_keeps_each_operations_response_times_and_its_judged_constraints():
+    """Shards split by path: each operation's times come from the shard that sent it; the same operation in two
+    shards keeps the busier one whole (a median cannot be combined from two summaries)."""
+    def times(**ops: int) -> dict:
+        return {"unit": "ms", "buckets": [1, 10], "operations": {
+            op: {"count": n, "min": 1.0, "median": float(n), "p95": float(n), "max": float(n), "histogram": [0, n, 0]}
+            for op, n in ops.items()}}
+
+    row = {"part": "body", "pointer": "/a", "keyword": "type", "value": "string", "source": "spec", "cases": 1,
+           "note": ""}
+
+    def cov(sent: int, outcomes: dict) -> dict:
+        return {"operations": {"POST /a": {"constraints": 1, "covered": 1,
+                                           "rows": [{**row, "sent": sent, "outcomes": outcomes}]}}}
+
+    a = build_report([], command="run", extra={"response_times": times(GET_a=3, POST_a=5), "coverage": cov(0, {})})
+    b = build_report([], command="run", extra={"response_times": times(POST_a=9, GET_b=2),
+                                                "coverage": cov(1, {"refused": 1})})
+    merged = checked(merge_reports([a, b]))
+    assert {op: t["count"] for op, t in merged["response_times"]["operations"].items()} == {
+        "GET_a": 3, "POST_a": 9, "GET_b": 2}
+    assert merged["coverage"]["operations"]["POST /a"]["rows"][0]["outcomes"] == {"refused": 1}

@@ -202,3 +202,158 @@ def test_in_a_browser_the_matrix_comes_first_and_a_filter_leaves_it_whole(seed_c
     assert all(not d.has_attr("open") for d in dom.select("#matrix details"))  # collapsed until clicked
     shown = [a for a in dom.select("article.finding") if not a.has_attr("hidden")]
     assert shown and {a["data-check"] for a in shown} == {"lint.nullable_in_31"}
+
+
+_PROBE = """<script>
+(function(){
+  "use strict";
+  var b = document.body, m = document.getElementById("matrix"), s = document.getElementById("summary");
+  b.setAttribute("data-matrix-top", String(Math.round(m.getBoundingClientRect().top)));
+  b.setAttribute("data-summary-top", String(Math.round(s.getBoundingClientRect().top)));
+  b.setAttribute("data-viewport", String(window.innerHeight));
+  var d = m.querySelector("details"); var before = d.open;
+  d.querySelector("summary").click();
+  b.setAttribute("data-evidence", String(before) + ">" + String(d.open));
+  var f = document.getElementById("f-check"); f.value = "lint.nullable_in_31";
+  f.dispatchEvent(new Event("change"));
+  b.setAttribute("data-filtered", String(document.querySelectorAll("article.finding:not([hidden])").length));
+})();
+</script>"""
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", "not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _chromium(*args: str, tmp_path: Path) -> str:
+    import subprocess
+
+    from tests.report.test_html import BROWSER
+
+    if BROWSER is None:
+        pytest.skip("no chromium on PATH (CI installs Debian's chromium, see .ci/run)")
+    run = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", *args]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_screenshot_the_matrix_is_on_the_first_screen_and_scripts_work(seed_check, tmp_path):
+    """The acceptance's screenshot: the page as a 1280×900 browser window shows it (a PNG of that size), with the
+    matrix starting on that first screen right below the summary; in the same browser a click opens a row's
+    evidence and the check filter hides every other finding (a probe script appended to a copy does both)."""
+    report, _, page = seed_check
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    _chromium("--window-size=1280,900", f"--screenshot={shot}", path.resolve().as_uri(), tmp_path=tmp_path)
+    assert _png_size(shot) == (1280, 900) and shot.stat().st_size > 20_000  # drawn, not a blank page
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _PROBE + "</body>"), encoding="utf-8")
+    dom = BeautifulSoup(_chromium("--window-size=1280,900", "--dump-dom", probe.resolve().as_uri(),
+                                  tmp_path=tmp_path), "html.parser")
+    body = dom.body
+    assert body.get("data-ready") == "1" and body.get("data-pwned") is None
+    assert 0 <= int(body["data-summary-top"]) < int(body["data-matrix-top"]) < int(body["data-viewport"])
+    assert body["data-evidence"] == "false>true"  # collapsed, opened by a click
+    assert int(body["data-filtered"]) == report["summary"]["by_check"]["lint.nullable_in_31"]
+
+
+def test_with_scripts_off_the_page_is_whole_and_static(seed_check, tmp_path):
+    """Scripts off (as a mail client or a locked-down viewer shows it): nothing hidden, nothing filled in by
+    script, every finding, the matrix, the fix list, the coverage and the charts are there to read. Scripts are
+    switched off by a second Content-Security-Policy (`script-src 'none'`; both policies hold), since Chromium's
+    own switch also stops --dump-dom."""
+    report, _, page = seed_check
+    path = tmp_path / "report.html"
+    assert page.count("<head>") == 1
+    path.write_text(page.replace("<head>", "<head><meta http-equiv=\"Content-Security-Policy\" "
+                                           "content=\"script-src 'none'\">"), encoding="utf-8")
+    dom = BeautifulSoup(_chromium("--dump-dom", path.resolve().as_uri() + "#check=lint.nullable_in_31",
+                                  tmp_path=tmp_path), "html.parser")
+    assert dom.body.get("data-ready") is None  # the script really did not run
+    assert [o["value"] for o in dom.select("#f-check option")] == [""]
+    articles = dom.select("article.finding")
+    assert len(articles) == len(report["findings"]) and not [a for a in articles if a.has_attr("hidden")]
+    assert not dom.select("[hidden]")
+    assert [s["id"] for s in dom.select("main > section")][:3] == ["summary", "matrix", "fixes"]
+    assert dom.select("#matrix table.matrix tr") and dom.select("#fixes li") and dom.select("#summary svg.chart")
+    for section in ("reach", "pages", "coverage", "times", "causes"):
+        assert dom.select_one(f"#{section}") is not None, section
+    evidence = dom.select_one("#matrix details")
+    assert evidence.select_one("pre.curl").get_text()  # collapsed, but its text is in the page
+
+
+def test_planted_script_in_the_spec_and_the_docs_stays_escaped_in_every_view(tmp_path):
+    """`<script>` written into the inputs themselves — a spec property's description and a docs table row — reaches
+    the fix list (the row's text, the proposed row) and the findings; no view runs or renders it as markup."""
+    from contract.cli import main
+    from contract.report.github import render_annotations
+    from tests.report.conftest import DOCS, SPEC
+    from tests.report.test_github import _parse
+    from tests.report.test_html import BROWSER, dump_dom
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(Path(SPEC).read_text(encoding="utf-8").replace(
+        "description: IPv4 address of the end user", "description: " + json.dumps(XSS)), encoding="utf-8")
+    pages = []
+    for doc in DOCS:
+        target = tmp_path / Path(doc).name
+        target.write_text(Path(doc).read_text(encoding="utf-8").replace(
+            "Your end user's first name.", XSS), encoding="utf-8")
+        pages.append(str(target))
+    out = tmp_path / "reports"
+    with pytest.raises(SystemExit):
+        main(["check", "--offline", "--spec", str(spec), "--docs", *pages, "--report-dir", str(out)])
+    report = checked(json.loads((out / "report.json").read_text(encoding="utf-8")))
+    edits = [e for f in report["fixes"] for e in f["edits"]]
+    assert any(XSS in (e["text"] or "") for e in edits)  # the docs row's text, as the file has it
+    assert any(XSS in (e.get("proposed") or {}).get("text", "") for e in edits)  # the row proposed from the spec
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert XSS not in page and len(BeautifulSoup(page, "html.parser").find_all("script")) == 2
+    md = (out / "report.md").read_text(encoding="utf-8")
+    rendered = MarkdownIt("commonmark").enable("table").render(md)  # as GitHub would
+    assert "<script" not in rendered
+    for line in render_annotations(report).splitlines():  # one well-formed workflow command a line
+        _parse(line)
+    if BROWSER is not None:
+        dom = dump_dom(out / "report.html", tmp_path)
+        assert dom.body.get("data-ready") == "1" and dom.body.get("data-pwned") is None
+        assert XSS in dom.select_one("#fixes").get_text()  # shown as text
+
+
+def test_coverage_and_reach_are_in_both_human_formats(seed_check):
+    """Item 4 of the issue: per operation the statuses and whether a 2xx was reached, per docs page what was
+    read and skipped, per constraint whether its violating case was sent and how it was judged, and (item 6)
+    the response times — each in report.md and report.html, not only in report.json."""
+    from contract.report.markdown import cell
+    from contract.report.view import constraint_rows, page_rows, reach_rows
+
+    report, md, page = seed_check
+    dom = BeautifulSoup(page, "html.parser")
+    coverage = report["coverage"]
+    reach = reach_rows(coverage)
+    assert reach and len(dom.select("#reach tr")[1:]) == len(reach)
+    for r in reach:
+        assert f"| {cell(r['operation'])} | {cell(r['statuses'])} |" in md
+    pages = page_rows(coverage)
+    assert pages and len(dom.select("#pages tr")[1:]) == len(pages)
+    for p in pages:
+        assert f"| {cell(Path(p['file']).name)} | {cell(p['endpoints'])} |" in md
+    skipped = [item for p in pages for item in p["skipped_items"]]
+    assert skipped and all(item in dom.select_one("#pages").get_text() for item in skipped)
+    rows = constraint_rows(coverage)
+    assert rows and all(r["sent"] is not None for r in rows)  # a live run: every row says what was sent
+    assert len(dom.select("#constraints tr")[1:]) == len(rows)
+    judged = [tr.select("td")[-1].get_text() for tr in dom.select("#constraints tr")[1:]]
+    assert judged == [r["judged"] for r in rows]
+    assert "accepted (a finding)" in " ".join(judged) and "refused (enforced)" in " ".join(judged)
+    settled = sum(1 for r in rows if r["settled"])
+    assert f"### Constraints: {settled} of {len(rows)} refused as they should be" in md
+    times = report["response_times"]["operations"]
+    assert times and {tr.select("td")[0].get_text() for tr in dom.select("#times tr")[1:]} == set(times)
+    for op, t in times.items():
+        assert f"| {cell(op)} | {t['count']} | " in md

@@ -38,7 +38,7 @@ from contract.replay.order import Order
 from contract.replay.pool import Instance, InstancePool
 from contract.replay.progress import Progress
 from contract.replay.reach import Reach
-from contract.replay.roundtrip import Rules, State, rules_for
+from contract.replay.roundtrip import ResponseFit, Rules, State, rules_for
 from contract.replay.sender import Purpose, Sender
 from contract.validate import Validators
 
@@ -76,6 +76,7 @@ class RunContext:
         self.check_ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
                                       enabled=config.checks)
         self.rules: dict[str, Rules] = {res.path: rules_for(spec, res, self.pages) for res in self.resources}
+        self.fits: dict[str, ResponseFit] = {res.path: ResponseFit(res.view) for res in self.resources}
         self.check_ctx.resources.update(self.graph.members)
         self.check_ctx.rules = self.rules
         self.executor = ThreadPoolExecutor(max_workers=max(config.workers, 1), thread_name_prefix="contract-run")
@@ -180,7 +181,7 @@ class RunContext:
         """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
         expected = copy.deepcopy(state) if state is not None else State()
         body = case.body if case.has_body and case.raw_body is None else None
-        expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()))
+        expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()), fits=self.fits.get(res.path))
         lowered = {k.lower(): v for k, v in case.headers.items()}
         for link in res.links:
             value = lowered.get(link.name.lower()) if link.location == "header" else (

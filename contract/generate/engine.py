@@ -179,7 +179,8 @@ class OperationGenerator:
         self.sites = self._sites()
         if self.media is not None and is_form(self.media.media_type):
             for site in self.sites:  # every form value is text on the wire (Box's /oauth2/token, Stripe, Twilio)
-                if site.part == "body" and site.keyword == "type" and site.value == "string" and not site.note:
+                if site.part == "body" and site.keyword == "type" and not site.note and (
+                        site.value == "string" or (isinstance(site.value, list) and "string" in site.value)):
                     site.note = FORM_TEXT
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None

@@ -214,8 +214,9 @@ class InstancePool:
                     case.headers[present] = value
                 elif all_links and res.create and res.create.op.parameter("header", name):
                     case.headers[name] = value
-            elif link.location == "query" and (name in case.query or all_links):
-                case.query[name] = value
+            elif link.location == "query" and (name in case.query or (
+                    all_links and res.create and res.create.op.parameter("query", name))):
+                case.query[name] = value  # only a parameter the create declares (Discord's list-only ?user_id)
         if res.request_ids and res.create is not None and isinstance(case.body, dict) and case.raw_body is None:
             props, root = self._schema_of(res.create)
             guard = _protected(case)

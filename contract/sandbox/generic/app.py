@@ -48,7 +48,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import Validators, coerce, is_json_media
+from contract.validate import CompiledSchema, Validators, coerce, is_json_media
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -96,6 +96,7 @@ class EmulatorApp:
     def __init__(self, spec: Spec, store: Store, keys: Mapping[str, list[str]], faults: frozenset[str],
                  seed: int = 0) -> None:
         self.spec = spec
+        self._ident_checkers: dict[str, CompiledSchema | None] = {}  # resource → its item path parameter's schema
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}
         self.faults = faults
@@ -502,7 +503,7 @@ class EmulatorApp:
         if ident is None:
             ident = obj.get(ident_field) if simple and ident_field is not None else None
         if ident is None or isinstance(ident, dict | list):  # no identifier field: one of the emulator's own
-            ident = f"{derive_seed(self.seed, address.resource, address.parent, n):016x}"
+            ident = self._own_ident(res, derive_seed(self.seed, address.resource, address.parent, n))
         ident_text = ident if isinstance(ident, str) else json.dumps(ident)
         self.store.put(address.resource, address.parent, ident_text, tenant, obj)
         if "undocumented-status" in self.faults:
@@ -510,6 +511,19 @@ class EmulatorApp:
         if res.item_path and "Location" not in answer.headers:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
+
+    def _own_ident(self, res: Resource, salt: int) -> str:
+        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
+        digits: a hex id would make every later request on the instance a 400)."""
+        candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
+                      str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
+        if res.key not in self._ident_checkers:
+            name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
+            params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
+            self._ident_checkers[res.key] = CompiledSchema(self.spec.json_schema(params[0].schema, "request")) \
+                if params and params[0].schema is not None else None
+        checker = self._ident_checkers[res.key]
+        return next((c for c in candidates if checker is None or checker.is_valid(c)), candidates[0])
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,
                       tenant: str) -> Answer:
@@ -524,6 +538,9 @@ class EmulatorApp:
         view = self._view(op)
         answer = self.render.answer(op, self.render.success(op), address.resource, address.ident,
                                     overlay=merged, at=view.path)
+        shown = _at(answer.value, view.path)
+        if isinstance(shown, dict):  # what the answer drew for fields nothing set is what later reads show
+            merged = {**shown, **merged}
         if "no-persist" not in self.faults:
             owner = self.store.owner(address.resource, address.parent, address.ident) or tenant
             self.store.put(address.resource, address.parent, address.ident, owner, merged)

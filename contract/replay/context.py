@@ -75,7 +75,7 @@ class RunContext:
         self.graph = build_graph(spec, self.ops)
         self.resources: list[Resource] = self.graph.resources
         self.check_ctx = CheckContext(spec, self.validators, self.pages, max_response_time=config.max_response_time,
-                                      enabled=config.checks)
+                                      enabled=config.checks, operations=[lo.op for lo in self.ops])
         self.rules: dict[str, Rules] = {res.path: rules_for(spec, res, self.pages) for res in self.resources}
         self.fits: dict[str, ResponseFit] = {res.path: ResponseFit(res.view) for res in self.resources}
         self.check_ctx.resources.update(self.graph.members)

@@ -149,3 +149,45 @@ def test_each_fault_is_caught_by_its_check(spec_path: Path, fault: str, check: s
     assert report, proc.stderr[-2000:]
     found = {f["check"] for f in report["findings"]}
     assert check in found, sorted(found)
+
+
+# --------------------------------------------------------------------------- optional credentials
+
+OPTIONAL_AUTH = """
+openapi: 3.1.0
+info: {title: optional auth, version: "1"}
+components:
+  securitySchemes:
+    BotToken: {type: apiKey, name: Authorization, in: header}
+paths:
+  /gateway:
+    get:
+      security: [{}, {BotToken: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {url: {type: string}}}}}}
+  /users/@me:
+    get:
+      security: [{BotToken: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
+        "401": {description: no credential}
+"""
+
+
+@pytest.mark.parametrize(("faults", "flagged"), [((), set()), (("no-auth",), {"GET /users/@me"})])
+def test_anonymous_access_the_spec_allows_is_not_an_auth_finding(tmp_path: Path, faults: tuple[str, ...],
+                                                                 flagged: set[str]) -> None:
+    """Discord's `security: [{}, {BotToken: []}]` (GET /gateway and 15 more): anonymous access is documented, so a
+    2xx without a credential is right; an operation that requires one is still probed."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec_path = tmp_path / "optional.yaml"
+    spec_path.write_text(OPTIONAL_AUTH)
+    spec = load_spec(spec_path)
+    with Emulator(spec, faults=faults) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=2, progress="off",
+                           checks=frozenset({"live.auth_enforced"}))
+        result = Runner(spec, config).run()
+    found = {op for f in result.findings if f.check == "live.auth_enforced"
+             for op in ([f.operation] if f.operation else f.details.get("operations", []))}
+    assert found == flagged, [f.message for f in result.findings]

@@ -33,6 +33,7 @@ from contract.core.http import parse_cookie_header
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
+from contract.generate.values import Unsatisfiable
 from contract.load import Spec
 from contract.model import Operation, SecurityScheme, Violation
 from contract.replay.graph import Graph, Plan, build_graph, list_items
@@ -96,7 +97,8 @@ class EmulatorApp:
     def __init__(self, spec: Spec, store: Store, keys: Mapping[str, list[str]], faults: frozenset[str],
                  seed: int = 0) -> None:
         self.spec = spec
-        self._ident_checkers: dict[str, CompiledSchema | None] = {}  # resource → its item path parameter's schema
+        # resource → its item path parameter's schema (compiled, as given)
+        self._ident_checkers: dict[str, tuple[CompiledSchema, dict[str, Any]] | None] = {}
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}
         self.faults = faults
@@ -114,6 +116,11 @@ class EmulatorApp:
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, Any]] | None] = {}
         self._requests: dict[str, dict[str, Any]] = {}
         self._counter = store.seq  # identifiers stay unique across restarts on one database
+        # Operations that are one request on the wire: a `#fragment` in a path is never sent (Box writes
+        # `/files/{file_id}#add_shared_link` beside `/files/{file_id}`); a request is the first whose rules it keeps.
+        self._wire: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.operations:
+            self._wire.setdefault((op.method, op.path.split("#", 1)[0]), []).append(op)
 
     def close(self) -> None:
         self.store.close()
@@ -235,7 +242,7 @@ class EmulatorApp:
         headers = {k.lower(): v for k, v in request.headers.items()}
         tenant = self._authenticate(op, headers, request)
         body = self._parse_body(op, raw, headers.get("content-type", ""))
-        self._validate(op, headers, request, path_params, raw, body)
+        op = self._variant(op, headers, request, path_params, raw, body)
         if "server-error" in self.faults and "boom" in json.dumps([body, dict(request.query_params)], default=str):
             return Answer(500, b"boom", "text/plain")
         plan = self.graph.plan(op.key)
@@ -297,6 +304,22 @@ class EmulatorApp:
         return 'Bearer realm="sandbox"'
 
     # ---------------------------------------------------------------- validation
+
+    def _variant(self, op: Operation, headers: Mapping[str, str], request: Request, path_params: Mapping[str, str],
+                 raw: bytes, body: Any) -> Operation:
+        """The operation a valid request is (`op`, else the first wire sibling it is valid for); else `op`'s refusal."""
+        siblings = [o for o in self._wire.get((op.method, op.path.split("#", 1)[0]), []) if o is not op]
+        try:
+            self._validate(op, headers, request, path_params, raw, body)
+            return op
+        except _Refused:
+            for other in siblings:
+                try:
+                    self._validate(other, headers, request, path_params, raw, body)
+                    return other
+                except _Refused:
+                    continue
+            raise
 
     def _validate(self, op: Operation, headers: Mapping[str, str], request: Request, path_params: Mapping[str, str],
                   raw: bytes, body: Any) -> None:
@@ -520,10 +543,22 @@ class EmulatorApp:
         if res.key not in self._ident_checkers:
             name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
             params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
-            self._ident_checkers[res.key] = CompiledSchema(self.spec.json_schema(params[0].schema, "request")) \
-                if params and params[0].schema is not None else None
-        checker = self._ident_checkers[res.key]
-        return next((c for c in candidates if checker is None or checker.is_valid(c)), candidates[0])
+            schema = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
+            self._ident_checkers[res.key] = (CompiledSchema(schema), schema) if isinstance(schema, dict) else None
+        checked = self._ident_checkers[res.key]
+        if checked is None:
+            return candidates[0]
+        checker, schema = checked
+        found = next((c for c in candidates if checker.is_valid(c)), None)
+        if found is None:  # a pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema
+            for attempt in range(8):
+                try:
+                    drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
+                except Unsatisfiable:
+                    break
+                if isinstance(drawn, str | int) and not isinstance(drawn, bool) and checker.is_valid(str(drawn)):
+                    return str(drawn)
+        return found if found is not None else candidates[0]
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,
                       tenant: str) -> Answer:

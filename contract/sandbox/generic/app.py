@@ -345,9 +345,9 @@ class EmulatorApp:
 
     def _parse_body(self, op: Operation, raw: bytes, content_type: str) -> Any:
         """The body as a value: JSON parsed, a form's fields typed as its schema says (as a server would)."""
-        if not raw:
-            return None
         media = content_type.split(";")[0].strip().lower()
+        if not raw:
+            return {} if media == _FORM else None  # an empty form is a form without fields (Twilio's optional ones)
         if media in _FORMS:
             fields = _form_fields(raw, content_type) if media == _FORM else _multipart_fields(raw, content_type)
             if fields is None:
@@ -518,7 +518,12 @@ class EmulatorApp:
             if ident is not None:
                 obj[ident_field] = _typed(str(ident), obj.get(ident_field)) if address.ident else ident
             else:
-                obj[ident_field] = _unique(obj.get(ident_field), n, derive_seed(self.seed, address.resource, n))
+                salt = derive_seed(self.seed, address.resource, n)
+                value = _unique(obj.get(ident_field), n, salt)
+                checked = self._ident_checker(res)
+                if isinstance(value, str) and checked is not None and not checked[0].is_valid(value):
+                    value = self._own_ident(res, salt)  # a drawn Twilio Sid plus a counter breaks its pattern
+                obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)
         if isinstance(shown, dict):
@@ -535,17 +540,21 @@ class EmulatorApp:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
 
-    def _own_ident(self, res: Resource, salt: int) -> str:
-        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
-        digits: a hex id would make every later request on the instance a 400)."""
-        candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
-                      str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
+    def _ident_checker(self, res: Resource) -> tuple[CompiledSchema, dict[str, Any]] | None:
+        """The item path parameter's schema, compiled and as given (None when it has none)."""
         if res.key not in self._ident_checkers:
             name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
             params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
             schema = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
             self._ident_checkers[res.key] = (CompiledSchema(schema), schema) if isinstance(schema, dict) else None
-        checked = self._ident_checkers[res.key]
+        return self._ident_checkers[res.key]
+
+    def _own_ident(self, res: Resource, salt: int) -> str:
+        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
+        digits: a hex id would make every later request on the instance a 400)."""
+        candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
+                      str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
+        checked = self._ident_checker(res)
         if checked is None:
             return candidates[0]
         checker, schema = checked

@@ -59,6 +59,7 @@ def live(spec: Path, max_examples: int | None) -> dict[str, Any]:
 
 
 def judge(spec: Path, st: str) -> dict[str, Any]:
+    st = str(Path(st).resolve()) if Path(st).exists() else st  # it runs in a temporary directory
     with Emulator(spec) as emulator, tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run([st, "run", str(spec), "--url", emulator.url, "-c", JUDGE_CHECKS,
                                *_headers(emulator, "-H")], capture_output=True, text=True, cwd=tmp)

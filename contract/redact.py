@@ -10,7 +10,11 @@ a :class:`Redactor` before it leaves the process. Two rules, applied together:
 * by *value*: every secret value seen in such a header, plus any value the user
   marks secret, is replaced wherever it appears (URLs, bodies echoed by the
   server, error messages), so a secret that leaks into an unexpected place is
-  still caught.
+  still caught. A redactor that already knows every credential sent (a live run:
+  its headers, second credential, `--secret`s) learns nothing more from the
+  exchanges it records (``learn=False``): the other secret-named headers there
+  carry values the run made up (an `Idempotency-Key` of "value" would mask every
+  "value" in the report, keys included).
 
 Exchanges (and the curl lines made from them) are redacted where they are recorded,
 before a body is cut to the report's size limit; the finished report is redacted by
@@ -47,8 +51,9 @@ def is_secret_name(name: str) -> bool:
 class Redactor:
     """Masks secrets by name and by value; learns values from the credential headers it sees."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), *, learn: bool = True) -> None:
         self._secrets: set[str] = set()
+        self._learn = learn  # learn secret values from the request headers of the exchanges it records
         for s in secrets:
             self.add(s)
 
@@ -123,7 +128,8 @@ class Redactor:
 
     def exchange(self, exchange: Exchange) -> Exchange:
         """A copy safe to record: headers by name, URL, bodies and error text by value."""
-        self.learn_headers(exchange.request_headers)
+        if self._learn:
+            self.learn_headers(exchange.request_headers)
         return replace(
             exchange,
             url=self.url(exchange.url),

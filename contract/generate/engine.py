@@ -112,6 +112,7 @@ class _Param:
 
 
 FORM_TEXT = "a form field travels as text: a value of another type cannot be sent"
+FORM_OBJECT = "a form body is a set of fields: a body of another type cannot be sent"
 
 
 class OperationGenerator:
@@ -179,7 +180,11 @@ class OperationGenerator:
         self.sites = self._sites()
         if self.media is not None and is_form(self.media.media_type):
             for site in self.sites:  # every form value is text on the wire (Box's /oauth2/token, Stripe, Twilio)
-                if site.part == "body" and site.keyword == "type" and site.value == "string" and not site.note:
+                if site.part != "body" or site.keyword != "type" or site.note:
+                    continue
+                if not site.steps:  # a form is fields: a null (or any non-object) body is an empty form on the wire
+                    site.note = FORM_OBJECT
+                elif site.value == "string" or (isinstance(site.value, list) and "string" in site.value):
                     site.note = FORM_TEXT
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None

@@ -81,9 +81,21 @@ class CheckContext:
     rules: dict[str, Rules] = field(default_factory=dict)  # resource path → rules
     max_response_time: float | None = None
     enabled: frozenset[str] | None = None
+    operations: list[Operation] | None = None  # those the validators were built for (default: the spec's)
+    _wire: dict[tuple[str, str], list[Operation]] | None = None
 
     def on(self, check: str) -> bool:
         return self.enabled is None or check in self.enabled
+
+    def wire_siblings(self, op: Operation) -> list[Operation]:
+        """The other operations that are the same request on the wire: a `#fragment` in a path is never sent
+        (Box: `/files/{file_id}#add_shared_link` beside `/files/{file_id}`, `/shared_items#folders`)."""
+        if self._wire is None:
+            wire: dict[tuple[str, str], list[Operation]] = {}
+            for o in self.operations if self.operations is not None else self.spec.operations:
+                wire.setdefault((o.method, o.path.split("#", 1)[0]), []).append(o)
+            self._wire = wire
+        return [o for o in self._wire.get((op.method, op.path.split("#", 1)[0]), []) if o is not op]
 
 
 CheckFn = Callable[[CheckContext, Observation], list[Finding]]
@@ -182,7 +194,11 @@ def _violations(ctx: CheckContext, obs: Observation) -> list[Any]:
     ex = obs.exchange
     if not _answered(ex) or (obs.op.origin == "live" and not (200 <= (ex.status or 0) < 300)):
         return []
-    return ctx.validators.response(obs.op.op).validate(ex.status or 0, ex.response_headers, ex.response_body)
+    found = ctx.validators.response(obs.op.op).validate(ex.status or 0, ex.response_headers, ex.response_body)
+    if found and any(not ctx.validators.response(o).validate(ex.status or 0, ex.response_headers, ex.response_body)
+                     for o in ctx.wire_siblings(obs.op.op)):
+        return []  # the answer is a wire sibling's, valid: the spec gives one request two contracts
+    return found
 
 
 @register("live.status_code_documented", Severity.WARNING, "the status code is not among the documented ones")
@@ -471,10 +487,33 @@ def negative_rejection(ctx: CheckContext, obs: Observation) -> list[Finding]:
                         f"{obs.op.key}: the server ignores the Content-Type header: a request breaking {label} "
                         f"was accepted with {ex.status} (a lenient server; clients following the spec are not "
                         f"affected)", subject, severity=Severity.WARNING, labelled=True, status=ex.status)]
+    sibling = _conforming_sibling(ctx, obs)
+    if sibling is not None:
+        return [finding("live.negative_rejection", obs,
+                        f"{obs.op.key}: a request breaking {label} was accepted with {ex.status}, but it conforms to "
+                        f"{sibling.key}, the same request on the wire (a '#' fragment in a path is never sent): "
+                        f"could not decide; one operation per method and path would", f"{subject} undecided",
+                        severity=Severity.INFO, labelled=True, status=ex.status, decided="could not decide",
+                        sibling=sibling.key)]
     severity = Severity.ERROR if label.source == "spec" else Severity.WARNING
     return [finding("live.negative_rejection", obs,
                     f"{obs.op.key}: a request breaking {label} (stated in the {label.source}) was accepted "
                     f"with {ex.status}", subject, severity=severity, labelled=True, status=ex.status)]
+
+
+def _conforming_sibling(ctx: CheckContext, obs: Observation) -> Operation | None:
+    """A wire sibling of the operation (see :meth:`CheckContext.wire_siblings`) the request as sent conforms to."""
+    case, ex = obs.case, obs.exchange
+    if case is None:
+        return None
+    content_type = next((v for k, v in ex.request_headers.items() if k.lower() == "content-type"), None)
+    for other in ctx.wire_siblings(obs.op.op):
+        violations = ctx.validators.request(other).validate(
+            headers=case.headers, query=case.query, path_params=case.path_params, raw_body=ex.request_body,
+            content_type=content_type)
+        if not [v for v in violations if v.part != "security"]:
+            return other
+    return None
 
 
 @register("live.auth_enforced", Severity.ERROR,

@@ -72,7 +72,9 @@ class Instance:
     ids: dict[str, Any]
     data: dict[str, Any]
     parent: Instance | None = None
-    origin: Literal["created", "pinned", "listed"] = "created"
+    # created: by the run; pinned: --path-param; listed: a list showed it; assumed: named by the run, for a
+    # resource no operation creates or lists (its identifiers count as made up unless its read answered 2xx)
+    origin: Literal["created", "pinned", "listed", "assumed"] = "created"
     deleted: bool = False
     seq: int = 0
 
@@ -212,8 +214,9 @@ class InstancePool:
                     case.headers[present] = value
                 elif all_links and res.create and res.create.op.parameter("header", name):
                     case.headers[name] = value
-            elif link.location == "query" and (name in case.query or all_links):
-                case.query[name] = value
+            elif link.location == "query" and (name in case.query or (
+                    all_links and res.create and res.create.op.parameter("query", name))):
+                case.query[name] = value  # only a parameter the create declares (Discord's list-only ?user_id)
         if res.request_ids and res.create is not None and isinstance(case.body, dict) and case.raw_body is None:
             props, root = self._schema_of(res.create)
             guard = _protected(case)
@@ -249,7 +252,9 @@ class InstancePool:
                 res = self.graph.by_key.get(link.owner)
                 owner = self.shared(res) if res is not None else None
             value = owner.ids.get(link.field) if owner is not None else None
-            source: IdentifierSource = "produced"  # from a create (or list) this run saw succeed
+            # from a create (or list, or read) this run saw succeed; made up when the run named it unseen
+            source: IdentifierSource = "generated" if owner is not None and owner.origin == "assumed" \
+                else "produced"
             if value is None and link.location == "path":
                 value, source = self.pins.get(link.name), "configured"
             if value is not None:
@@ -318,6 +323,8 @@ class InstancePool:
                 inst = made.instance if made is not None else None
             if inst is None:
                 inst = self._listed(res)
+            if inst is None:
+                inst = self._assumed(res)
             self._shared[res.key] = inst
             return inst
 
@@ -356,7 +363,7 @@ class InstancePool:
         return Created(dict(inst.ids), expected, exchange, inst)
 
     def register(self, res: Resource, case: Case, exchange: Exchange, parent: Instance | None,
-                 origin: Literal["created", "pinned", "listed"] = "created") -> Instance:
+                 origin: Literal["created", "pinned", "listed", "assumed"] = "created") -> Instance:
         """An instance a create answered 2xx to (so it is cleaned up at the end)."""
         ids, data = self.identifiers(res, case, exchange)
         inst = Instance(res, ids, data, parent, origin)
@@ -411,19 +418,71 @@ class InstancePool:
                if link.location == "path" and link.name in self.pins}
         if not ids:
             return None
-        parent = self.parent_of(res)
-        inst = Instance(res, ids, dict(ids), parent, "pinned")
-        if res.read is not None:  # its data, for what its children's bodies depend on
-            case = self.fill(Case(res.read.key, "GET", res.read.op.path, headers=self.base_headers()), res.read,
-                             inst, add=True)
-            exchange, _ = self.host.send(res.read, case, "probe", order=Order(Phase.PINNED, key=res.key))
-            try:
-                obj = unwrap(json.loads(exchange.response_body or b""), res.view.path)
-            except (ValueError, UnicodeDecodeError):
-                obj = None
-            if isinstance(obj, dict) and 200 <= (exchange.status or 0) < 300:
-                inst.data.update(obj)
+        inst = Instance(res, ids, dict(ids), self.parent_of(res), "pinned")
+        self._read(inst)  # its data, for what its children's bodies depend on
         return inst
+
+    def _read(self, inst: Instance) -> bool | None:
+        """Read `inst` (its data learnt on a 2xx): whether the read answered 2xx, None when it has no read."""
+        res = inst.resource
+        if res.read is None:
+            return None
+        case = self.fill(Case(res.read.key, "GET", res.read.op.path, headers=self.base_headers()), res.read,
+                         inst, add=True)
+        exchange, _ = self.host.send(res.read, case, "probe", order=Order(Phase.PINNED, key=res.key))
+        if exchange.error or not 200 <= (exchange.status or 0) < 300:
+            return False
+        try:
+            obj = unwrap(json.loads(exchange.response_body or b""), res.view.path)
+        except (ValueError, UnicodeDecodeError):
+            obj = None
+        if isinstance(obj, dict):
+            inst.data.update(obj)
+        return True
+
+    def _assumed(self, res: Resource) -> Instance | None:
+        """An instance of a resource that no operation creates or lists, named by the run: the parent of
+        what a `PUT` creates under a client-chosen name (Twilio Lookups' `/PhoneNumbers/{PhoneNumber}`,
+        which has only a read, and `/RateLimits/Fields/{Field}`, which has no operation at all).
+
+        A value valid for each of its path parameters is chosen; its read, when it has one, must answer
+        2xx for it (else None: the run knows no instance). Unread, its identifiers stay made up
+        (`generated`): a 404 under it blames nobody.
+        """
+        if res.create is not None or res.lister is not None or res.item_path is None or self.host.over_time():
+            return None
+        parent = self.parent_of(res)
+        if res.parent is not None and parent is None:
+            return None
+        ids: dict[str, Any] = {}
+        for link in res.links:
+            if link.location != "path":
+                continue
+            schema = self._path_schema(res, link.name)
+            value = unique_value(schema, schema, self.host.token, f"assumed/{link.name}")
+            if value is None:
+                return None
+            ids[link.field] = value
+        if not ids:
+            return None
+        inst = Instance(res, ids, dict(ids), parent, "assumed")
+        read = self._read(inst)
+        if read is False:
+            return None
+        if read:
+            inst.origin = "listed"  # its read showed it: as good as listed (reads only, never deleted)
+        return inst
+
+    def _path_schema(self, res: Resource, name: str) -> dict[str, Any]:
+        """The JSON Schema of path parameter `name` of `res`'s item path, from the first operation declaring it."""
+        ops = [lo.op for lo in res.members()] + [op for op in self.spec.operations
+                                                 if res.item_path and op.path.startswith(res.item_path)]
+        for op in ops:
+            param = op.parameter("path", name)
+            if param is not None and param.schema is not None:
+                js = self.spec.json_schema(param.schema, "request")
+                return js if isinstance(js, dict) else {}
+        return {}
 
     def _listed(self, res: Resource) -> Instance | None:
         """An existing instance from the resource's list (rule 6 of the graph): reads only, never deleted."""

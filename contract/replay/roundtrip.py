@@ -12,16 +12,18 @@ one is not judged.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.prose import extract
-from contract.replay.operations import Resource, deref, request_properties
+from contract.replay.operations import Resource, ResourceView, deref, request_properties
+from contract.validate import CompiledSchema
 
-__all__ = ["Difference", "Rules", "State", "compare_state", "rules_for"]
+__all__ = ["Difference", "ResponseFit", "Rules", "State", "compare_state", "rules_for"]
 
 DELETED: Any = object()
 
@@ -75,6 +77,37 @@ def rules_for(spec: Spec, resource: Resource, pages: Iterable[DocsPage]) -> Rule
     return rules
 
 
+class ResponseFit:
+    """Whether a value sent for a field is one the resource's response schema can hold at all.
+
+    Request and response schemas of one field often differ, and a server cannot echo what its
+    own response schema forbids: Adyen's `dateOfBirth` is a `date` in the request and a
+    `date-time` in the response, its `shopperReference` may be "" when sent but has
+    `minLength: 3` when shown. Such a value is not expected back (the field is not judged):
+    expecting it would blame every spec-faithful server. Field schemas are compiled on first use.
+    """
+
+    def __init__(self, view: ResourceView) -> None:
+        self._view = view
+        self._compiled: dict[str, CompiledSchema | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, fname: str, value: Any) -> bool:
+        with self._lock:
+            if fname not in self._compiled:
+                self._compiled[fname] = self._compile(fname)
+            compiled = self._compiled[fname]
+        return compiled is None or compiled.broken is not None or compiled.is_valid(value)
+
+    def _compile(self, fname: str) -> CompiledSchema | None:
+        schema = self._view.properties.get(fname)
+        if not isinstance(schema, dict):
+            return None
+        defs = self._view.root.get("$defs")
+        return CompiledSchema({**schema, "$defs": defs} if isinstance(defs, dict) and "$defs" not in schema
+                              else dict(schema))
+
+
 def _is_kv_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(
         isinstance(i, dict) and "key" in i and set(i) <= {"key", "value"} for i in value)
@@ -98,7 +131,10 @@ class State:
     fields: dict[str, Any] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)  # "field" or "field[key]" whose value we cannot predict
 
-    def apply(self, body: Any, declared: Mapping[str, Any], rules: Rules, *, merge: bool = True) -> None:
+    def apply(self, body: Any, declared: Mapping[str, Any], rules: Rules, *, merge: bool = True,
+              fits: Callable[[str, Any], bool] | None = None) -> None:
+        """Fold a write's body in. `fits(field, value)`: whether the response can show `value` at all
+        (see :class:`ResponseFit`); a value it cannot is not expected back, whatever the server does."""
         if not isinstance(body, dict):
             return
         for fname, value in body.items():
@@ -124,7 +160,13 @@ class State:
                         self.unknown.discard(label)
                 self.fields[fname] = current
             else:
-                self.fields[fname] = rules.convert(fname, value)
+                converted = rules.convert(fname, value)
+                if fits is not None and not fits(fname, converted):
+                    self.fields.pop(fname, None)
+                    self.unknown.add(fname)
+                    continue
+                self.fields[fname] = converted
+                self.unknown.discard(fname)
 
     def identify(self, values: Mapping[str, Any]) -> None:
         for fname, value in values.items():

@@ -91,8 +91,11 @@ class Sender:
 
     @classmethod
     def for_run(cls, config: RunSettings, progress: Progress | None = None) -> Sender:
-        """The sender a :class:`~contract.replay.config.RunConfig` describes (its secrets redacted)."""
-        redactor = Redactor(config.secrets)
+        """The sender a :class:`~contract.replay.config.RunConfig` describes (its secrets redacted).
+
+        The redactor knows every credential the run sends from the start, so it learns none from the
+        exchanges (the other secret-named headers carry generated values, see :mod:`contract.redact`)."""
+        redactor = Redactor(config.secrets, learn=False)
         redactor.learn_headers(config.headers)
         redactor.learn_headers(config.alt_headers)
         client = ClientConfig(config.base_url, config.connect_timeout, config.read_timeout,

@@ -25,6 +25,7 @@ from contract.replay.operations import LiveOperation
 from contract.replay.pool import Instance, InstancePool, unique_value
 from contract.replay.roundtrip import State
 from contract.replay.runner import RunConfig, Runner
+from tests.conftest import CORPUS
 from tests.targets.hier import DEFAULT_KEY, FAULTS, SPEC, create_app, reached, serve, stats
 
 SWITCHED_OFF = "POST /collections/{collection_name}/snapshot"
@@ -309,6 +310,29 @@ def test_a_resource_nobody_can_create_is_read_from_its_list():
     read = next(lo for lo in [cols.read] if lo is not None)
     case = pool.fill(Case(read.key, "GET", read.op.path), read, inst, add=True)
     assert case.rendered_path() == "/collections/existing"
+
+
+def test_a_parent_nobody_creates_or_lists_is_named_by_the_run_and_checked_by_its_read():
+    """Twilio Lookups: `PUT .../Overrides/{Field}` creates under a `/PhoneNumbers/{PhoneNumber}` that has only a
+    read, and `PUT /RateLimits/Fields/{Field}/Bucket/{Bucket}` under a `/Fields/{Field}` with no operation."""
+    spec, graph = _graph(CORPUS / "twilio-lookups-v2-3.0.yaml")
+    phones = next(r for r in graph.resources if r.path == "/v2/PhoneNumbers")
+    fields = next(r for r in graph.resources if r.path == "/v2/RateLimits/Fields")
+    buckets = next(r for r in graph.resources if r.path == "/v2/RateLimits/Fields/{Field}/Bucket")
+    shown = json.dumps({"phone_number": "+14155552671", "valid": True}).encode()
+    host = _Host({"GET /v2/PhoneNumbers/{PhoneNumber}": Exchange("GET", "", {}, status=200, response_body=shown)})
+    pool = InstancePool(host, spec, graph)  # type: ignore[arg-type]
+    phone = pool.shared(phones)
+    assert phone is not None and phone.origin == "listed" and phone.data["valid"] is True  # its read showed it
+    field = pool.shared(fields)
+    assert field is not None and field.origin == "assumed" and list(field.ids) == ["field"]
+    put = buckets.create
+    assert put is not None and put.op.method == "PUT"
+    case = pool.fill(Case(put.key, "PUT", put.op.path, path_params={"Field": "x", "Bucket": "y"}), put, None)
+    assert case.path_params["Field"] == str(field.ids["field"])
+    assert case.identifier_source("Field") == "generated"  # named unseen: a 404 under it blames nobody
+    refused = InstancePool(_Host({}), spec, graph)  # type: ignore[arg-type]
+    assert refused.shared(phones) is None  # its read said 404: the run knows no phone number
 
 
 def test_a_pinned_value_is_the_shared_instance_and_seeds_the_rest():

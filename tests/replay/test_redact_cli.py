@@ -15,7 +15,7 @@ from contract.redact import Redactor
 from contract.replay.operations import link_field, name_candidates
 from contract.replay.roundtrip import Rules, State, compare_state
 from contract.sandbox import Sandbox
-from tests.conftest import ROOT, SEED_SPEC
+from tests.conftest import CORPUS, ROOT, SEED_SPEC
 from tests.hardening.targets import free_port
 
 from .conftest import DOCS
@@ -91,6 +91,58 @@ def test_round_trip_treats_key_value_lists_as_maps_with_documented_rules():
     state.apply({"name": "abcdef"}, declared, rules)
     assert [(d.field, d.kind) for d in compare_state(state, {"attrs": [{"key": "a", "value": 1}], "name": "abc"})] \
         == [("name", "truncated")]
+
+
+def test_a_run_masks_its_credentials_not_the_values_it_generated():
+    """Adyen: every write carries a generated `Idempotency-Key` (a secret-looking name). Learning its values
+    masked "value" (an Idempotency-Key drawn that way) in every body, keys included, and a `shopperReference`
+    the server echoed; the run's own credential is still masked wherever it shows up."""
+    from contract.replay.config import RunConfig
+    from contract.replay.sender import Sender
+
+    sender = Sender.for_run(RunConfig("http://127.0.0.1:1", headers={"Authorization": "Basic c2FuZGJveDpr"},
+                                      secrets=["s3cr3t-value"]))
+    try:
+        sent = Exchange("POST", "http://127.0.0.1:1/payments",
+                        {"Idempotency-Key": "value", "Authorization": "Basic c2FuZGJveDpr"},
+                        b'{"amount": {"value": 42}, "shopperReference": "user_12345"}', status=200,
+                        response_body=b'{"value": 42, "shopperReference": "user_12345", "echo": "c2FuZGJveDpr"}')
+        recorded, curl = sender.recorded(sent)
+        later, _ = sender.recorded(Exchange("GET", "http://127.0.0.1:1/p", {}, status=200,
+                                            response_body=b'{"value": "user_12345", "key": "s3cr3t-value"}'))
+    finally:
+        sender.close()
+    assert recorded.request_headers == {"Idempotency-Key": "***", "Authorization": "Basic ***"}  # by name
+    assert recorded.request_body == b'{"amount": {"value": 42}, "shopperReference": "user_12345"}'
+    assert recorded.response_body == b'{"value": 42, "shopperReference": "user_12345", "echo": "***"}'
+    assert later.response_body == b'{"value": "user_12345", "key": "***"}'
+    assert "c2FuZGJveDpr" not in curl and "'Idempotency-Key: ***'" in curl
+    report = sender.redactor.report({"message": "value user_12345 c2FuZGJveDpr"})
+    assert report == {"message": "value user_12345 ***"}
+
+
+def test_round_trip_does_not_expect_what_the_response_schema_cannot_hold():
+    """Adyen's POST /sessions: `dateOfBirth` is a date when sent and a date-time when shown, and
+    `shopperReference` may be "" when sent but has minLength 3 when shown: no faithful server echoes them."""
+    from contract.load import load_spec
+    from contract.replay.graph import build_graph
+    from contract.replay.operations import LiveOperation
+    from contract.replay.roundtrip import ResponseFit
+
+    spec = load_spec(CORPUS / "adyen-checkout-v71-3.1.json")
+    graph = build_graph(spec, [LiveOperation(o) for o in spec.operations])
+    sessions = graph.members["POST /sessions"]
+    fits = ResponseFit(sessions.view)
+    assert not fits("dateOfBirth", "1940-08-23") and fits("dateOfBirth", "1940-08-23T00:00:00Z")
+    state = State()
+    state.apply({"dateOfBirth": "1940-08-23", "shopperReference": "", "shopperLocale": "de-DE"},
+                sessions.view.properties, Rules(), fits=fits)
+    shown = {"dateOfBirth": "1940-08-23T00:00:00+00:00", "shopperReference": "abc", "shopperLocale": "de-DE"}
+    assert compare_state(state, shown) == []
+    assert [(d.field, d.kind) for d in compare_state(state, {**shown, "shopperLocale": "fr-FR"})] \
+        == [("shopperLocale", "changed")]  # a value the response can hold is still judged
+    state.apply({"dateOfBirth": "1940-08-23T00:00:00Z"}, sessions.view.properties, Rules(), fits=fits)
+    assert [(d.field, d.kind) for d in compare_state(state, shown)] == [("dateOfBirth", "changed")]
 
 
 def _run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:

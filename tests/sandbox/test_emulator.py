@@ -271,35 +271,72 @@ def test_every_answer_conforms_on_a_json_body_spec(hier: Spec, client: TestClien
 
 
 def test_acknowledged_writes_survive_kill_9_and_the_cli_prints_no_key(tmp_path: Path) -> None:
+    """Creates, PATCH merges, PUT replacements and deletes: what was acknowledged is what a restart shows."""
     from tests.sandbox.test_process import sandbox_process
 
     db, log = tmp_path / "e.db", tmp_path / "stderr.log"
     args = ("contract", "sandbox", "--spec", str(HIER), "--port", "0", "--db", str(db), "--key", "ApiKey=key-a")
-    with sandbox_process(*args, stderr=log) as (proc, url):
-        for n in range(20):
-            assert httpx.post(url + "/collections", json={"name": f"c{n}", "dimension": 2}, headers=A,
-                              timeout=30).status_code == 201
+    acked: dict[str, Any] = {}
+    with sandbox_process(*args, stderr=log) as (proc, url), httpx.Client(base_url=url, headers=A, timeout=30) as http:
+        for n in range(12):
+            assert http.post("/collections", json={"name": f"c{n}", "dimension": 2}).status_code == 201
+            for k in range(3):  # the last acknowledged description is what must survive
+                answer = http.patch(f"/collections/c{n}", json={"description": f"d{n}-{k}"})
+                assert answer.status_code == 200
+                acked[f"/collections/c{n}"] = answer.json()
+        seg = http.post("/collections/c0/segments", json={"label": "first", "tags": ["a"]}).json()["id"]
+        replaced = http.put(f"/collections/c0/segments/{seg}", json={"label": "second"})
+        assert replaced.status_code == 200
+        acked[f"/collections/c0/segments/{seg}"] = replaced.json()
+        for n in (10, 11):
+            assert http.delete(f"/collections/c{n}").status_code == 204
+            acked.pop(f"/collections/c{n}")
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    with sandbox_process(*args, stderr=log) as (_proc, url):
-        listed = httpx.get(url + "/collections", headers=A, params={"limit": 100}, timeout=30).json()
-        assert sorted(c["name"] for c in listed["items"]) == sorted(f"c{n}" for n in range(20))
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+    with sandbox_process(*args, stderr=log) as (_proc, url), httpx.Client(base_url=url, headers=A, timeout=30) as http:
+        for path, shown in acked.items():
+            assert http.get(path).json() == shown, path
+        assert [http.get(f"/collections/c{n}").status_code for n in (10, 11)] == [404, 404]
+        listed = http.get("/collections", params={"limit": 100}).json()
+        assert sorted(c["name"] for c in listed["items"]) == sorted(f"c{n}" for n in range(10))
     assert "key-a" not in log.read_text()
 
 
-def test_concurrent_patches_lose_nothing(hier: Spec) -> None:
-    from contract.sandbox.generic import Emulator
+def _patch_concurrently(url: str, path: str, clients: int = 8, rounds: int = 6) -> list[str]:
+    """`clients` writers PATCH keys of their own into one record's payload at once: the acknowledged keys a
+    final read misses (an update merged onto a stale read loses the others' keys)."""
+    acked: list[str] = []
 
-    with Emulator(hier, keys=KEY) as emulator, httpx.Client(base_url=emulator.url, headers=A, timeout=30) as http:
+    def writer(c: int) -> None:
+        with httpx.Client(base_url=url, headers=A, timeout=30) as http:
+            for n in range(rounds):
+                key = f"c{c}-{n}"
+                answer = http.patch(path, json={"payload": {key: n}})
+                assert answer.status_code == 200, answer.text
+                acked.append(key)
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(writer, range(clients)))
+    payload = httpx.get(url + path, headers=A, timeout=30).json()["payload"]
+    assert len(acked) == clients * rounds
+    return sorted(k for k in acked if k not in payload)
+
+
+def _record(url: str) -> str:
+    with httpx.Client(base_url=url, headers=A, timeout=30) as http:
         assert http.post("/collections", json={"name": "docs", "dimension": 3}).status_code == 201
         seg = http.post("/collections/docs/segments", json={"label": "s"}).json()["id"]
         rec = http.post(f"/collections/docs/segments/{seg}/records", json={"vector": [1.0, 2.0, 3.0]}).json()["id"]
-        path = f"/collections/docs/segments/{seg}/records/{rec}"
-        with ThreadPoolExecutor(8) as pool:
-            codes = list(pool.map(lambda n: http.patch(path, json={"payload": {f"k{n}": n}}).status_code, range(16)))
-        assert codes == [200] * 16
-        payload = http.get(path).json()["payload"]
-        assert {f"k{n}" for n in range(16)} <= set(payload)
+    return f"/collections/docs/segments/{seg}/records/{rec}"
+
+
+def test_concurrent_patches_lose_nothing_unless_lost_update(hier: Spec) -> None:
+    from contract.sandbox.generic import Emulator
+
+    with Emulator(hier, keys=KEY) as emulator:
+        assert _patch_concurrently(emulator.url, _record(emulator.url)) == []
+    with Emulator(hier, keys=KEY, faults=("lost-update",)) as faulty:
+        assert _patch_concurrently(faulty.url, _record(faulty.url)), "the workload should catch lost-update"
 
 
 def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) -> None:

@@ -24,21 +24,25 @@ from tests.conftest import CORPUS, ROOT
 HIER = ROOT / "tests" / "targets" / "hier" / "openapi.yaml"
 START_LIMIT = 5.0
 
-# Specs whose walk the live engine cannot pass yet, and why (the engine's side, not the emulator's):
-# each reason names what to fix. They still run; one that passes passes (a reason that no longer holds
-# is for the next review to drop, not for CI to flap on: several of these runs are time-capped).
-_UNTRIAGED = ("error findings against a spec-faithful server not yet triaged since form and multipart bodies "
-              "are encoded as such (before, they went out as JSON text)")
-_ROUND_TRIP = "live.round_trip fires where the response schema cannot hold the value sent (a date sent, a date-time answered)"
+# Specs whose walk the live engine cannot pass yet, and why: each reason names what to fix. They still run; one
+# that passes passes (a reason that no longer holds is for the next review to drop, not for CI to flap on: several
+# of these runs are time-capped). Fixed on the way here (session 4): a run's redactor learnt every generated
+# secret-named header (Adyen's Idempotency-Key) and masked its values everywhere; round trip expected values the
+# response schema cannot hold; parents no operation creates were never named (Twilio Lookups); anonymous access the
+# spec allows was probed as an auth failure (Discord); Box's `#fragment` operations are one request on the wire.
+_UNTRIAGED = "not walked since the session-4 engine fixes (a walk takes over 10 minutes on two shared cores)"
 ENGINE_LIMITS: dict[str, str] = {
-    "box-3.0.json": _UNTRIAGED,
+    "box-3.0.json": "the emulator's first answer per large response schema takes seconds (hypothesis pools), past "
+                    "the run's 10 s timeout on a loaded machine (live.transport); live.round_trip on POST /users, "
+                    "/comments, /folders not triaged",
     "openai-3.1.yaml": _UNTRIAGED,
     "stripe-2022-3.0.json": _UNTRIAGED,
     "stripe-2023-3.0.yaml": _UNTRIAGED,
-    "twilio-api-v2010-3.0.yaml": _UNTRIAGED,
-    "discord-3.1.json": "55% of operations reach 2xx; live.round_trip and live.negative_rejection findings not triaged",
-    "twilio-lookups-v2-3.0.yaml": "a resource created by PUT on its item path is read with made-up identifiers",
-    "adyen-checkout-v71-3.1.json": _ROUND_TRIP,
+    "twilio-api-v2010-3.0.yaml": "form arrays (`Permissions=…`, repeated keys) are not read as arrays by the "
+                                 "emulator, so an enum violation inside one is accepted (live.negative_rejection)",
+    "discord-3.1.json": "90% reach at 3 cases per operation but in ~10 minutes; 404s on identifiers the emulator "
+                        "answered inside arrays (DELETE .../commands/{command_id}, /stage-instances/{channel_id}) "
+                        "and PUT /lobbies (a PUT on a collection path) not triaged",
 }
 SLOW = {"box-3.0.json", "openai-3.1.yaml", "stripe-2022-3.0.json", "stripe-2023-3.0.yaml", "discord-3.1.json",
         "twilio-api-v2010-3.0.yaml", "adyen-checkout-v71-3.1.json"}
@@ -149,3 +153,45 @@ def test_each_fault_is_caught_by_its_check(spec_path: Path, fault: str, check: s
     assert report, proc.stderr[-2000:]
     found = {f["check"] for f in report["findings"]}
     assert check in found, sorted(found)
+
+
+# --------------------------------------------------------------------------- optional credentials
+
+OPTIONAL_AUTH = """
+openapi: 3.1.0
+info: {title: optional auth, version: "1"}
+components:
+  securitySchemes:
+    BotToken: {type: apiKey, name: Authorization, in: header}
+paths:
+  /gateway:
+    get:
+      security: [{}, {BotToken: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {url: {type: string}}}}}}
+  /users/@me:
+    get:
+      security: [{BotToken: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
+        "401": {description: no credential}
+"""
+
+
+@pytest.mark.parametrize(("faults", "flagged"), [((), set()), (("no-auth",), {"GET /users/@me"})])
+def test_anonymous_access_the_spec_allows_is_not_an_auth_finding(tmp_path: Path, faults: tuple[str, ...],
+                                                                 flagged: set[str]) -> None:
+    """Discord's `security: [{}, {BotToken: []}]` (GET /gateway and 15 more): anonymous access is documented, so a
+    2xx without a credential is right; an operation that requires one is still probed."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec_path = tmp_path / "optional.yaml"
+    spec_path.write_text(OPTIONAL_AUTH)
+    spec = load_spec(spec_path)
+    with Emulator(spec, faults=faults) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=2, progress="off",
+                           checks=frozenset({"live.auth_enforced"}))
+        result = Runner(spec, config).run()
+    found = {op for f in result.findings if f.check == "live.auth_enforced"
+             for op in ([f.operation] if f.operation else f.details.get("operations", []))}
+    assert found == flagged, [f.message for f in result.findings]

@@ -23,8 +23,8 @@ _ROLES: tuple[Role, ...] = ("auth-none", "auth-invalid")
 
 
 def probe(ctx: RunContext, lo: LiveOperation, index: int, cases: list[Case]) -> None:
-    if not lo.op.security or all(not alt for alt in lo.op.security):
-        return
+    if not lo.op.security or any(not alt for alt in lo.op.security):
+        return  # no security, or an empty alternative (`security: [{}, {BotToken: []}]`): anonymous is allowed
     first = next((c for c in cases if c.mode == "conforming"), None)
     if first is None:
         return

@@ -33,6 +33,7 @@ from contract.core.http import parse_cookie_header
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
+from contract.generate.values import Unsatisfiable
 from contract.load import Spec
 from contract.model import Operation, SecurityScheme, Violation
 from contract.replay.graph import Graph, Plan, build_graph, list_items
@@ -48,7 +49,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import Validators, coerce, is_json_media
+from contract.validate import CompiledSchema, Validators, coerce, is_json_media
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -96,6 +97,8 @@ class EmulatorApp:
     def __init__(self, spec: Spec, store: Store, keys: Mapping[str, list[str]], faults: frozenset[str],
                  seed: int = 0) -> None:
         self.spec = spec
+        # resource → its item path parameter's schema (compiled, as given)
+        self._ident_checkers: dict[str, tuple[CompiledSchema, dict[str, Any]] | None] = {}
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}
         self.faults = faults
@@ -113,6 +116,11 @@ class EmulatorApp:
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, Any]] | None] = {}
         self._requests: dict[str, dict[str, Any]] = {}
         self._counter = store.seq  # identifiers stay unique across restarts on one database
+        # Operations that are one request on the wire: a `#fragment` in a path is never sent (Box writes
+        # `/files/{file_id}#add_shared_link` beside `/files/{file_id}`); a request is the first whose rules it keeps.
+        self._wire: dict[tuple[str, str], list[Operation]] = {}
+        for op in self.operations:
+            self._wire.setdefault((op.method, op.path.split("#", 1)[0]), []).append(op)
 
     def close(self) -> None:
         self.store.close()
@@ -234,7 +242,7 @@ class EmulatorApp:
         headers = {k.lower(): v for k, v in request.headers.items()}
         tenant = self._authenticate(op, headers, request)
         body = self._parse_body(op, raw, headers.get("content-type", ""))
-        self._validate(op, headers, request, path_params, raw, body)
+        op = self._variant(op, headers, request, path_params, raw, body)
         if "server-error" in self.faults and "boom" in json.dumps([body, dict(request.query_params)], default=str):
             return Answer(500, b"boom", "text/plain")
         plan = self.graph.plan(op.key)
@@ -297,6 +305,22 @@ class EmulatorApp:
 
     # ---------------------------------------------------------------- validation
 
+    def _variant(self, op: Operation, headers: Mapping[str, str], request: Request, path_params: Mapping[str, str],
+                 raw: bytes, body: Any) -> Operation:
+        """The operation a valid request is (`op`, else the first wire sibling it is valid for); else `op`'s refusal."""
+        siblings = [o for o in self._wire.get((op.method, op.path.split("#", 1)[0]), []) if o is not op]
+        try:
+            self._validate(op, headers, request, path_params, raw, body)
+            return op
+        except _Refused:
+            for other in siblings:
+                try:
+                    self._validate(other, headers, request, path_params, raw, body)
+                    return other
+                except _Refused:
+                    continue
+            raise
+
     def _validate(self, op: Operation, headers: Mapping[str, str], request: Request, path_params: Mapping[str, str],
                   raw: bytes, body: Any) -> None:
         if "accept-invalid" in self.faults:
@@ -321,9 +345,9 @@ class EmulatorApp:
 
     def _parse_body(self, op: Operation, raw: bytes, content_type: str) -> Any:
         """The body as a value: JSON parsed, a form's fields typed as its schema says (as a server would)."""
-        if not raw:
-            return None
         media = content_type.split(";")[0].strip().lower()
+        if not raw:
+            return {} if media == _FORM else None  # an empty form is a form without fields (Twilio's optional ones)
         if media in _FORMS:
             fields = _form_fields(raw, content_type) if media == _FORM else _multipart_fields(raw, content_type)
             if fields is None:
@@ -494,7 +518,12 @@ class EmulatorApp:
             if ident is not None:
                 obj[ident_field] = _typed(str(ident), obj.get(ident_field)) if address.ident else ident
             else:
-                obj[ident_field] = _unique(obj.get(ident_field), n, derive_seed(self.seed, address.resource, n))
+                salt = derive_seed(self.seed, address.resource, n)
+                value = _unique(obj.get(ident_field), n, salt)
+                checked = self._ident_checker(res)
+                if isinstance(value, str) and checked is not None and not checked[0].is_valid(value):
+                    value = self._own_ident(res, salt)  # a drawn Twilio Sid plus a counter breaks its pattern
+                obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)
         if isinstance(shown, dict):
@@ -502,7 +531,7 @@ class EmulatorApp:
         if ident is None:
             ident = obj.get(ident_field) if simple and ident_field is not None else None
         if ident is None or isinstance(ident, dict | list):  # no identifier field: one of the emulator's own
-            ident = f"{derive_seed(self.seed, address.resource, address.parent, n):016x}"
+            ident = self._own_ident(res, derive_seed(self.seed, address.resource, address.parent, n))
         ident_text = ident if isinstance(ident, str) else json.dumps(ident)
         self.store.put(address.resource, address.parent, ident_text, tenant, obj)
         if "undocumented-status" in self.faults:
@@ -510,6 +539,35 @@ class EmulatorApp:
         if res.item_path and "Location" not in answer.headers:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
+
+    def _ident_checker(self, res: Resource) -> tuple[CompiledSchema, dict[str, Any]] | None:
+        """The item path parameter's schema, compiled and as given (None when it has none)."""
+        if res.key not in self._ident_checkers:
+            name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
+            params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
+            schema = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
+            self._ident_checkers[res.key] = (CompiledSchema(schema), schema) if isinstance(schema, dict) else None
+        return self._ident_checkers[res.key]
+
+    def _own_ident(self, res: Resource, salt: int) -> str:
+        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
+        digits: a hex id would make every later request on the instance a 400)."""
+        candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
+                      str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
+        checked = self._ident_checker(res)
+        if checked is None:
+            return candidates[0]
+        checker, schema = checked
+        found = next((c for c in candidates if checker.is_valid(c)), None)
+        if found is None:  # a pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema
+            for attempt in range(8):
+                try:
+                    drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
+                except Unsatisfiable:
+                    break
+                if isinstance(drawn, str | int) and not isinstance(drawn, bool) and checker.is_valid(str(drawn)):
+                    return str(drawn)
+        return found if found is not None else candidates[0]
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,
                       tenant: str) -> Answer:
@@ -524,6 +582,9 @@ class EmulatorApp:
         view = self._view(op)
         answer = self.render.answer(op, self.render.success(op), address.resource, address.ident,
                                     overlay=merged, at=view.path)
+        shown = _at(answer.value, view.path)
+        if isinstance(shown, dict):  # what the answer drew for fields nothing set is what later reads show
+            merged = {**shown, **merged}
         if "no-persist" not in self.faults:
             owner = self.store.owner(address.resource, address.parent, address.ident) or tenant
             self.store.put(address.resource, address.parent, address.ident, owner, merged)

@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contract.lint import lint_checks, schemas_walked_once  # noqa: E402
+from contract.lint import lint_checks, run_check, schemas_walked_once  # noqa: E402
 from contract.load import spec as spec_mod  # noqa: E402
 from contract.load import swagger2  # noqa: E402
 from contract.load.refs import RefResolver  # noqa: E402
@@ -90,16 +90,12 @@ def profile(path: Path, traced: bool) -> list[dict[str, Any]]:
     findings: list[Any] = []
     with schemas_walked_once():  # as lint() runs them: the schema walk is shared by the checks
         for name, fn in lint_checks().items():
-            findings.extend(stages.run(name.removeprefix("lint."), functools.partial(_all, fn, spec)))
+            findings.extend(stages.run(name.removeprefix("lint."), functools.partial(run_check, name, fn, spec)))
     stages.run("report", lambda: build_report(findings, command="lint", inputs={"spec": shown}))
     stages.rows.append({"stage": "total", "seconds": sum(r["seconds"] for r in stages.rows),
                         "rss_mb": _rss_mb("VmRSS"), "hwm_growth_mb": _rss_mb("VmHWM"),
                         "operations": len(spec.operations), "findings": len(findings)})
     return stages.rows
-
-
-def _all(check: Callable[[Any], Any], spec: Any) -> list[Any]:
-    return list(check(spec))
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

@@ -74,6 +74,10 @@ class RefResolver:
             raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {found.value['$ref']}")
         return found.value, found.ref
 
+    def other_files(self) -> list[Path]:
+        """The files besides the root that `$ref`s read (their bytes are part of what was loaded)."""
+        return [path for key, path in self._paths.items() if key]
+
     def document(self, ref: str) -> Document:
         return self._docs[ref.partition("#")[0]]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from contract.core.pointer import join
 from contract.errors import InputError
+from contract.load import cache as spec_cache
 from contract.load import swagger2
 from contract.load.refs import RefResolver
 from contract.load.source import Document, parse_document
@@ -38,6 +39,15 @@ class Spec:
         self.nullable: NullablePolicy = nullable
         self._converters: dict[Direction, SchemaConverter] = {}
         self.operations: list[Operation] = _build_operations(self)
+        self.cache_key: str | None = None  # set when the load went through the warm-start cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the warm-start cache keeps: the documents, references and operations, not the caches
+        (schema converters, the operation index) that are rebuilt on demand."""
+        state = dict(self.__dict__)
+        state["_converters"] = {}
+        state.pop("_by_key", None)
+        return state
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -101,10 +111,34 @@ class Spec:
         return f"<Spec {self.path} openapi {self.version}, {len(self.operations)} operations>"
 
 
-def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outside_refs: bool = False) -> Spec:
-    """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable."""
+def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outside_refs: bool = False,
+              cache: bool = True) -> Spec:
+    """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable.
+
+    With `cache` (and unless `CONTRACT_CACHE=0`), a spec loaded before from the same bytes by the same
+    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load is stored there.
+    """
     file = Path(path)
     shown = str(path)
+    if not (cache and spec_cache.enabled()):
+        return _load(file, shown, nullable, allow_outside_refs)
+    digest = spec_cache.file_hash(file)
+    if digest is None:  # unreadable: the cold load says why
+        return _load(file, shown, nullable, allow_outside_refs)
+    name = spec_cache.key("spec", digest, shown, str(file.resolve()), nullable, allow_outside_refs)
+    stored = spec_cache.read(name)
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Spec) and \
+            spec_cache.files_unchanged(stored[1]):
+        spec: Spec = stored[0]
+    else:
+        spec = _load(file, shown, nullable, allow_outside_refs)
+        others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
+        spec_cache.write(name, (spec, others))
+    spec.cache_key = name
+    return spec
+
+
+def _load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool) -> Spec:
     document = parse_document(file, shown)
     data = document.data
     if not isinstance(data, dict):

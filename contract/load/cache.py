@@ -15,7 +15,6 @@ Nothing here raises: a cache that cannot be used is a cold load, never an error.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -27,9 +26,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from contract.core.memory import gc_paused
+
 _OFF = frozenset({"0", "off", "false", "no"})
-# Libraries whose versions change what a load or a lint finds (parsing, metaschema, validation).
-_LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-rs", "openapi-spec-validator", "markdown-it-py")
+# contract itself, and the libraries whose versions change what a load or a lint finds.
+_LIBRARIES = ("contract", "pyyaml", "jsonschema", "jsonschema-rs", "openapi-spec-validator", "markdown-it-py")
 _FORMAT = 1  # bump when the layout of an entry changes
 
 
@@ -52,7 +53,7 @@ def fingerprint() -> str:
     """This code and what it runs on: contract's version and source files, the libraries, Python."""
     import contract
 
-    digest = hashlib.sha256(f"{_FORMAT}|{sys.version}|{getattr(contract, '__version__', '')}".encode())
+    digest = hashlib.sha256(f"{_FORMAT}|{sys.version}".encode())
     for name in _LIBRARIES:
         try:
             digest.update(f"|{name}={metadata.version(name)}".encode())
@@ -87,15 +88,11 @@ def read(name: str) -> Any:
         raw = (folder() / f"{name}.pickle").read_bytes()
     except OSError:
         return None
-    paused = gc.isenabled()
-    gc.disable()  # unpickling builds millions of objects: the collector would walk them again and again
     try:
-        stored = pickle.loads(raw)
+        with gc_paused():  # unpickling builds millions of objects: the collector would walk them again and again
+            stored = pickle.loads(raw)
     except Exception:  # a truncated or foreign file is a miss; the next write replaces it
         return None
-    finally:
-        if paused:
-            gc.enable()
     if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != name:
         return None
     return stored[1]
@@ -105,7 +102,8 @@ def write(name: str, value: Any) -> bool:
     """Store `value` under `name` atomically; False (and nothing left behind) if it cannot be."""
     where = folder()
     try:
-        payload = pickle.dumps((name, value), protocol=pickle.HIGHEST_PROTOCOL)
+        with gc_paused():
+            payload = pickle.dumps((name, value), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return False
     try:

@@ -64,6 +64,10 @@ class RefResolver:
         doc = self._docs[file_part]
         return doc, fragment, _walk(doc.data, fragment)
 
+    def value_at(self, ref: str) -> Any:
+        """The value a normalised reference points at."""
+        return self.resolve(ref)[2]
+
     def deref(self, obj: Any, max_hops: int = MAX_REF_HOPS) -> tuple[Any, str | None]:
         """Follow chained `$ref`s of a non-schema object; returns (object, last ref)."""
         found = deref(obj, lambda ref: self.resolve(ref)[2], max_hops=max_hops)

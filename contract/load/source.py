@@ -58,6 +58,8 @@ class Document:
         if self._lines is None and self.kind != "json":
             root = self._node()
             state["_lines"] = None if root is None else line_tree(root)
+        if state["_lines"] is not None:
+            state["text"] = ""  # only line lookups read it, and they have the tree
         state["_root"], state["_composed"], state["_index"] = None, True, {}
         return state
 

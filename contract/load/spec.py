@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from contract.core.memory import gc_paused
 from contract.core.pointer import join
 from contract.errors import InputError
 from contract.load import cache as spec_cache
@@ -25,6 +27,8 @@ from contract.model import (
 from contract.schema import Direction, NullablePolicy, SchemaConverter
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# A spec that loads faster than this is not stored: writing and reading its entry would cost about as much.
+STORE_AFTER = 0.05
 
 
 class Spec:
@@ -93,12 +97,14 @@ class Spec:
         return self.resolver.deref(obj)[0]
 
     def resolve_ref(self, ref: str) -> Any:
-        return self.resolver.resolve(ref)[2]
+        return self.resolver.value_at(ref)
 
     def converter(self, direction: Direction) -> SchemaConverter:
         conv = self._converters.get(direction)
         if conv is None:
-            conv = SchemaConverter(self.resolve_ref, version=self.version, policy=self.nullable,
+            # The resolver's function, not a method of this spec: a converter kept in the spec that pointed
+            # back at it would make the spec a cycle, freed only by the cyclic collector.
+            conv = SchemaConverter(self.resolver.value_at, version=self.version, policy=self.nullable,
                                    direction=direction)
             self._converters[direction] = conv
         return conv
@@ -118,8 +124,11 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
     With `cache` (and unless `CONTRACT_CACHE=0`), a spec loaded before from the same bytes by the same
     code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load is stored there.
     """
-    file = Path(path)
-    shown = str(path)
+    with gc_paused():  # a load builds one large acyclic tree: collections during it are wasted work
+        return _cached_load(Path(path), str(path), nullable, allow_outside_refs, cache)
+
+
+def _cached_load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool, cache: bool) -> Spec:
     if not (cache and spec_cache.enabled()):
         return _load(file, shown, nullable, allow_outside_refs)
     digest = spec_cache.file_hash(file)
@@ -131,10 +140,12 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
             spec_cache.files_unchanged(stored[1]):
         spec: Spec = stored[0]
     else:
+        started = time.perf_counter()
         spec = _load(file, shown, nullable, allow_outside_refs)
-        others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
-        spec_cache.write(name, (spec, others))
-    spec.cache_key = name
+        if time.perf_counter() - started >= STORE_AFTER:
+            others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
+            spec_cache.write(name, (spec, others))
+    spec.cache_key = name  # what is derived from this spec (its lint findings) is cached under it either way
     return spec
 
 

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 import click
 
-from contract.core.memory import gc_frozen
 from contract.errors import EXIT_FINDINGS, EXIT_OK
 from contract.model import Finding, Location, Severity
 from contract.redact import Redactor
@@ -80,13 +79,6 @@ def finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, 
 
     The one place a report is redacted: what is printed and every format are made from this copy.
     """
-    with gc_frozen():  # collections walk only what is built from here on, not the findings and the report
-        return _finish(findings, report, report_dir=report_dir, fail_on=fail_on, baseline=baseline,
-                       redactor=redactor, notes=notes)
-
-
-def _finish(findings: list[Finding], report: dict[str, Any], *, report_dir: str, fail_on: str,
-            baseline: str | None, redactor: Redactor | None, notes: Sequence[str]) -> int:
     from contract.baseline import apply_baseline, baseline_exit_code
     from contract.report import write_reports
 

@@ -24,14 +24,3 @@ def gc_paused() -> Iterator[None]:
         if was:
             gc.enable()
 
-
-@contextmanager
-def gc_frozen() -> Iterator[None]:
-    """Within: what exists now is left out of cyclic collections (it is still freed by reference counting),
-    so the collections that still run, for the cycles made meanwhile, do not walk a large report again
-    and again."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

@@ -51,15 +51,13 @@ def folder() -> Path:
 @cache
 def fingerprint() -> str:
     """This code and what it runs on: contract's version and source files, the libraries, Python."""
-    import contract
-
     digest = hashlib.sha256(f"{_FORMAT}|{sys.version}".encode())
     for name in _LIBRARIES:
         try:
             digest.update(f"|{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"|{name}=-".encode())
-    package = Path(contract.__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the contract package
     for source in sorted(package.rglob("*.py")):  # an edited checkout is a new version too
         try:
             stat = source.stat()

@@ -15,6 +15,7 @@ Nothing here raises: a cache that cannot be used is a cold load, never an error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -114,10 +115,8 @@ def write(name: str, value: Any) -> bool:
             out.write(payload)
         os.replace(temp, where / f"{name}.pickle")
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         return False
     return True
 

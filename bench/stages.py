@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contract.lint import lint_checks, schemas_walked_once  # noqa: E402
+from contract.lint import lint_checks, run_check, schemas_walked_once  # noqa: E402
 from contract.load import spec as spec_mod  # noqa: E402
 from contract.load import swagger2  # noqa: E402
 from contract.load.refs import RefResolver  # noqa: E402
@@ -64,10 +64,10 @@ class Stages:
         _reset_hwm()
         if self.traced:
             tracemalloc.reset_peak()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         seconds = time.perf_counter() - start
-        row = {"stage": name, "seconds": seconds, "rss_mb": _rss_mb("VmRSS"),
+        row = {"stage": name, "seconds": seconds, "cpu": time.process_time() - cpu, "rss_mb": _rss_mb("VmRSS"),
                "hwm_growth_mb": max(0.0, _rss_mb("VmHWM") - before)}
         if self.traced:
             row["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
@@ -90,23 +90,21 @@ def profile(path: Path, traced: bool) -> list[dict[str, Any]]:
     findings: list[Any] = []
     with schemas_walked_once():  # as lint() runs them: the schema walk is shared by the checks
         for name, fn in lint_checks().items():
-            findings.extend(stages.run(name.removeprefix("lint."), functools.partial(_all, fn, spec)))
+            findings.extend(stages.run(name.removeprefix("lint."), functools.partial(run_check, name, fn, spec)))
     stages.run("report", lambda: build_report(findings, command="lint", inputs={"spec": shown}))
     stages.rows.append({"stage": "total", "seconds": sum(r["seconds"] for r in stages.rows),
+                        "cpu": sum(r["cpu"] for r in stages.rows),
                         "rss_mb": _rss_mb("VmRSS"), "hwm_growth_mb": _rss_mb("VmHWM"),
                         "operations": len(spec.operations), "findings": len(findings)})
     return stages.rows
 
 
-def _all(check: Callable[[Any], Any], spec: Any) -> list[Any]:
-    return list(check(spec))
-
-
 def print_rows(rows: list[dict[str, Any]]) -> None:
     traced = any("traced_peak_mb" in r for r in rows)
-    print(f"{'stage':28} {'seconds':>8} {'RSS MB':>8} {'+peak MB':>9}" + (f" {'traced MB':>10}" if traced else ""))
+    print(f"{'stage':28} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8} {'+peak MB':>9}"
+          + (f" {'traced MB':>10}" if traced else ""))
     for r in rows:
-        line = f"{r['stage']:28} {r['seconds']:>8.2f} {r['rss_mb']:>8.0f} {r['hwm_growth_mb']:>9.0f}"
+        line = f"{r['stage']:28} {r['seconds']:>8.2f} {r['cpu']:>8.2f} {r['rss_mb']:>8.0f} {r['hwm_growth_mb']:>9.0f}"
         if traced and "traced_peak_mb" in r:
             line += f" {r['traced_peak_mb']:>10.0f}"
         print(line)

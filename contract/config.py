@@ -8,6 +8,7 @@ dashes or underscores (`fail-on` = `fail_on`).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,11 @@ def _names(command: click.Command) -> dict[str, str]:
     return out
 
 
-def default_map(group: click.Group, config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """click `default_map` for every sub-command of `group` from a config dict."""
+def default_map(commands: Mapping[str, click.Command], config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """click `default_map` for every sub-command (name → command) from a config dict."""
     shared = {_norm(k): v for k, v in config.items() if not isinstance(v, dict)}
     out: dict[str, dict[str, Any]] = {}
-    for name, command in group.commands.items():
+    for name, command in commands.items():
         params = _names(command)
         many = {p.name for p in command.params if p.name and getattr(p, "multiple", False)}
         values = {params[k]: v for k, v in shared.items() if k in params}

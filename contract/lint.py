@@ -23,6 +23,7 @@ from contract.core import checks
 from contract.core.pointer import join
 from contract.core.schema_facts import effective, subject_schema
 from contract.load import Spec, Swagger2Document
+from contract.load import cache as spec_cache
 from contract.load.swagger2 import FORM_MEDIA, Operation2
 from contract.load.swagger2 import operations as swagger2_operations
 from contract.model import Finding, MediaType, Operation, Severity
@@ -46,21 +47,47 @@ def lint_checks() -> dict[str, LintCheck]:
     return {info.id: info.fn for info in checks.by_stage("lint") if info.fn is not None}
 
 
-def lint(spec: Spec, *, only: set[str] | None = None) -> list[Finding]:
-    """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line."""
+def lint(spec: Spec, *, only: set[str] | None = None, reuse: bool = False) -> list[Finding]:
+    """Every lint check (or those in `only`: ids, old names accepted) on `spec`, sorted by line.
+
+    With `reuse`, for a spec fresh from `load_spec` (a command's, not one a caller may have changed):
+    the findings of an earlier lint of the same bytes by the same code come from the warm-start cache.
+    """
     wanted = {checks.canonical(name) for name in only} if only else None
+    name = None
+    if reuse and spec.cache_key is not None:
+        name = spec_cache.key("lint", spec.cache_key, sorted(wanted or ()), tuple(lint_checks()),
+                              METASCHEMA_BUDGET, _METASCHEMA_FLOOR_PER_OPERATION)
+        stored = spec_cache.read(name)
+        if isinstance(stored, list) and all(isinstance(f, Finding) for f in stored):
+            return stored
+    findings = _lint(spec, wanted)
+    # A check skipped for time depends on the machine's load that day, not on the spec: not kept.
+    if name is not None and not any(f.check == "lint.metaschema" and "did not finish" in f.message for f in findings):
+        spec_cache.write(name, findings)
+    return findings
+
+
+def _lint(spec: Spec, wanted: set[str] | None) -> list[Finding]:
     findings: list[Finding] = []
     with schemas_walked_once():
         for name, fn in lint_checks().items():
             if wanted and name not in wanted:
                 continue
-            try:
-                findings.extend(fn(spec))
-            except Exception as exc:  # a linter bug must not hide every other finding
-                findings.append(Finding("lint.internal_error", Severity.WARNING,
-                                        f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+            findings.extend(run_check(name, fn, spec))
     findings.sort(key=lambda f: (f.spec.line or 0 if f.spec else 0, f.check, f.message))
     return findings
+
+
+def run_check(name: str, fn: LintCheck, spec: Spec) -> list[Finding]:
+    """One check's findings; a check that fails becomes a `lint.internal_error` after what it found."""
+    found: list[Finding] = []
+    try:
+        found.extend(fn(spec))
+    except Exception as exc:  # a linter bug must not hide every other finding
+        found.append(Finding("lint.internal_error", Severity.WARNING,
+                             f"lint check {name} failed: {type(exc).__name__}: {exc}"))
+    return found
 
 
 # --------------------------------------------------------------------------- schema walking

@@ -51,19 +51,21 @@ def read_pages(docs: Sequence[str], *, components_dir: str | None = None) -> tup
 
 
 def load_inputs(spec_path: str, docs: Sequence[str], *, nullable: str = "auto",
-                components_dir: str | None = None) -> Inputs:
-    """The spec and its docs pages, each read once for every stage of a command."""
+                components_dir: str | None = None, cache: bool = True) -> Inputs:
+    """The spec and its docs pages, each read once for every stage of a command (the spec through the
+    warm-start cache unless `cache` is False)."""
     policy = nullable_policy(nullable)
-    spec = load_spec(spec_path, nullable=policy)
+    spec = load_spec(spec_path, nullable=policy, cache=cache)
     pages, left_out = read_pages(docs, components_dir=components_dir)
     return Inputs(spec_path, spec, pages, left_out)
 
 
 def offline(spec: Spec, pages: Sequence[DocsPage], *, lint_spec: bool = True,
-            coverage: list[dict[str, Any]] | None = None) -> list[Finding]:
+            coverage: list[dict[str, Any]] | None = None, reuse: bool = False) -> list[Finding]:
     """Lint (optionally) plus the pages' own anomalies plus spec↔docs drift; no network. `coverage`, when
-    given, receives each page's coverage entry (see :mod:`contract.compare.coverage`)."""
-    findings: list[Finding] = lint(spec) if lint_spec else []
+    given, receives each page's coverage entry (see :mod:`contract.compare.coverage`); `reuse`: the lint
+    findings may come from the warm-start cache (a spec fresh from `load_inputs`, see `lint`)."""
+    findings: list[Finding] = lint(spec, reuse=reuse) if lint_spec else []
     for page in pages:
         findings.extend(page_findings(page))
     drift = compare_run(spec, pages)

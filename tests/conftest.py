@@ -20,6 +20,19 @@ settings.register_profile("dev", derandomize=True, database=None, deadline=None,
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_start_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The warm-start cache on, in a folder of this session: a test never writes into the real home,
+    and the CLI children of a test (which inherit the environment) share it."""
+    previous = os.environ.get("CONTRACT_CACHE_DIR")
+    os.environ["CONTRACT_CACHE_DIR"] = str(tmp_path_factory.mktemp("contract-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CONTRACT_CACHE_DIR", None)
+    else:
+        os.environ["CONTRACT_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def seed_spec():
     from contract.load import load_spec

@@ -50,6 +50,12 @@ def docs_options(help_docs: str) -> Callable[[F], F]:
     return decorate
 
 
+def cache_option(fn: F) -> F:
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Neither read nor write the warm-start cache of loaded specs (also: CONTRACT_CACHE=0; "
+                             "where: CONTRACT_CACHE_DIR, else $XDG_CACHE_HOME/contract or ~/.cache/contract).")(fn)
+
+
 def report_dir_option(fn: F) -> F:
     return click.option("--report-dir", type=click.Path(file_okay=False), default="reports", show_default=True,
                         help="Folder the reports are written to.")(fn)

@@ -21,6 +21,7 @@ import click
 
 from contract.cli._options import (
     baseline_option,
+    cache_option,
     docs_options,
     fail_on_option,
     finish,
@@ -48,9 +49,10 @@ from contract.report import build_report
 @report_dir_option
 @fail_on_option
 @baseline_option
+@cache_option
 def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | None, base_url: str | None,
             offline_only: bool, nullable: str, report_dir: str, fail_on: str, baseline: str | None,
-            **options: Any) -> int:
+            no_cache: bool, **options: Any) -> int:
     """Lint the spec, compare it with its docs pages, check the live API and say who is wrong.
 
     With no arguments: the bundled Adapty profile spec and docs pages against the embedded
@@ -62,10 +64,10 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
         if not Path(spec_path).exists():
             raise click.UsageError(f"{spec_path} not found: run from the repository root or pass --spec")
     started = time.monotonic()
-    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir, cache=not no_cache)
     spec, pages = inputs.spec, inputs.pages
     pages_coverage: list[dict[str, Any]] = []
-    findings = offline(spec, pages, coverage=pages_coverage)
+    findings = offline(spec, pages, coverage=pages_coverage, reuse=True)
     timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
     extra: dict[str, Any] = {}
     redactor = Redactor([os.environ.get("CONTRACT_API_KEY", ""), *options["secrets"]])  # replaced when live

@@ -8,6 +8,7 @@ import click
 
 from contract.cli._options import (
     baseline_option,
+    cache_option,
     docs_options,
     fail_on_option,
     finish,
@@ -25,15 +26,16 @@ from contract.report import build_report
 @report_dir_option
 @fail_on_option
 @baseline_option
+@cache_option
 def command(spec_path: str, docs: tuple[str, ...], components_dir: str | None, nullable: str, report_dir: str,
-            fail_on: str, baseline: str | None) -> int:
+            fail_on: str, baseline: str | None, no_cache: bool) -> int:
     """Compare the spec with its docs pages (no network) and write the reports.
 
     contract drift --spec openapi.yaml --docs docs/
     """
     if not docs:
         raise click.UsageError("give the docs to compare: --docs PAGE, FOLDER or GLOB (several may follow)")
-    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir, cache=not no_cache)
     coverage: list[dict[str, Any]] = []
     findings = offline(inputs.spec, inputs.pages, lint_spec=False, coverage=coverage)
     report = build_report(findings, command="drift", inputs=inputs.describe(), extra={"coverage": {"pages": coverage}})

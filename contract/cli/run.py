@@ -10,6 +10,7 @@ import click
 
 from contract.cli._options import (
     baseline_option,
+    cache_option,
     docs_options,
     fail_on_option,
     finish,
@@ -170,15 +171,16 @@ def report_extra(meta: dict[str, Any], coverage: Mapping[str, Iterable[Any]],
 @report_dir_option
 @fail_on_option
 @baseline_option
+@cache_option
 def command(spec_path: str, base_url: str, docs: tuple[str, ...], components_dir: str | None, nullable: str,
-            report_dir: str, fail_on: str, baseline: str | None, **options: Any) -> int:
+            report_dir: str, fail_on: str, baseline: str | None, no_cache: bool, **options: Any) -> int:
     """Send generated requests to a live API and check every answer against the spec (and docs)."""
     from contract.pipeline import load_inputs
     from contract.replay.runner import Runner
 
     if not base_url.startswith(("http://", "https://")):
         raise InputError(None, f"--base-url must start with http:// or https://, got {base_url.split('/')[0]!r}")
-    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir)
+    inputs = load_inputs(spec_path, docs, nullable=nullable, components_dir=components_dir, cache=not no_cache)
     runner = Runner(inputs.spec, run_config(inputs.spec, base_url, options), inputs.pages)
     result = runner.run()
     report = build_report(result.findings, command="run", inputs=inputs.describe(),

@@ -64,6 +64,10 @@ class RefResolver:
         doc = self._docs[file_part]
         return doc, fragment, _walk(doc.data, fragment)
 
+    def value_at(self, ref: str) -> Any:
+        """The value a normalised reference points at."""
+        return self.resolve(ref)[2]
+
     def deref(self, obj: Any, max_hops: int = MAX_REF_HOPS) -> tuple[Any, str | None]:
         """Follow chained `$ref`s of a non-schema object; returns (object, last ref)."""
         found = deref(obj, lambda ref: self.resolve(ref)[2], max_hops=max_hops)
@@ -73,6 +77,10 @@ class RefResolver:
         if found.broken == "cycle":
             raise InputError(self.root.path, f"$ref chain longer than {max_hops} (cycle?) at {found.value['$ref']}")
         return found.value, found.ref
+
+    def other_files(self) -> list[Path]:
+        """The files besides the root that `$ref`s read (their bytes are part of what was loaded)."""
+        return [path for key, path in self._paths.items() if key]
 
     def document(self, ref: str) -> Document:
         return self._docs[ref.partition("#")[0]]

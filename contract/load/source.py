@@ -49,6 +49,19 @@ class Document:
     _composed: bool = field(default=False, repr=False)
     _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
     _json: JsonLines | None = field(default=None, repr=False)
+    _lines: _LineTree | None = field(default=None, repr=False)  # the node tree's lines, once pickled
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the warm-start cache: the YAML node tree (a Python object and two marks per value) is
+        replaced by its lines alone, and the per-mapping key index (keyed by node ids) is dropped."""
+        state = dict(self.__dict__)
+        if self._lines is None and self.kind != "json":
+            root = self._node()
+            state["_lines"] = None if root is None else line_tree(root)
+        if state["_lines"] is not None:
+            state["text"] = ""  # only line lookups read it, and they have the tree
+        state["_root"], state["_composed"], state["_index"] = None, True, {}
+        return state
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line in the file of the node at `pointer` (nearest existing ancestor)."""
@@ -61,6 +74,8 @@ class Document:
                 self._json = JsonLines(self.text)
             line = self._json.line_of(tokens)
             return None if line is None else line + self.line_offset
+        if self._lines is not None:
+            return _tree_line(self._lines, tokens) + 1 + self.line_offset
         node = self._node()
         if node is None:
             return None
@@ -99,6 +114,68 @@ class Document:
                 except yaml.YAMLError:
                     self._root = None
         return self._root
+
+
+# A YAML node's lines without the node: a scalar is its 0-based line; a mapping is (line, {key: (key's
+# line, value)}) with the first of duplicate keys kept; a sequence is (line, [items]).
+_LineTree = int | tuple[int, dict[str, tuple[int, Any]]] | tuple[int, list[Any]]
+
+
+def line_tree(root: yaml.Node) -> _LineTree:
+    """The lines `Document.line_of` reads from a node tree, as plain ints, dicts and lists (no recursion:
+    a document may nest as deep as the parser allows)."""
+    def leaf(node: yaml.Node) -> tuple[_LineTree, list[Any] | dict[str, Any] | None]:
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, Any] = {}
+            return (node.start_mark.line, keys), keys
+        if isinstance(node, yaml.SequenceNode):
+            items: list[Any] = []
+            return (node.start_mark.line, items), items
+        return node.start_mark.line, None
+
+    made: dict[int, _LineTree] = {}  # an alias is the anchored node itself: one entry, shared as in the data
+
+    def visit(node: yaml.Node) -> _LineTree:
+        entry = made.get(id(node))
+        if entry is None:
+            entry, child = leaf(node)
+            made[id(node)] = entry
+            if child is not None:
+                stack.append((node, child))
+        return entry
+
+    stack: list[tuple[yaml.Node, Any]] = []
+    top = visit(root)
+    while stack:
+        node, into = stack.pop()
+        if isinstance(into, dict):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value not in into:
+                    into[key.value] = (key.start_mark.line, visit(value))
+        else:
+            into.extend(visit(value) for value in node.value)
+    return top
+
+
+def _tree_line(tree: _LineTree, tokens: list[str]) -> int:
+    """0-based line of the value `tokens` lead to in a line tree (the nearest existing ancestor's)."""
+    node: Any = tree
+    line = node if isinstance(node, int) else node[0]
+    for token in tokens:
+        if isinstance(node, int):
+            break
+        members = node[1]
+        if isinstance(members, dict):
+            entry = members.get(token)
+            if entry is None:
+                break
+            line, node = entry
+        elif token.isdigit() and int(token) < len(members):
+            node = members[int(token)]
+            line = node if isinstance(node, int) else node[0]
+        else:
+            break
+    return int(line)
 
 
 def read_text(path: Path, shown: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from contract.core.memory import gc_paused
 from contract.core.pointer import join
 from contract.errors import InputError
+from contract.load import cache as spec_cache
 from contract.load import swagger2
 from contract.load.refs import RefResolver
 from contract.load.source import Document, parse_document
@@ -24,6 +27,8 @@ from contract.model import (
 from contract.schema import Direction, NullablePolicy, SchemaConverter
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# A spec that loads faster than this is not stored: writing and reading its entry would cost about as much.
+STORE_AFTER = 0.05
 
 
 class Spec:
@@ -38,6 +43,15 @@ class Spec:
         self.nullable: NullablePolicy = nullable
         self._converters: dict[Direction, SchemaConverter] = {}
         self.operations: list[Operation] = _build_operations(self)
+        self.cache_key: str | None = None  # set when the load went through the warm-start cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the warm-start cache keeps: the documents, references and operations, not the caches
+        (schema converters, the operation index) that are rebuilt on demand."""
+        state = dict(self.__dict__)
+        state["_converters"] = {}
+        state.pop("_by_key", None)
+        return state
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -83,12 +97,14 @@ class Spec:
         return self.resolver.deref(obj)[0]
 
     def resolve_ref(self, ref: str) -> Any:
-        return self.resolver.resolve(ref)[2]
+        return self.resolver.value_at(ref)
 
     def converter(self, direction: Direction) -> SchemaConverter:
         conv = self._converters.get(direction)
         if conv is None:
-            conv = SchemaConverter(self.resolve_ref, version=self.version, policy=self.nullable,
+            # The resolver's function, not a method of this spec: a converter kept in the spec that pointed
+            # back at it would make the spec a cycle, freed only by the cyclic collector.
+            conv = SchemaConverter(self.resolver.value_at, version=self.version, policy=self.nullable,
                                    direction=direction)
             self._converters[direction] = conv
         return conv
@@ -101,10 +117,39 @@ class Spec:
         return f"<Spec {self.path} openapi {self.version}, {len(self.operations)} operations>"
 
 
-def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outside_refs: bool = False) -> Spec:
-    """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable."""
-    file = Path(path)
-    shown = str(path)
+def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outside_refs: bool = False,
+              cache: bool = True) -> Spec:
+    """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable.
+
+    With `cache` (and unless `CONTRACT_CACHE=0`), a spec loaded before from the same bytes by the same
+    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load is stored there.
+    """
+    with gc_paused():  # a load builds one large acyclic tree: collections during it are wasted work
+        return _cached_load(Path(path), str(path), nullable, allow_outside_refs, cache)
+
+
+def _cached_load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool, cache: bool) -> Spec:
+    if not (cache and spec_cache.enabled()):
+        return _load(file, shown, nullable, allow_outside_refs)
+    digest = spec_cache.file_hash(file)
+    if digest is None:  # unreadable: the cold load says why
+        return _load(file, shown, nullable, allow_outside_refs)
+    name = spec_cache.key("spec", digest, shown, str(file.resolve()), nullable, allow_outside_refs)
+    stored = spec_cache.read(name)
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Spec) and \
+            spec_cache.files_unchanged(stored[1]):
+        spec: Spec = stored[0]
+    else:
+        started = time.perf_counter()
+        spec = _load(file, shown, nullable, allow_outside_refs)
+        if time.perf_counter() - started >= STORE_AFTER:
+            others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
+            spec_cache.write(name, (spec, others))
+    spec.cache_key = name  # what is derived from this spec (its lint findings) is cached under it either way
+    return spec
+
+
+def _load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool) -> Spec:
     document = parse_document(file, shown)
     data = document.data
     if not isinstance(data, dict):

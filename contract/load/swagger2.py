@@ -95,7 +95,7 @@ def convert(document: Document) -> Swagger2Document:
                          line=document.line_of("/swagger"), pointer="/swagger")
     conv = _Converter(data)
     return Swagger2Document(document.path, conv.document(), document.text, document.line_offset, document.kind,
-                            _root=document._root, _composed=document._composed, original=data, moves=conv.moves)
+                            _root=document._root, _composed=document._composed, _lines=document._lines, original=data, moves=conv.moves)
 
 
 # --------------------------------------------------------------------------- reading 2.0 operations

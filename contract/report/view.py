@@ -92,14 +92,24 @@ def _registered() -> dict[str, Any]:
     return out
 
 
+def _lookup(check: str) -> Any:
+    """The registry entry of `check`: from what is registered already when it is there (a lint report
+    needs no import of the live and docs stages), else after every stage's module is imported."""
+    from contract.core import checks as registry
+
+    if registry.is_registered(registry.canonical(check)):
+        return registry.get(check)
+    return _registered().get(check)
+
+
 def describe(check: str) -> str:
-    info = _registered().get(check)
+    info = _lookup(check)
     return info.description if info is not None else f"contract check {check}"
 
 
 def stage_of(check: str) -> str:
     """The stage that reports `check`: the registry's, else the id's prefix (ids from elsewhere)."""
-    info = _registered().get(check)
+    info = _lookup(check)
     if info is not None:
         return str(info.stage)
     return check.split(".", 1)[0] if "." in check else check

@@ -40,6 +40,13 @@ def seed_spec():
     return load_spec(SEED_SPEC)
 
 
+def needs_corpus(*names: str) -> pytest.MarkDecorator:
+    """Skip a test that reads these shared-corpus specs where the corpus is not checked out beside the repo."""
+    missing = [n for n in names if not (CORPUS / n).is_file()]
+    return pytest.mark.skipif(bool(missing), reason=f"shared corpus file(s) not found: {', '.join(missing)} "
+                                                     f"(looked in {CORPUS})")
+
+
 def corpus_specs() -> list[Path]:
     if not CORPUS.is_dir():
         return []

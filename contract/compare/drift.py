@@ -99,6 +99,32 @@ def _compatible(docs: set[str], spec: set[str]) -> bool:
     return {widen.get(t, t) for t in docs} == {widen.get(t, t) for t in spec}
 
 
+_QUOTED = re.compile(r"""['"`‘“]([^'"`’”\s]{1,40})['"`’”]""")
+
+
+def _said_alternative(spec: Spec, node: Node, docs: set[str], spec_types: set[str], description: str) -> bool:
+    """The docs' type column names one branch of a union whose other branch is a string enum, and the row's own
+    text quotes a value of that enum: "per_page | number | Results per page. Set as 'all' for all results."
+    against `oneOf: [integer, {type: string, enum: [all]}]` (listmonk's
+    four list pages). Both sources then say the same; only the Type cell is short."""
+    widen = {"integer": "number"}
+    left = {widen.get(t, t) for t in spec_types} - {widen.get(t, t) for t in docs}
+    if left != {"string"} or not description:
+        return False
+    quoted = set(_QUOTED.findall(description))
+    if not quoted:
+        return False
+    node = deref(spec, node)
+    for key in ("oneOf", "anyOf"):
+        for n, branch in enumerate(node.schema.get(key) or []):
+            if not isinstance(branch, dict):
+                continue
+            sub = facts(spec, Node(branch, join(node.pointer, key, n), node.ref))
+            if sub.types == {"string"} and sub.enum and quoted & {str(v) for v in sub.enum}:
+                return True
+    return False
+
+
 _NOT_FOR_PARTIAL = {"drift.field_missing_in_docs", "drift.field_missing_in_spec", "drift.required_mismatch"}
 _OPS = "\x00ops\x00"  # stands for the operations of an object comparison until they are all known
 
@@ -429,7 +455,8 @@ class _Comparer:
         pointer = join(param.where.pointer, "schema") if param.where and param.where.pointer else ""
         spec_facts = facts(self.spec, Node(schema, pointer))
         docs_types = _types(field.json_type)
-        if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
+        if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types) and not \
+                _said_alternative(self.spec, Node(schema, pointer), docs_types, spec_facts.types, field.description):
             self.add("drift.type_mismatch",
                      f"{op.key}: query parameter {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) in "
                      f"the docs but {'/'.join(sorted(spec_facts.types))} in the spec", op=op.key, spec=where,
@@ -571,7 +598,8 @@ class _Comparer:
         # Where in a request body the field lives, for probes and generated cases (see compare.probes).
         location = "/" + jp.escape(field.name) if label == "request" else None
         docs_types = _types(self.linked_type(field) or field.json_type)
-        if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types):
+        if docs_types and spec_facts.types and not _compatible(docs_types, spec_facts.types) and not \
+                _said_alternative(self.spec, node, docs_types, spec_facts.types, field.description):
             self.add("drift.type_mismatch",
                      f"{op.key}: {label} field {field.name!r} is {field.type!r} ({'/'.join(sorted(docs_types))}) "
                      f"in the docs but {'/'.join(sorted(spec_facts.types))} in the spec",

@@ -576,6 +576,9 @@ class _Builder:
         nullable = parse_flag(cells["nullable"]) if "nullable" in cells else None
         if nullable is None and reading.nullable is not None:
             nullable = reading.nullable
+        elif nullable is None and kind == "request" and conventions.optional_by_prose(self.scope_facts, name)[1]:
+            nullable = True  # "all parameters to this endpoint are optional and nullable"
+            reading = dataclasses.replace(reading, notes=(*reading.notes, "nullable-by-prose"))
         elif nullable is None and self.notation.get("?type") and kind in ("object", "request", "response"):
             nullable = False  # the page marks nullable types `?type`: one without the mark is never null
             reading = dataclasses.replace(reading, notes=(*reading.notes, "no-?type"))
@@ -617,10 +620,7 @@ class _Builder:
             return False
         if not self.notation.get("name?") or kind not in ("object", "request", "query", "response"):
             return None
-        if kind == "request" and "all-optional" in self.scope_facts:
-            return False
-        if kind == "request" and any(fact.startswith("all-optional-except:") and named.name not in
-                                     fact.split(":", 1)[1].split(",") for fact in self.scope_facts):
+        if kind == "request" and conventions.optional_by_prose(self.scope_facts, named.name)[0]:
             return False
         # a documented default: the field may be left out
         return not (kind in ("query", "request") and _clean(cells.get("default", "")))

@@ -745,15 +745,38 @@ def all_optional(text: str) -> str | None:
     """"All parameters to this endpoint are optional." — Discord's note above a params table (also in the
     unofficial Guilded API docs): rows without `?` are optional too. "All parameters to this endpoint except for
     `access_token` are optional" (Discord's Add Guild Member) keeps the named rows as the table marks them: the
-    fact is then "all-optional-except:access_token"."""
-    m = re.search(r"\ball\s+(?:parameters|params|fields)\b(?P<rest>.*)\bare\s+optional\b", text, re.IGNORECASE)
+    fact is then "all-optional-except:access_token". "… are optional and nullable excluding `name`" (Discord's
+    Modify Guild, Modify Guild Member, Modify Guild Role, Modify Guild Sticker and two more) makes the rows
+    nullable too: "all-optional-nullable-except:name". "All JSON parameters for this route are optional"
+    (Discord's Create Channel Invite) says the same of the body. Only the sentence that says it is read."""
+    m = re.search(r"\ball\s+(?:json\s+|body\s+|request\s+)?(?:parameters|params|fields)\b(?P<rest>[^.]*?)"
+                  r"\bare\s+optional\b(?P<tail>[^.]*)", text, re.IGNORECASE)
     if not m:
         return None
-    named = re.search(r"\bexcept(?:\s+for)?\s+(?P<names>.+)$", m.group("rest").strip(), re.IGNORECASE)
+    nullable = re.match(r"\s*(?:and|,)\s*nullable\b", m.group("tail"), re.IGNORECASE) is not None
+    fact = "all-optional-nullable" if nullable else "all-optional"
+    named = (re.search(r"\bexcept(?:\s+for)?\s+(?P<names>.+)$", m.group("rest").strip(), re.IGNORECASE)
+             or re.search(r"\b(?:except(?:\s+for)?|excluding)\s+(?P<names>.+)$", m.group("tail").strip(),
+                          re.IGNORECASE))
     if named is None:
-        return "all-optional"
+        return fact
     names = [w for w in re.findall(r"[A-Za-z_][\w\[\]]*", named.group("names")) if w.lower() not in ("and", "or", "the")]
-    return "all-optional-except:" + ",".join(names)
+    return f"{fact}-except:" + ",".join(names)
+
+
+def optional_by_prose(facts: set[str], name: str) -> tuple[bool, bool]:
+    """What an endpoint's "all parameters are optional [and nullable] [except …]" facts say of one request row:
+    (optional, nullable)."""
+    optional = nullable = False
+    for fact in facts:
+        if not fact.startswith("all-optional"):
+            continue
+        head, _, names = fact.partition("-except:")
+        if name in names.split(","):
+            continue
+        optional = True
+        nullable = nullable or head == "all-optional-nullable"
+    return optional, nullable
 
 
 @recogniser("object-prose", "extends-object")

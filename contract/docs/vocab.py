@@ -46,6 +46,11 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# A yes/required cell that names its condition (listmonk's "Required for `add`", the "Required if …" and "REQUIRED
+# if …" cells of many READMEs' parameter tables): the field is required only sometimes.
+_CONDITIONAL = re.compile(r"^(?:required|mandatory)\b[\s,:;(—-]*(?:only\s+)?(?:for|when|if|unless|with)\b")
+
+
 def parse_flag(text: str | None) -> bool | None:
     """Read a yes/no cell; None for empty or unreadable cells."""
     cell = _clean(text or "").rstrip(".").lower()
@@ -55,6 +60,8 @@ def parse_flag(text: str | None) -> bool | None:
         return True
     if cell in _FALSE or cell.replace("\ufe0f", "") in _FALSE:
         return False
+    if _CONDITIONAL.match(cell):
+        return None  # "Required for `add`", "Required if `authMode` = `account`": neither always nor never
     first = cell.split()[0].rstrip(",;:")
     if first in {"yes", "required", "mandatory", "true"}:
         return True

@@ -25,7 +25,7 @@ from contract.replay.operations import LiveOperation
 from contract.replay.pool import Instance, InstancePool, unique_value
 from contract.replay.roundtrip import State
 from contract.replay.runner import RunConfig, Runner
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 from tests.targets.hier import DEFAULT_KEY, FAULTS, SPEC, create_app, reached, serve, stats
 
 SWITCHED_OFF = "POST /collections/{collection_name}/snapshot"
@@ -312,6 +312,7 @@ def test_a_resource_nobody_can_create_is_read_from_its_list():
     assert case.rendered_path() == "/collections/existing"
 
 
+@needs_corpus('twilio-lookups-v2-3.0.yaml')
 def test_a_parent_nobody_creates_or_lists_is_named_by_the_run_and_checked_by_its_read():
     """Twilio Lookups: `PUT .../Overrides/{Field}` creates under a `/PhoneNumbers/{PhoneNumber}` that has only a
     read, and `PUT /RateLimits/Fields/{Field}/Bucket/{Bucket}` under a `/Fields/{Field}` with no operation."""

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from contract.load import Spec, load_spec
 from contract.sandbox.generic import create_emulator
 from contract.validate import Validators
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, needs_corpus
 
 HIER = ROOT / "tests" / "targets" / "hier" / "openapi.yaml"
 PETSTORE = CORPUS / "petstore-expanded-3.0.yaml"
@@ -198,6 +198,7 @@ def test_each_fault_breaks_one_thing(hier: Spec, tmp_path: Path, fault: str, eff
             assert client.get("/collections/docs", headers=A).status_code == 200
 
 
+@needs_corpus('petstore-expanded-3.0.yaml')
 def test_a_bare_array_list_and_an_empty_delete(tmp_path: Path) -> None:
     spec = load_spec(PETSTORE)
     for client in _client(spec, tmp_path):
@@ -213,6 +214,7 @@ def test_a_bare_array_list_and_an_empty_delete(tmp_path: Path) -> None:
         assert client.get(f"/pets/{pet.json()['id']}").status_code == 404
 
 
+@needs_corpus('twilio-lookups-v2-3.0.yaml')
 def test_basic_auth_and_form_bodies(tmp_path: Path) -> None:
     spec = load_spec(LOOKUPS)
     keys = {"accountSid_authToken": ["AC1:secret"]}
@@ -235,6 +237,7 @@ def test_basic_auth_and_form_bodies(tmp_path: Path) -> None:
         assert refused.status_code == 400  # only JSON is documented here
 
 
+@needs_corpus('uspto-3.0.json')
 def test_form_bodies_are_typed_and_validated(tmp_path: Path) -> None:
     spec = load_spec(CORPUS / "uspto-3.0.json")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -339,6 +342,7 @@ def test_concurrent_patches_lose_nothing_unless_lost_update(hier: Spec) -> None:
         assert _patch_concurrently(faulty.url, _record(faulty.url)), "the workload should catch lost-update"
 
 
+@needs_corpus('twilio-lookups-v2-3.0.yaml', 'petstore-expanded-3.0.yaml')
 def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) -> None:
     url = contract_sandbox(spec=LOOKUPS)
     assert url.startswith("http://127.0.0.1:")
@@ -352,6 +356,7 @@ def test_the_pytest_fixture_serves_a_spec_and_stops_it(contract_sandbox: Any) ->
         httpx.get(url + "/v2/PhoneNumbers/+1", timeout=5)
 
 
+@needs_corpus('box-3.0.json')
 def test_multipart_bodies_are_parsed_and_validated(tmp_path: Path) -> None:
     """Box's upload: a JSON `attributes` part and a `file` part (multipart/form-data)."""
     spec = load_spec(CORPUS / "box-3.0.json")

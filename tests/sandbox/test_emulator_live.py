@@ -139,6 +139,8 @@ FAULT_TABLE = [
 @pytest.mark.parametrize(("spec_path", "fault", "check"), [
     pytest.param(s, f, c, id=f"{s.name}-{f}") for s, f, c in FAULT_TABLE])
 def test_each_fault_is_caught_by_its_check(spec_path: Path, fault: str, check: str, tmp_path: Path) -> None:
+    if not spec_path.is_file():
+        pytest.skip(f"shared corpus file not found: {spec_path}")
     spec = load_spec(spec_path)
     schemes = sorted({s.key for op in spec.operations for req in op.security for s in req})
     keys = {name: [A, B] for name in schemes}

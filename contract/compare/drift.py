@@ -1336,6 +1336,7 @@ def compare_run(spec: Spec, pages: Sequence[DocsPage]) -> DriftRun:
     for finding in comparer.out:
         finding.spec = _with_line(spec, finding.spec)
     found = _fold_repeats(comparer.out)
+    _shared_include_causes(found, pages)
     _shared_schema_causes(found)
     return DriftRun(found, comparer.compared)
 
@@ -1378,6 +1379,43 @@ _SIDE_FREE = ("drift.field_missing_in_spec", "drift.type_mismatch")
 _FIELD_CHECKS = {"drift.field_missing_in_docs", "drift.type_mismatch", "drift.format_mismatch",
                  "drift.required_mismatch", "drift.nullable_mismatch", "drift.enum_mismatch", "drift.limit_mismatch",
                  "drift.limit_missing_in_spec"}
+
+
+def _shared_include_causes(findings: list[Finding], pages: Sequence[DocsPage]) -> None:
+    """A row of an included file (a Mintlify snippet, an MDX component) that several pages include and that
+    disagrees the same way for each of their operations: one cause (``details["cause"]``), worded once with every
+    page that includes it — the snippet is the one place to edit."""
+    page_files = {p.file for p in pages}
+    includers: dict[tuple[str, int | None], list[str]] = {}
+    for page in pages:
+        for field in page.fields:
+            if field.where.file not in page_files:
+                at = includers.setdefault((field.where.file, field.where.line), [])
+                if page.file not in at:
+                    at.append(page.file)
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in findings:
+        if f.docs is None or f.docs.file in page_files or "cause" in f.details or not f.operation:
+            continue
+        if (f.docs.file, f.docs.line) not in includers:
+            continue
+        d = f.disagreement
+        key = (f.check, f.docs.file, f.docs.line, (f.subject or "").split(":", 1)[-1],
+               repr(d.docs_value) if d else None, repr(d.spec_value) if d else None)
+        groups.setdefault(key, []).append(f)
+    for key, members in groups.items():
+        operations = list(dict.fromkeys(str(f.operation) for f in members))
+        if len(operations) < 2:
+            continue
+        first = members[0]
+        said = first.message.split(": ", 1)[1] if first.message.startswith(str(first.operation)) else first.message
+        shown = ["/".join(p.replace("\\", "/").split("/")[-2:]) for p in includers[(key[1], key[2])]]
+        where = f"{_stem(key[1])}.{key[1].rsplit('.', 1)[-1]}:{key[2]}"
+        for f in members:
+            f.details["cause"] = f"include:{key[0]}:{key[1]}:{key[2]}:{key[3]}:{key[4]}:{key[5]}"
+            f.details["cause_message"] = (f"{where}, included by {len(shown)} pages ({', '.join(shown)}): {said} — "
+                                          f"for {len(operations)} operations ({_list(operations)})")
+            f.details["pages"] = includers[(key[1], key[2])]
 
 
 def _shared_schema_causes(findings: list[Finding]) -> None:

@@ -10,6 +10,7 @@ include may splice in blocks from another file) so that one interpreter
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from contract.docs.model import Anomaly, DocsFormat, Import
 from contract.model import Location
@@ -49,6 +50,27 @@ class Element(Block):
     attrs: dict[str, str | None] = field(default_factory=dict)
     text: str = ""
     links: list[Link] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Tag(Block):
+    """A JSX component's opening or closing tag alone on its line, whose content spans the blocks between.
+
+    `<ParamField body="name" type="string" required>` … `</ParamField>`: the description (and nested
+    components) follow as their own blocks; the builder pairs the tags. Self-closing and one-line components
+    are :class:`Element`s.
+    """
+
+    kind: str  # "open" | "close"
+    name: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FrontMatter(Block):
+    """The page's YAML front matter (Mintlify's `openapi: "GET /users/{id}"`, `api: "POST https://…"`)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

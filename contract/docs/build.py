@@ -22,11 +22,13 @@ from contract.docs.blocks import (
     Code,
     Document,
     Element,
+    FrontMatter,
     Heading,
     IncludeRef,
     ListItem,
     Paragraph,
     Table,
+    Tag,
 )
 from contract.docs.examples import extract_requests, guess_language, parse_json, placeholders, split_url
 from contract.docs.model import (
@@ -75,6 +77,11 @@ class _Context:
     anchors: list[str] = dataclasses.field(default_factory=list)  # the heading's ids
     claimed: bool = False  # a structure table has taken the ids (links to "#user-object" mean its first table)
 
+
+_FIELD_COMPONENTS = ("ParamField", "ResponseField")
+_CONTAINERS = ("Expandable",)  # Mintlify's disclosure of an object field's own fields
+_PLACE_KINDS: dict[str, TableKind] = {"path": "path", "query": "query", "header": "request-header", "body": "request",
+                                      "response": "response"}
 
 _SECTIONS = {"object": "object", "container": "container", "request": "request", "query": "query", "path": "path",
              "params": "params",
@@ -159,6 +166,9 @@ class _Builder:
         self.heading_anchors: list[str] = []
         self.notation = _notation(doc)
         self.stem = _stem(doc.file)
+        # The field components open around the current block (`<ParamField>`, `<Expandable>`, ...): name, field.
+        self.open: list[tuple[str, Field | None]] = []
+        self.sides: dict[int, str] = {}  # id(field) → the side (request | response) its component declared
 
     def used(self, name: str) -> None:
         """Count a convention as used on this page (`DocsPage.conventions`)."""
@@ -192,7 +202,15 @@ class _Builder:
 
     # -- blocks ------------------------------------------------------------------------
     def feed(self, block: Block) -> None:
-        if isinstance(block, Heading):
+        if isinstance(block, Tag):
+            self.tag(block)
+            return
+        if self.inside_field(block):
+            return
+        if isinstance(block, FrontMatter):
+            if self.declared(block):
+                self.scope, self.scope_facts, self.status = 0, set(), None  # the page's one endpoint
+        elif isinstance(block, Heading):
             self.heading(block)
         elif isinstance(block, Paragraph | ListItem):
             self.prose(block)
@@ -210,7 +228,100 @@ class _Builder:
         elif isinstance(block, Admonition):
             pass  # its content follows as paragraphs marked with the admonition kind
 
+    # -- field components --------------------------------------------------------------
+    def tag(self, block: Tag) -> None:
+        """`<ParamField …>` … `</ParamField>`: one field whose description is the text in between; `<Expandable>`
+        inside it holds the fields of that field's object."""
+        if block.kind == "close":
+            names = [n for n, _ in self.open]
+            if block.name in names:
+                del self.open[len(names) - 1 - names[::-1].index(block.name):]
+            return
+        if block.name in _FIELD_COMPONENTS or self.open:
+            self.open.append((block.name, self.component_field(block)))
+
+    def inside_field(self, block: Block) -> bool:
+        """Content inside an open field component belongs to that field: prose is its description; tables, code
+        and other components in it are recorded as skipped, not read as the page's own. A heading ends them
+        all (a closing tag the reader did not see as one must not swallow the page)."""
+        if not self.open:
+            return False
+        if isinstance(block, Heading):
+            self.open.clear()
+            return False
+        field = self.parent_field()
+        if isinstance(block, Element) and block.name in _FIELD_COMPONENTS:
+            self.component_field(block)
+        elif isinstance(block, Paragraph | ListItem):
+            if field is not None:
+                field.description = f"{field.description} {block.text}".strip()
+                field.constraints = extract(field.description)
+        elif isinstance(block, IncludeRef):
+            return False
+        else:
+            what = type(block).__name__.lower()
+            self.skip(what, block.where, f"inside <{self.open[-1][0]}>: part of a field's description, not read")
+        return True
+
+    def component_field(self, block: Element | Tag) -> Field | None:
+        """The field a component declares (the `field` conventions), nested under the field it stands in."""
+        found = conventions.first("field", block)
+        if found is None:
+            if block.name in _FIELD_COMPONENTS:
+                self.skip("component", block.where, f"<{block.name}> without a readable place and name")
+            elif block.name not in _CONTAINERS:
+                self.skip("component", block.where, f"<{block.name}> inside a field: not a known field component")
+            return None
+        name, info = found
+        parent = self.parent_field()
+        side = "response" if info.place == "response" else "request"
+        if parent is not None and self.sides.get(id(parent)) != side:
+            self.skip("component", block.where, f"<{block.name} {info.name}> inside a field of the other side")
+            return None
+        self.used(name)
+        ctx = self.ctx()
+        kind: TableKind = _PLACE_KINDS[info.place]
+        if kind == "response" and ctx.section == "error":
+            kind = "error"
+        status = ctx.status if kind in ("response", "error") else None
+        reading = conventions.read_type(info.type)
+        text = block.text if isinstance(block, Element) else ""
+        field = Field(name=info.name, type=info.type, json_type=reading.json_type, format=reading.format,
+                      required=info.required, nullable=reading.nullable, description=text, table=kind,
+                      where=block.where, status=status, endpoint=self.key(), constraints=extract(text),
+                      cells={"name": info.name, "type": info.type, "default": info.default or ""},
+                      notes=[name, *reading.notes])
+        field.section = f"{block.file}:{block.line}"
+        self.sides[id(field)] = side
+        if parent is not None:
+            obj = self.component_object(parent)
+            field.table, field.endpoint, field.status, field.section = "object", None, None, obj.key
+        self.page.fields.append(field)
+        if kind in ("response", "error") and status is not None and parent is None:
+            found_status = self.find_status(status)
+            if found_status is not None:
+                found_status.fields.append(field)
+        return field
+
+    def parent_field(self) -> Field | None:
+        """The field whose `<Expandable>` (or own body) the current block stands in."""
+        return next((f for _, f in reversed(self.open) if f is not None), None)
+
+    def component_object(self, parent: Field) -> DocsObject:
+        """The object structure of a field with nested fields: its rows are the children, linked as `ref`."""
+        anchor = f"{conventions.slug(parent.name) or 'field'}-{parent.where.line}"
+        key = f"{self.stem}#{anchor}"
+        obj = next((o for o in self.page.objects if o.key == key), None)
+        if obj is None:
+            obj = DocsObject(parent.name, key, parent.where, [anchor])
+            self.page.objects.append(obj)
+            parent.ref = f"#{anchor}"
+        return obj
+
     def element(self, block: Element) -> None:
+        if block.name in _FIELD_COMPONENTS:
+            self.component_field(block)
+            return
         anchors = conventions.first("anchor", block)
         if anchors is not None:
             self.used(anchors[0])
@@ -467,6 +578,8 @@ class _Builder:
             return "request-header" if header_part else "request"
         if ctx.section in ("query", "path"):
             return "query" if ctx.section == "query" else "path"
+        if ctx.section is None and header_part and self.endpoint is not None:
+            return "request-header"  # "## Required headers" under the page's endpoint (mem0's API reference)
         if ctx.section in ("object", "container") or (self.endpoint is None and self.page.objects):
             return "object"  # a structure; outside any endpoint on a page of structures, too
         guess: TableKind = "request" if ("required" in roles or "nullable" in roles) else "response"

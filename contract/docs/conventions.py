@@ -17,6 +17,7 @@ returns    an endpoint's prose                            link targets of the ob
 prose      a paragraph under an endpoint                  a page fact ("all parameters are optional")
 params-from an endpoint's prose (text and links)           the links to endpoints whose parameters it shares
 side       a row's description or its footnote           "request" | "response": the one side it is about
+field      a component tag (``<ParamField …>``)           a :class:`ComponentField`: one parameter or field
 ========== ============================================== ===============================================
 
 Each recogniser's docstring names real documentation sites that use the convention, so the
@@ -33,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from contract.docs.blocks import Block, Code, Element, Heading, ListItem, Paragraph
+from contract.docs.blocks import Block, Code, Element, FrontMatter, Heading, ListItem, Paragraph, Tag
 from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import JsonType, Link, Side
 from contract.docs.tables import column_roles
@@ -141,6 +142,32 @@ def jsx_route(block: Block) -> list[tuple[str, str]] | None:
     if method not in HTTP_METHODS or not path or not (path.startswith("/") or "://" in path):
         return None
     return [(method, path)]
+
+
+_FRONT_MATTER_ENDPOINT = re.compile(r"^(?:(?P<spec>\S+)\s+)?(?P<method>" + "|".join(HTTP_METHODS) + r")\s+"
+                                    r"(?P<path>https?://\S+|/\S*)$", re.IGNORECASE)
+
+
+@recogniser("endpoint", "mintlify-frontmatter")
+def mintlify_frontmatter(block: Block) -> list[tuple[str, str]] | None:
+    """The page's endpoint in its front matter: `openapi: "GET /users/{id}"`, `openapi: "/openapi.json POST
+    /project/update/{projectId}"` (a spec file first), `openapi: get /v1/memories/{memory_id}/` (lower case),
+    `api: "POST https://api.example.com/v1/users"` (Mintlify's hand-written endpoint pages).
+
+    Mintlify's own docs (mintlify/docs `api/update/trigger.mdx`), mem0's API reference (mem0ai/mem0
+    `docs/api-reference/`), crewAI's (`openapi: "/enterprise-api.en.yaml GET /{kickoff_id}/status"`) and
+    trigger.dev's (`openapi: "v3-openapi POST /api/v1/runs/{runId}/tags"`) head their pages so. A webhook
+    (`openapi: "openapi.json webhook orderUpdated"`) names no route and is not read.
+    """
+    if not isinstance(block, FrontMatter):
+        return None
+    out: list[tuple[str, str]] = []
+    for key in ("openapi", "api"):
+        value = block.data.get(key)
+        m = _FRONT_MATTER_ENDPOINT.match(" ".join(value.split())) if isinstance(value, str) else None
+        if m and (key == "openapi" or m.group("spec") is None):
+            out.append((m.group("method").upper(), m.group("path")))
+    return out[:1] or None
 
 
 # =============================================================================== anchors
@@ -436,6 +463,18 @@ def name_optional(reading: NameReading) -> NameReading | None:
     if len(reading.name) > 1 and reading.name.endswith("?") and reading.optional is None:
         return replace(reading, name=reading.name[:-1].rstrip(), optional=True)
     return None
+
+
+@recogniser("name", "header-with-value")
+def name_header_value(reading: NameReading) -> NameReading | None:
+    """`Authorization: Token <MEM0_API_KEY>`, `Accept: application/json` — a header written with its value; the
+    name is the part before the colon.
+
+    mem0's API reference (mem0ai/mem0 `docs/api-reference/memory/add-memories.mdx`, "Required headers") and
+    Adapty's server-side API pages (`Authorization: Api-Key …`) write header rows so.
+    """
+    m = re.fullmatch(r"(?P<name>[A-Za-z][A-Za-z0-9-]*):\s+\S.*", reading.name)
+    return replace(reading, name=m.group("name")) if m else None
 
 
 def read_name(text: str) -> NameReading:
@@ -789,6 +828,67 @@ def extends_object(text: str, links: list[Link]) -> str | None:
     return next((href for label, href in links if label and label.lower() in m.group("label").lower()), None)
 
 
+# =============================================================================== field components
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentField:
+    """One parameter or field a component declares: where it goes, its name, type, required, default."""
+
+    place: str  # path | query | header | body | response
+    name: str
+    type: str
+    required: bool | None
+    default: str | None = None
+
+
+_PLACES = ("path", "query", "header", "body", "cookie")
+_FIELD_NAME = re.compile(r"^[A-Za-z_$@][\w$@.\-\[\]]*$")
+
+
+def _flag(attrs: dict[str, str | None], name: str) -> bool | None:
+    """A JSX boolean attribute: `required` (no value) or `required={true}` → True, `{false}` → False."""
+    if name not in attrs:
+        return None
+    value = _jsx_value(attrs[name]).strip().strip("{}").strip().lower()
+    if value in ("", "true"):
+        return True
+    return False if value == "false" else None
+
+
+@recogniser("field", "mintlify-fields")
+def mintlify_fields(block: Block) -> ComponentField | None:
+    """`<ParamField path|query|body|header="name" type="string" required default="10">` and `<ResponseField
+    name="id" type="string" required>`: one request parameter / body field, or one response field, per component
+    (children under `<Expandable title="properties">` are the fields of an object field).
+
+    Mintlify's component (mintlify/docs `components/fields.mdx`); written by hand in trigger.dev's SDK
+    reference (triggerdotdev/trigger.dev `docs/management/runs/bulk-actions.mdx`), Smartcar's and Bright
+    Data's API references. A tag without a place attribute or whose name is not a field name (a status
+    written as `name="202 Accepted"`) is not read.
+    """
+    if not isinstance(block, Element | Tag) or (isinstance(block, Tag) and block.kind != "open"):
+        return None
+    attrs = block.attrs
+    if block.name == "ParamField":
+        places = [p for p in _PLACES if attrs.get(p)]
+        if len(places) != 1 or places[0] == "cookie":
+            return None
+        place, name = places[0], _jsx_value(attrs[places[0]])
+    elif block.name == "ResponseField":
+        place, name = "response", _jsx_value(attrs.get("name"))
+    else:
+        return None
+    if not _FIELD_NAME.match(name or ""):
+        return None
+    required = _flag(attrs, "required")
+    if required is None and _flag(attrs, "optional"):
+        required = False
+    default = attrs.get("default")
+    return ComponentField(place, name, _jsx_value(attrs.get("type")), required,
+                          _jsx_value(default) if default is not None else None)
+
+
 # =============================================================================== the side a row is about
 
 # Said of the row itself: the description opens or closes with it, or says it in parentheses ("Whether the
@@ -861,7 +961,7 @@ def footnote(text: str) -> tuple[str, str] | None:
 
 
 __all__ = [
-    "REGISTRY", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
+    "REGISTRY", "ComponentField", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
     "first", "footnote", "footnote_mark", "parameter_place", "read_name", "read_type", "recogniser", "recognisers",
     "side_of", "slug",
 ]

@@ -11,6 +11,7 @@ the page's missing content is reported instead of silently absent.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from contract.docs.blocks import (
     Code,
     Document,
     Element,
+    FrontMatter,
     Heading,
     IncludeRef,
     Link,
@@ -33,6 +35,7 @@ from contract.docs.blocks import (
     Paragraph,
     Table,
     TableRow,
+    Tag,
 )
 from contract.docs.model import DocsFormat, Import
 from contract.docs.readers import mdx
@@ -183,6 +186,8 @@ class _MarkdownReader:
             elif kind == "list_item_close":
                 in_item -= 1
                 item_has_text.pop()
+            elif kind == "code_block" and self._mdx_indented():
+                self._mdx_content(tok.content, line)
             elif kind in ("fence", "code_block"):
                 first = line + 1 if kind == "fence" else line
                 info = tok.info.strip().split()
@@ -202,6 +207,20 @@ class _MarkdownReader:
                 self._html_block(tok.content, line)
             i += 1
 
+    def _mdx_indented(self) -> bool:
+        """Indented text inside a field component of an MDX page (`    <ParamField …>` nested under
+        `<Expandable>`, its description indented under it): MDX has no indented code blocks, so what CommonMark
+        reads as one is the component's content."""
+        return self.ctx.file.lower().endswith(".mdx") and any(n in mdx.FIELD_COMPONENTS for n, _ in self.ctx.tabs)
+
+    def _mdx_content(self, content: str, line: int) -> None:
+        text = textwrap.dedent(content)
+        first = text.lstrip().split("\n", 1)[0]
+        if mdx.is_tag_line(first):
+            self._html_block(text, line)
+        else:
+            self._walk(_MD_FRAGMENT.parse(text), line - 1)
+
     def _front_matter(self, content: str, line: int) -> None:
         try:
             data = yaml.safe_load(content)
@@ -212,9 +231,7 @@ class _MarkdownReader:
             title = data.get("title") or data.get("sidebar_label")
             if isinstance(title, str) and title.strip():
                 self.doc.title = title.strip()
-            api = data.get("openapi")
-            if isinstance(api, str) and api.strip():
-                self.doc.blocks.append(Paragraph(self.ctx.file, line + 1, api.strip()))
+            self.doc.blocks.append(FrontMatter(self.ctx.file, line, data={str(k): v for k, v in data.items()}))
 
     def _paragraph(self, inline: Token, line: int, as_item: bool) -> None:
         children = inline.children or []
@@ -288,6 +305,9 @@ class _MarkdownReader:
             if mdx.is_tag_line(text) and any(mdx.is_component(e.name) for e in mdx.tag_events(text)):
                 flush()
                 for event in mdx.tag_events(text):
+                    if event.kind in ("open", "close") and mdx.is_component(event.name):
+                        self.doc.blocks.append(Tag(self.ctx.file, line + n, event.kind, event.name,
+                                                   dict(event.attrs)))
                     self._tag(event, line + n)
                 chunk_start = line + n + 1
             else:
@@ -302,7 +322,7 @@ class _MarkdownReader:
         if tag and not mdx.is_component(tag.group(1)):
             self.doc.blocks.extend(html_blocks(text, self.ctx.file, offset=line - 1))
             return
-        tokens = _MD_FRAGMENT.parse(text)
+        tokens = _MD_FRAGMENT.parse(textwrap.dedent(text) if self._mdx_indented() else text)
         if len(tokens) == 1 and tokens[0].type == "html_block":
             return  # markdown-it sees the same HTML again: nothing more to read in it
         self._walk(tokens, line - 1)
@@ -322,14 +342,15 @@ class _MarkdownReader:
             names = [n.lower() for n, _ in self.ctx.tabs]
             if event.name.lower() in names:
                 del self.ctx.tabs[len(names) - 1 - names[::-1].index(event.name.lower()):]
-        elif imp is None or mdx.is_content_import(imp.source):
-            self._include(event.name, imp, line)
+        elif (imp is None and event.name not in mdx.FIELD_COMPONENTS) or (imp is not None and
+                                                                         mdx.is_content_import(imp.source)):
+            self._include(event.name, imp, line, event.attrs.get("file") if event.name == "Snippet" else None)
 
-    def _include(self, name: str, imp: Import | None, line: int) -> None:
-        ref = IncludeRef(self.ctx.file, line, name=name, source=imp.source if imp else None,
+    def _include(self, name: str, imp: Import | None, line: int, snippet: str | None = None) -> None:
+        ref = IncludeRef(self.ctx.file, line, name=name, source=imp.source if imp else snippet,
                          import_line=imp.where.line if imp else None)
         self.doc.blocks.append(ref)
-        target = self._resolve(name, imp)
+        target = self._snippet(snippet) if snippet else self._resolve(name, imp)
         if target is None:
             return
         key = str(target)
@@ -346,14 +367,36 @@ class _MarkdownReader:
         self.doc.blocks.extend(sub.blocks)
         self.doc.anomalies.extend(sub.anomalies)
 
+    def _docs_root(self) -> Path | None:
+        """The Mintlify docs root: the nearest folder above the page holding `docs.json` (or the older `mint.json`),
+        where `/snippets/…` imports and `<Snippet file="…" />` resolve."""
+        for folder in Path(self.ctx.file).resolve().parents:
+            if (folder / "docs.json").is_file() or (folder / "mint.json").is_file():
+                return folder
+        return None
+
+    def _snippet(self, file: str) -> Path | None:
+        """`<Snippet file="api-reference/path-id.mdx" />`: Mintlify's `snippets/` folder under the docs root, or the
+        components folder given (Smartcar's and Bright Data's Mintlify references include shared fields so)."""
+        root = self._docs_root()
+        candidates = [root / "snippets" / file] if root is not None else []
+        if self.ctx.components_dir is not None:
+            candidates.append(self.ctx.components_dir / file)
+        return next((c for c in candidates if c.is_file()), None)
+
     def _resolve(self, name: str, imp: Import | None) -> Path | None:
-        """Where an included component's file is: relative to the page, or by basename in components_dir."""
+        """Where an included component's file is: relative to the page, from the docs root for an absolute
+        `/snippets/x.mdx` (as Mintlify resolves it), or by basename in components_dir."""
         source = imp.source if imp else None
         if source and source.startswith("."):
             page_dir = Path(self.ctx.file).parent
             candidate = page_dir / source
             if candidate.is_file():
                 return candidate
+        if source and source.startswith("/"):
+            root = self._docs_root()
+            if root is not None and (root / source.lstrip("/")).is_file():
+                return root / source.lstrip("/")
         if self.ctx.components_dir is None:
             return None
         names = [Path(source).name] if source else [f"{name}.md", f"{name}.mdx"]

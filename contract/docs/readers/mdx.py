@@ -67,6 +67,9 @@ def tag_events(line: str) -> list[TagEvent]:
     return parser.events
 
 
+FIELD_COMPONENTS = ("ParamField", "ResponseField", "Expandable")
+"""Mintlify's built-in field components: never an include, even self-closing (`<ParamField body="x" />`)."""
+
 _COMPONENT = re.compile(r"^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*$")
 
 

@@ -165,6 +165,9 @@ def _merge_reach(current: dict[str, Any], entry: Mapping[str, Any]) -> None:
     """Reach of one operation seen by two shards: statuses summed, reached if either reached it."""
     if "reached" not in entry:
         return
+    fields = _merge_fields(current.get("fields_unseen"), entry.get("fields_unseen"))
+    if fields is not None:
+        current["fields_unseen"] = fields
     if "reached" not in current:
         current.update({k: copy.deepcopy(entry.get(k)) for k in ("statuses", "reached", "why", "hint")})
         return
@@ -174,6 +177,18 @@ def _merge_reach(current: dict[str, Any], entry: Mapping[str, Any]) -> None:
     current["statuses"] = dict(sorted(statuses.items()))
     if entry.get("reached") and not current.get("reached"):
         current.update(reached=True, why=None, hint=None)
+
+
+def _merge_fields(a: Mapping[str, list[str]] | None, b: Mapping[str, list[str]] | None
+                  ) -> dict[str, list[str]] | None:
+    """Fields unseen per status, two shards: a status only one saw keeps its list; one both saw keeps the
+    fields neither carried (seen by one is seen)."""
+    if a is None and b is None:
+        return None
+    out = {k: list(v) for k, v in (a or {}).items()}
+    for code, names in (b or {}).items():
+        out[code] = [n for n in out[code] if n in names] if code in out else list(names)
+    return dict(sorted(out.items()))
 
 
 def _row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:

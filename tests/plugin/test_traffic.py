@@ -86,6 +86,8 @@ def test_no_fault_passes_and_writes_traffic_coverage(pytester, workers):
                                                "statuses": {"200": 1}, "requests": 1}]
     create = report["coverage"]["operations"]["POST /api/v2/server-side-api/profile/"]
     assert create["reached"] and create["statuses"] == {"200": 3, "400": 1}
+    assert "data.segment_hash" not in create["fields_unseen"]["200"]
+    assert "data.subscriptions[]" in create["fields_unseen"]["200"]  # new profiles have none: untested
     assert {f["check"] for f in report["findings"] if f["severity"] == "warning"} == {
         "live.status_code_documented", "traffic.undocumented_operation"}
     # the refused request is a finding of its own, info: the target caught the client's bug
@@ -108,6 +110,8 @@ def test_a_fault_fails_the_tests_whose_exchanges_show_it(pytester, workers):
     report = _report(pytester)
     schema = [f for f in report["findings"] if f["check"] == "live.response_schema"]
     assert schema and schema[0]["severity"] == "error"
+    create = report["coverage"]["operations"]["POST /api/v2/server-side-api/profile/"]
+    assert "data.segment_hash" in create["fields_unseen"]["200"]  # the dropped field: never carried, per worker too
 
 
 def test_fail_on_warning_in_the_ini_fails_the_warned_test_only(pytester):

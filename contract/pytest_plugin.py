@@ -218,7 +218,7 @@ def contract_traffic(request: pytest.FixtureRequest) -> Any:
     on a finding at or above `contract_traffic_fail_on`; `.findings` are this test's."""
     if request.config.stash.get(_SPEC_KEY, None) is None:
         pytest.skip("no --contract-spec configured")
-    from contract.proxy.inprocess import Traffic
+    from contract.proxy.traffic import Traffic
 
     traffic = request.node.stash[_TRAFFIC_KEY] = Traffic(_judge(request.config))
     try:

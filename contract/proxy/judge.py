@@ -18,13 +18,16 @@ is the GET answer without its body); ``OPTIONS`` without an operation (CORS pref
 never a finding. Bodies the proxy could not keep whole or decode are not judged, and are counted.
 
 Coverage from traffic: per operation, the statuses the traffic got, whether a 2xx was reached,
-and the documented statuses it never saw (the report's reach table).
+the documented statuses it never saw (the report's reach table), and per documented status the
+traffic got, the response fields the spec's schema or the docs' response table document that no
+judged response carried (``fields_unseen``: untested, not wrong — one coverage entry, no finding).
 
 Thread-safe: the proxy judges from worker threads, one exchange at a time (one lock).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -40,11 +43,12 @@ from contract.core.paths import match_operation, path_params, server_urls
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.model import Exchange, Finding, Severity, Violation
+from contract.proxy.fields import carried_fields, documented_fields, unseen_fields
 from contract.redact import Redactor
 from contract.replay.checks import CheckContext, Observation, live_checks, run_checks
 from contract.replay.group import annotate
 from contract.replay.operations import LiveOperation, docs_operations
-from contract.validate import Validators
+from contract.validate import Validators, is_json_media
 
 __all__ = ["MAX_UNMATCHED", "Judge"]
 
@@ -86,6 +90,15 @@ class Judge:
         self.unmatched: dict[tuple[str, str], Counter[str]] = {}
         self.unmatched_other = 0  # beyond MAX_UNMATCHED distinct paths
         self.not_judged: Counter[str] = Counter()
+        self.pages = list(pages)
+        self._docs_keys: dict[str, set[str]] = {}  # operation → the page endpoints that are it (any placeholder style)
+        for page in self.pages:
+            for endpoint in page.endpoints:
+                matched = match_operation(self._routes, endpoint.method.upper(), endpoint.path, servers=self.servers,
+                                          templated=True)
+                if matched is not None:
+                    self._docs_keys.setdefault(matched.key, set()).add(endpoint.key)
+        self.carried: dict[tuple[str, str], set[str]] = {}  # (operation, documented status) → field paths seen
 
     # ------------------------------------------------------------------ judging
 
@@ -132,10 +145,24 @@ class Judge:
         lo = self._ops[op.key]
         seen = self.statuses.setdefault(lo.key, Counter())
         seen[str(ex.status) if ex.status is not None else str(ex.error)] += 1
+        self._carry(lo, ex)
         out = run_checks(self.ctx, Observation(lo, None, ex, role="traffic"))
         if lo.origin == "spec":  # a docs-only operation's request is modelled, not stated: not held to it
             out += self._request(lo, ex)
         return out
+
+    def _carry(self, lo: LiveOperation, ex: Exchange) -> None:
+        """The fields a whole JSON body carried, kept under the documented status it answers."""
+        if ex.status is None or ex.body_truncated or not ex.response_body:
+            return
+        code = self.validators.response(lo.op).documented_status(ex.status)
+        if code is None:
+            return
+        try:
+            body = json.loads(ex.response_body)
+        except (ValueError, UnicodeDecodeError):
+            return
+        self.carried.setdefault((lo.key, code), set()).update(carried_fields(body))
 
     def _request(self, lo: LiveOperation, ex: Exchange) -> list[Finding]:
         """The client's side: the request as it arrived, against the operation's parameters, security, body."""
@@ -213,7 +240,39 @@ class Judge:
             unseen = [code for code in sorted(lo.op.responses) if code not in got]
             out[key] = {"statuses": dict(sorted(seen.items())), "reached": reached, "why": why,
                         "hint": f"documented, never seen: {', '.join(unseen)}" if unseen else None}
+            fields = {code: self._unseen_fields(lo, code) for code in sorted(c for c in got if c is not None)}
+            fields = {code: names for code, names in fields.items() if names is not None}
+            if fields:
+                out[key]["fields_unseen"] = fields
         return out
+
+    def _unseen_fields(self, lo: LiveOperation, code: str) -> list[str] | None:
+        """The documented fields of `code`'s answer no response carried (None: it documents no field).
+
+        Spec fields by exact path; a docs row by its name at any depth (a table lists the fields of the
+        object it describes, wherever an envelope puts it), and only when no spec path already names it.
+        """
+        response = lo.op.responses.get(code)
+        media = next((m for t, m in response.content.items() if is_json_media(t)), None) if response else None
+        spec_fields = documented_fields(media.schema, self.spec.resolve_ref) if media is not None else []
+        keys = {lo.key} | {e.key for e in lo.docs} | self._docs_keys.get(lo.key, set())
+        success = code.startswith("2")
+        docs_fields = list(dict.fromkeys(
+            f.name for page in self.pages for f in page.fields
+            if f.endpoint in keys and f.table == "response"
+            and (str(f.status) == code if f.status is not None else success)))
+        if not spec_fields and not docs_fields:
+            return None
+        carried = self.carried.get((lo.key, code), set())
+        flat = {p.replace("[]", "") for p in carried}
+        named = {p.replace("[]", "") for p in spec_fields}
+
+        def anywhere(name: str, paths: set[str]) -> bool:
+            return any(p == name or p.endswith("." + name) for p in paths)
+
+        unseen = unseen_fields(spec_fields, carried)
+        unseen += [f"{n} (docs)" for n in docs_fields if not anywhere(n, named) and not anywhere(n, flat)]
+        return unseen
 
     def traffic(self) -> dict[str, Any]:
         """The report's ``traffic`` section: counts, what matched nothing, what was not judged."""

@@ -494,7 +494,8 @@ def _reach(coverage: Mapping[str, Any] | None) -> str:
     body = "".join(
         f'<tr class="{"ok" if r["reached"] else "no"}"><td>{esc(r["operation"])}</td><td>{esc(r["statuses"])}</td>'
         f'<td>{"yes" if r["reached"] else "no"}</td><td>{esc(r["why"])}'
-        + (f'<br><em>{esc(r["hint"])}</em>' if r["hint"] else "") + "</td></tr>"
+        + (f'<br><em>{esc(r["hint"])}</em>' if r["hint"] else "")
+        + (f'<br><em>{esc(r["fields"])}</em>' if r["fields"] else "") + "</td></tr>"
         for r in rows)
     return (f'<section id="reach"><h2>Coverage: {reached}/{len(rows)} operations answered 2xx</h2>'
             '<table><tr><th>operation</th><th>statuses</th><th>2xx</th><th>why not — fix</th></tr>'

@@ -103,6 +103,8 @@ def coverage_section(rows_by_operation: Mapping[str, Iterable[Any]],
     for operation, seen in (reach or {}).items():
         entry = operations.setdefault(operation, {"constraints": 0, "covered": 0, "rows": []})
         entry.update({k: seen.get(k) for k in ("statuses", "reached", "why", "hint")})
+        if seen.get("fields_unseen") is not None:
+            entry["fields_unseen"] = seen["fields_unseen"]
     return {"operations": operations}
 
 

@@ -209,6 +209,7 @@ def _reach(report: Mapping[str, Any], limit: int) -> list[str]:
            "| operation | statuses | 2xx | why not — fix |", "|---|---|---|---|"]
     for r in rows[:limit]:
         why = cell(truncate(r["why"], 200)) + (f" — _{cell(truncate(r['hint'], 200))}_" if r["hint"] else "")
+        why += f" — _{cell(truncate(r['fields'], 300))}_" if r["fields"] else ""
         out.append(f"| {cell(r['operation'])} | {cell(r['statuses'])} | {'✅' if r['reached'] else '❌'} | {why} |")
     if len(rows) > limit:
         out.append(f"\n… and {len(rows) - limit} more operations (see report.json)")

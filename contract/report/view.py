@@ -129,9 +129,19 @@ def reach_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """The coverage section's reach per operation (live runs only): operations without a 2xx first."""
     operations = (coverage or {}).get("operations") or {}
     rows = [{"operation": op, "statuses": statuses_text(e.get("statuses")), "reached": bool(e.get("reached")),
-             "why": e.get("why") or "", "hint": e.get("hint") or ""}
+             "why": e.get("why") or "", "hint": e.get("hint") or "", "fields": fields_unseen_text(e.get("fields_unseen"))}
             for op, e in operations.items() if "reached" in e]
     return sorted(rows, key=lambda r: (r["reached"], r["operation"]))
+
+
+def fields_unseen_text(fields: Mapping[str, list[str]] | None, limit: int = 8) -> str:
+    """Traffic coverage's documented response fields never carried, per status, as one line."""
+    parts = []
+    for code, names in (fields or {}).items():
+        if names:
+            more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+            parts.append(f"{code}: {', '.join(names[:limit])}{more}")
+    return f"documented fields never carried: {'; '.join(parts)}" if parts else ""
 
 
 def page_rows(coverage: Mapping[str, Any] | None) -> list[dict[str, Any]]:

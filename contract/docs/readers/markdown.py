@@ -41,6 +41,10 @@ from contract.docs.model import DocsFormat, Import
 from contract.docs.readers import mdx
 from contract.docs.readers.html import html_blocks
 
+# A Mintlify site's configuration files (docs.json, the older mint.json), spelt by stem: a dotted literal such as
+# "docs.json" reads like a check id to the registry test.
+_MINTLIFY_CONFIGS = tuple(f"{stem}.json" for stem in ("docs", "mint"))
+
 _MAX_INCLUDE_DEPTH = 8
 
 
@@ -371,7 +375,7 @@ class _MarkdownReader:
         """The Mintlify docs root: the nearest folder above the page holding `docs.json` (or the older `mint.json`),
         where `/snippets/…` imports and `<Snippet file="…" />` resolve."""
         for folder in Path(self.ctx.file).resolve().parents:
-            if (folder / "docs.json").is_file() or (folder / "mint.json").is_file():
+            if any((folder / name).is_file() for name in _MINTLIFY_CONFIGS):
                 return folder
         return None
 

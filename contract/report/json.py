@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.core.grouping import collapse
+from contract.core.memory import gc_paused
 from contract.errors import InputError
 from contract.model import Finding
 from contract.report.fixes import fix_list
@@ -68,16 +69,17 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
     ``fixes`` is the fix list per file, each edit with the line's text read now (see `report.fixes`).
     """
-    dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
-    report: dict[str, Any] = {
-        "report_version": REPORT_VERSION,
-        "tool": {"name": "contract", "version": tool_version()},
-        "command": command,
-        "inputs": inputs or {},
-        "summary": summarize(dicts),
-        "findings": dicts,
-        "fixes": fix_list(dicts),
-    }
+    with gc_paused():  # one large acyclic dict: collections while it grows find nothing
+        dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
+        report: dict[str, Any] = {
+            "report_version": REPORT_VERSION,
+            "tool": {"name": "contract", "version": tool_version()},
+            "command": command,
+            "inputs": inputs or {},
+            "summary": summarize(dicts),
+            "findings": dicts,
+            "fixes": fix_list(dicts),
+        }
     if extra:
         report.update(extra)
     return report

@@ -143,7 +143,7 @@ def write_json(report_dir: str | Path, report: dict[str, Any], name: str = "repo
     return write_text_atomic(Path(report_dir) / name, json_chunks(report))
 
 
-LONG = 1000  # a list or object with more entries than this writes one entry per line
+LONG = 10_000  # a list or object with more entries than this writes one entry per line
 
 
 def json_chunks(value: Any, *, long: int = LONG) -> Iterator[str]:

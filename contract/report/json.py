@@ -166,37 +166,28 @@ def _layout(value: Any, newline: str, long: int) -> Iterator[str]:
     """The pieces of `value` indented as `json.dumps(indent=2)` does, with `newline` ("\n" + the current
     indent) starting each of its lines; containers of more than `long` entries one entry per line."""
     if isinstance(value, dict):
-        if not value:
-            yield "{}"
-            return
-        inner = newline + _INDENT
-        flat = len(value) > long
-        yield "{"
-        for i, (key, item) in enumerate(value.items()):
-            start = (inner if i == 0 else "," + inner) + _ONE_LINE(_key(key)) + ": "
-            if flat:
-                yield start + _ONE_LINE(item)
-            else:
-                yield start
-                yield from _layout(item, inner, long)
-        yield newline + "}"
+        entries: Iterable[tuple[str, Any]] = ((_ONE_LINE(_key(k)) + ": ", v) for k, v in value.items())
+        brackets = "{}"
     elif isinstance(value, list | tuple):
-        if not value:
-            yield "[]"
-            return
-        inner = newline + _INDENT
-        yield "["
-        flat = len(value) > long
-        for i, item in enumerate(value):
-            start = inner if i == 0 else "," + inner
-            if flat:
-                yield start + _ONE_LINE(item)
-            else:
-                yield start
-                yield from _layout(item, inner, long)
-        yield newline + "]"
+        entries = (("", v) for v in value)
+        brackets = "[]"
     else:
         yield _ONE_LINE(value)
+        return
+    if not value:
+        yield brackets
+        return
+    inner = newline + _INDENT
+    flat = len(value) > long
+    yield brackets[0]
+    for i, (label, item) in enumerate(entries):
+        start = (inner if i == 0 else "," + inner) + label
+        if flat:
+            yield start + _ONE_LINE(item)
+        else:
+            yield start
+            yield from _layout(item, inner, long)
+    yield newline + brackets[1]
 
 
 def _key(key: Any) -> str:

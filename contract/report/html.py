@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -32,9 +33,14 @@ from contract.report.view import (
     time_rows,
 )
 
+_SPECIAL = re.compile("[&<>\"']")
+
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """`html.escape(str(value), quote=True)`; text with nothing to escape (most of a report) is returned as
+    it is, without `html.escape`'s five replaces: a 200,000-finding page escapes millions of values."""
+    text = "" if value is None else str(value)
+    return html.escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def script_json(value: Any) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.core.grouping import collapse
+from contract.core.memory import gc_paused
 from contract.errors import InputError
 from contract.model import Finding
 from contract.report.fixes import fix_list
@@ -68,16 +69,17 @@ def build_report(findings: list[Finding], *, command: str, inputs: dict[str, Any
     ``checks_run`` (check ids that ran, so clean checks show as passing in JUnit).
     ``fixes`` is the fix list per file, each edit with the line's text read now (see `report.fixes`).
     """
-    dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
-    report: dict[str, Any] = {
-        "report_version": REPORT_VERSION,
-        "tool": {"name": "contract", "version": tool_version()},
-        "command": command,
-        "inputs": inputs or {},
-        "summary": summarize(dicts),
-        "findings": dicts,
-        "fixes": fix_list(dicts),
-    }
+    with gc_paused():  # one large acyclic dict: collections while it grows find nothing
+        dicts = collapse([f.to_dict() for f in findings])  # one root cause, one finding
+        report: dict[str, Any] = {
+            "report_version": REPORT_VERSION,
+            "tool": {"name": "contract", "version": tool_version()},
+            "command": command,
+            "inputs": inputs or {},
+            "summary": summarize(dicts),
+            "findings": dicts,
+            "fixes": fix_list(dicts),
+        }
     if extra:
         report.update(extra)
     return report
@@ -143,11 +145,61 @@ def write_json(report_dir: str | Path, report: dict[str, Any], name: str = "repo
     return write_text_atomic(Path(report_dir) / name, json_chunks(report))
 
 
-def json_chunks(value: Any) -> Iterator[str]:
-    """`json.dumps(value, indent=2, ensure_ascii=False) + "\n"` piece by piece: a 200,000-finding report
-    joined in memory is millions of small strings at once (hundreds of MB)."""
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value)
+LONG = 10_000  # a list or object with more entries than this writes one entry per line
+
+
+def json_chunks(value: Any, *, long: int = LONG) -> Iterator[str]:
+    """`value` as indented JSON (`json.dumps(value, indent=2, ensure_ascii=False) + "\n"`), piece by piece:
+    a 200,000-finding report joined in memory is millions of small strings at once (hundreds of MB).
+
+    A list or object of more than `long` entries writes each entry on one line: Python's encoder is pure
+    Python as soon as it indents (a 200,000-finding report: seconds), while one line per entry is its C
+    encoder. A report with no such list is exactly `json.dumps(..., indent=2)`; either is the same data.
+    """
+    yield from _layout(value, "\n", long)
     yield "\n"
+
+
+_INDENT = "  "
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder: no indent
+
+
+def _layout(value: Any, newline: str, long: int) -> Iterator[str]:
+    """The pieces of `value` indented as `json.dumps(indent=2)` does, with `newline` ("\n" + the current
+    indent) starting each of its lines; containers of more than `long` entries one entry per line."""
+    if isinstance(value, dict):
+        entries: Iterable[tuple[str, Any]] = ((_ONE_LINE(_key(k)) + ": ", v) for k, v in value.items())
+        brackets = "{}"
+    elif isinstance(value, list | tuple):
+        entries = (("", v) for v in value)
+        brackets = "[]"
+    else:
+        yield _ONE_LINE(value)
+        return
+    if not value:
+        yield brackets
+        return
+    inner = newline + _INDENT
+    flat = len(value) > long
+    yield brackets[0]
+    for i, (label, item) in enumerate(entries):
+        start = (inner if i == 0 else "," + inner) + label
+        if flat:
+            yield start + _ONE_LINE(item)
+        else:
+            yield start
+            yield from _layout(item, inner, long)
+    yield newline + brackets[1]
+
+
+def _key(key: Any) -> str:
+    """An object key as `json.dumps` writes it: strings as they are; numbers, booleans and null as their
+    JSON text; anything else refused, as `json.dumps` does."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, int | float):
+        return _ONE_LINE(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def write_text_atomic(target: Path, text: str | Iterable[str]) -> Path:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from contract.core.memory import gc_paused
 from contract.errors import InputError
 from contract.report.github import render_annotations
 from contract.report.html import html_pieces
@@ -44,9 +45,12 @@ def write_reports(report_dir: str | Path, report: Mapping[str, Any],
     """Write `report` in each format to `report_dir` (atomically, file by file); format → path."""
     folder = Path(report_dir)
     written: dict[str, Path] = {}
-    for fmt in parse_formats(formats):
-        if fmt == "json":
-            written[fmt] = write_json(folder, dict(report), FILENAMES["json"])
-        else:
-            written[fmt] = write_text_atomic(folder / FILENAMES[fmt], _RENDER[fmt](report))
+    # Rendering builds acyclic pieces (the SARIF log, HTML fragments) beside a report of millions of
+    # objects: collections meanwhile walk the report again and again and find nothing.
+    with gc_paused():
+        for fmt in parse_formats(formats):
+            if fmt == "json":
+                written[fmt] = write_json(folder, dict(report), FILENAMES["json"])
+            else:
+                written[fmt] = write_text_atomic(folder / FILENAMES[fmt], _RENDER[fmt](report))
     return written

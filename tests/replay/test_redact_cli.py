@@ -45,6 +45,22 @@ def test_a_report_is_redacted_as_plain_json():
     assert report["findings"][0]["message"].startswith("echo tok")  # a copy: the input is left alone
 
 
+def test_a_report_with_no_secret_known_is_the_same_plain_json_copy():
+    """No secret (lint, drift) takes a faster copy: it must be the copy a redactor with secrets makes."""
+    class Word(str):
+        pass
+
+    class Count(int):
+        pass
+
+    report = {"findings": [{"message": Word("w"), "n": Count(3), "t": (1, (2.5, None)), "b": True, "x": {1, 2}}],
+              Word("k"): {1: "one", 2.5: "x", False: "f", None: "n", "s": Path("a/b")}, "e": [], "d": {}}
+    plain = Redactor().report(report)
+    assert plain == Redactor(["never-in-this-report"]).report(report)
+    assert plain == json.loads(json.dumps(plain))  # plain JSON data through and through
+    assert [type(k) for k in plain] == [str, str, str, str] and type(plain["findings"][0]["n"]) is int
+
+
 def test_findings_are_printed_from_the_redacted_report(tmp_path: Path, capsys):
     from contract.cli._options import finish
     from contract.model import Finding, Location, Severity

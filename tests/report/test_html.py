@@ -6,6 +6,7 @@ DOM after the script ran.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -15,8 +16,11 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract.report import render_html, write_reports
+from contract.report.html import esc
 from tests.report.conftest import OP
 
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
@@ -88,3 +92,8 @@ def test_browser_filters_from_the_url_and_runs_no_injected_code(tmp_path, live_r
     assert visible(dom) == ["live.timeout"] and dom.body["data-shown"] == "1"
     dom = dump_dom(page, tmp_path, f"#severity=error&operation={quote(OP, safe='')}")
     assert sorted(visible(dom)) == ["live.accepts_invalid", "live.rejects_valid", "live.schema_violation"]
+
+
+@given(st.one_of(st.none(), st.integers(), st.text(alphabet=st.sampled_from("ab &<>\"'é\n"))))
+def test_esc_is_html_escape_with_quotes(value):
+    assert esc(value) == html.escape("" if value is None else str(value), quote=True)

@@ -17,6 +17,12 @@ from contract.schema import NULLABLE_POLICIES
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def secrets_of(values: Iterable[str]) -> list[str]:
+    """The values to mask: every `--secret`, and the `CONTRACT_API_KEY` credential when it is set."""
+    env = os.environ.get("CONTRACT_API_KEY")
+    return [*values, *([env] if env else [])]
+
+
 def nullable_option(fn: F) -> F:
     return click.option(
         "--nullable", type=click.Choice(NULLABLE_POLICIES), default="auto", show_default=True,

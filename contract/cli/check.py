@@ -11,7 +11,6 @@ and always stopped).
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from contract.cli._options import (
     finish,
     nullable_option,
     report_dir_option,
+    secrets_of,
 )
 from contract.cli.run import live_options, report_extra, run_config
 from contract.docs import DocsPage
@@ -70,7 +70,7 @@ def command(spec_path: str | None, docs: tuple[str, ...], components_dir: str | 
     findings = offline(spec, pages, coverage=pages_coverage, reuse=True)
     timings: dict[str, float] = {"offline": round(time.monotonic() - started, 3)}
     extra: dict[str, Any] = {}
-    redactor = Redactor([os.environ.get("CONTRACT_API_KEY", ""), *options["secrets"]])  # replaced when live
+    redactor = Redactor(secrets_of(options["secrets"]))  # replaced when live
     if not offline_only:
         with _target(base_url, options) as (url, options_for_target, default_alt, target):
             live, extra, redactor = _live(spec, pages, findings, url, options_for_target, default_alt)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from contract.cli.proxy import judge_options, judged_report, secrets_of
+from contract.cli._options import secrets_of
+from contract.cli.proxy import judge_options, judged_report
 
 __all__ = ["command"]
 

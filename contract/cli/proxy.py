@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from contract.cli._options import (
     finish,
     nullable_option,
     report_dir_option,
+    secrets_of,
 )
 from contract.errors import ContractError, InputError
 
@@ -38,11 +38,6 @@ def judge_options(fn: F) -> F:
     for option in reversed(options):
         fn = option(fn)
     return fn
-
-
-def secrets_of(values: tuple[str, ...]) -> list[str]:
-    env = os.environ.get("CONTRACT_API_KEY")
-    return [*values, *([env] if env else [])]
 
 
 def judged_report(judge: Any, *, command_name: str, inputs: Any, report_dir: str, fail_on: str,

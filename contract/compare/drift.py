@@ -95,8 +95,11 @@ def _types(json_type: Any) -> set[str]:
 
 def _compatible(docs: set[str], spec: set[str]) -> bool:
     """Equal, reading "integer" as fitting a "number" and the other way round (docs say Float for both)."""
-    widen = {"integer": "number"}
-    return {widen.get(t, t) for t in docs} == {widen.get(t, t) for t in spec}
+    return _widened(docs) == _widened(spec)
+
+
+def _widened(types: set[str]) -> set[str]:
+    return {"number" if t == "integer" else t for t in types}
 
 
 _QUOTED = re.compile(r"""['"`‘“]([^'"`’”\s]{1,40})['"`’”]""")
@@ -107,8 +110,7 @@ def _said_alternative(spec: Spec, node: Node, docs: set[str], spec_types: set[st
     text quotes a value of that enum: "per_page | number | Results per page. Set as 'all' for all results."
     against `oneOf: [integer, {type: string, enum: [all]}]` (listmonk's
     four list pages). Both sources then say the same; only the Type cell is short."""
-    widen = {"integer": "number"}
-    left = {widen.get(t, t) for t in spec_types} - {widen.get(t, t) for t in docs}
+    left = _widened(spec_types) - _widened(docs)
     if left != {"string"} or not description:
         return False
     quoted = set(_QUOTED.findall(description))

@@ -23,7 +23,7 @@ import base64
 import json
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -34,7 +34,7 @@ from contract.core.http import parse_cookie_header
 from contract.errors import InputError
 from contract.model import Exchange
 from contract.redact import MASK, Redactor
-from contract.report.json import tool_version, write_text_atomic
+from contract.report.json import json_chunks, tool_version, write_text_atomic
 
 __all__ = ["HarRecorder", "har_entry", "read_har"]
 
@@ -132,16 +132,7 @@ class HarRecorder:
         log = {"log": {"version": "1.2", "creator": {"name": "contract", "version": tool_version()},
                        "entries": entries}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return write_text_atomic(self.path, _chunks(log))
-
-
-def _chunks(log: dict[str, Any]) -> Iterator[str]:
-    """The document, one entry at a time (a large recording is never one string)."""
-    head = {"version": log["log"]["version"], "creator": log["log"]["creator"]}
-    yield '{"log": ' + json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": ['
-    for i, entry in enumerate(log["log"]["entries"]):
-        yield ("," if i else "") + "\n" + json.dumps(entry, ensure_ascii=False)
-    yield "\n]}}\n"
+        return write_text_atomic(self.path, json_chunks(log))  # long entry lists: one entry per line
 
 
 def _body(content: Mapping[str, Any], encoding: Any) -> bytes:

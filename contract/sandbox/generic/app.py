@@ -465,9 +465,8 @@ class EmulatorApp:
             stored = self._invent(res, address)
             self.store.put(address.resource, address.parent, address.ident, tenant, stored)
         if stored is None:
-            # 404 even where the operation does not list it: what a client reads as "no such thing" (a 400 would
-            # say its request was wrong)
-            raise _Refused(self._error(op, 404, "no such instance"))
+            # 404, or the client error the operation documents instead (the spec's word for "no such thing")
+            raise _Refused(self._error(op, self.render.refusal(op, 404), "no such instance"))
         return stored
 
     def _invent(self, res: Resource, address: _Address) -> dict[str, Any]:

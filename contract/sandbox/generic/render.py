@@ -29,6 +29,7 @@ _GREEDY_FIELDS = 64
 # Set by the HTTP layer, never by the app (OpenAI documents Transfer-Encoding: a drawn value would break framing).
 _SERVER_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "keep-alive",
                              "upgrade", "te", "trailer", "date", "server"})
+_KIN = {401: 403, 404: 410}  # the next-best documented status for a refusal of this kind
 _MAX_BODY = 128 * 1024  # a body this large is drawn again with only the required properties
 
 
@@ -94,18 +95,21 @@ class Renderer:
         return 404  # only "not found" is documented: a request naming nothing valid finds nothing
 
     def refusal(self, op: Operation, wanted: int) -> int:
-        """`wanted` (401) when the operation documents it (exactly, `4XX` or `default`), else its client error.
+        """`wanted` (401, 404) when the operation documents it (exactly, `4XX` or `default`), else its kin
+        (403 for 401, 410 for 404), else its client error.
 
         An answer is never given a status the spec does not list for the operation when one it
-        lists says the same thing well enough (a refusal is a refusal).
+        lists says the same thing well enough (a refusal is a refusal): Twilio Lookups documents
+        only 400 on its overrides, so an override that does not exist is a 400 there, as a client
+        written against that spec expects; with no client error documented, `wanted` it is.
         """
         if self.validators.response(op).documented_status(wanted) is not None:
             return wanted
-        if wanted == 401 and "403" in op.responses:
-            return 403
-        if not any(k.startswith("4") for k in op.responses):
-            return wanted
-        return self.client_error(op)
+        kin = _KIN.get(wanted)
+        if kin is not None and str(kin) in op.responses:
+            return kin
+        other = self.client_error(op)
+        return other if self.validators.response(op).documented_status(other) is not None else wanted
 
     # ---------------------------------------------------------------- bodies
 

@@ -241,8 +241,10 @@ class InstancePool:
         bound: set[str] = set()
         for link in plan.bindings if plan else ():
             if plan is not None and plan.role == "create" and plan.resource is not None \
-                    and link.owner == plan.resource.key:
-                continue  # the created resource's own identifiers are renewed, not filled
+                    and link.owner == plan.resource.key and (inst is None or inst.find(link.owner) is None):
+                # the created resource's own identifiers are renewed, not filled; but a create that is also the
+                # update (PUT on a client-named item: Twilio's rate-limit buckets) names the instance it replaces
+                continue
             bound.add(link.name)
             if link.name.lower() in guard:
                 continue

@@ -145,13 +145,15 @@ def _update_body(ctx: RunContext, res: Resource, state: State, step: int,
 
 def _own_update_body(ctx: RunContext, res: Resource, current: dict[str, Any]) -> Any:
     """An accepted conforming body of the update itself, when its request differs from the create's (a
-    record's PATCH takes a payload and a score, never the vector it was created with): the one changing
-    most of what the resource `current`ly holds, so a write that is not kept shows."""
+    record's PATCH takes a payload and a score, never the vector it was created with) or when the update is
+    the create (a PUT on a client-named item: the create's own body again would change nothing): the one
+    changing most of what the resource `current`ly holds, so a write that is not kept shows."""
     assert res.update is not None
     if res.create is None or res.update.op.request_body is None:
         return None
     mine = set(request_properties(ctx.spec, res.update.op))
-    if not mine or mine == set(request_properties(ctx.spec, res.create.op)):
+    upsert = res.update.key == res.create.key
+    if not mine or (mine == set(request_properties(ctx.spec, res.create.op)) and not upsert):
         return None
     bodies = [c.body for _, c in ctx.accepted.get(res.update.key, []) if isinstance(c.body, dict) and c.body]
     if not bodies:
@@ -167,7 +169,8 @@ def _own_update_body(ctx: RunContext, res: Resource, current: dict[str, Any]) ->
     def changes(body: dict[str, Any]) -> int:
         return sum(1 for k, v in body.items() if k in declared and visible(k, v))
 
-    return copy.deepcopy(max(bodies, key=changes))  # max keeps the first (lowest case index) of equals
+    best = max(bodies, key=changes)  # max keeps the first (lowest case index) of equals
+    return copy.deepcopy(best) if changes(best) or not upsert else None
 
 
 def run_sequences(ctx: RunContext, res: Resource, r_index: int) -> None:

@@ -532,7 +532,11 @@ class EmulatorApp:
         if ident is None or isinstance(ident, dict | list):  # no identifier field: one of the emulator's own
             ident = self._own_ident(res, derive_seed(self.seed, address.resource, address.parent, n))
         ident_text = ident if isinstance(ident, str) else json.dumps(ident)
-        self.store.put(address.resource, address.parent, ident_text, tenant, obj)
+        # A client-named PUT on an instance that exists replaces it: an update, which `no-persist` does not keep.
+        replaced = own and self.store.get(address.resource, address.parent, ident_text,
+                                          self._scope(op, tenant)) is not None
+        if not (replaced and "no-persist" in self.faults):
+            self.store.put(address.resource, address.parent, ident_text, tenant, obj)
         if "undocumented-status" in self.faults:
             answer.status = 299
         if res.item_path and "Location" not in answer.headers:

@@ -76,6 +76,10 @@ def live_options(fn: F) -> F:
         click.option("--record", default=None, metavar="FILE.har", type=click.Path(dir_okay=False),
                      help="Record every exchange sent (every purpose) as HAR 1.2, secrets masked; `contract judge` "
                           "re-judges it offline."),
+        click.option("--operation", "operations", multiple=True, metavar="PATTERN",
+                     help="Only the operations PATTERN names: an operationId, 'METHOD /path' or a path, exactly or "
+                          "as a glob ('/pets*', 'PATCH *'); repeatable. Parents outside the selection are not "
+                          "created: their identifiers are made up, as for --shard."),
         click.option("--shard", default=None, metavar="K/N",
                      help="Run only shard K of N (paths split by a stable hash; merge with `contract report "
                           "--merge`)."),
@@ -141,6 +145,7 @@ def run_config(spec: Any, base_url: str, options: dict[str, Any],
         max_response_bytes=options["max_response_size"], secrets=[*env_secrets, *options["secrets"]],
         probe_values=list(options["probe_values"]), checks=checks, stateful=not options["no_stateful"],
         progress=options["progress"], shard=_shard(options.get("shard")),
+        operations=tuple(options.get("operations") or ()),
         total_timeout=options.get("total_timeout"), read_only=bool(options.get("read_only")),
         max_requests=options.get("max_requests"),
         path_params=_path_params(options.get("path_param")), cleanup=not options.get("no_cleanup"),

@@ -72,6 +72,7 @@ class RunConfig:
     stateful: bool = True
     progress: str = "auto"  # auto | plain | off
     shard: tuple[int, int] | None = None  # (k, n): only paths whose stable hash falls in shard k of n
+    operations: tuple[str, ...] = ()  # --operation patterns (contract.core.selection); () = every operation
     total_timeout: float | None = None  # whole request, body included; default 3 × read_timeout
     read_only: bool = False  # only GET/HEAD/OPTIONS; everything else (and the sequences) skipped
     run_token: str | None = None  # salt of generated identifiers; default: derived from the seed

@@ -24,7 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from contract.core.http import form_view, is_form
+from contract.core.selection import selects, unmatched
 from contract.docs import DocsPage
+from contract.errors import InputError
 from contract.generate import CoverageRow, ExtraConstraint
 from contract.load import Spec
 from contract.model import Case, Exchange, Finding, IdentifierSource
@@ -65,6 +67,12 @@ class RunContext:
         self.token = config.run_token or hashlib.sha256(f"contract-run/{config.seed}".encode()).hexdigest()[:8]
         # the operations in scope: the spec's and the docs-only ones, this shard's, the safe ones when read-only
         self.ops: list[LiveOperation] = [LiveOperation(o) for o in spec.operations] + docs_operations(spec, pages)
+        if config.operations:
+            missing = unmatched([lo.op for lo in self.ops], config.operations)
+            if missing:
+                raise InputError(spec.path, f"--operation {missing[0]!r} names no operation (patterns match an "
+                                            "operationId, 'METHOD /path' or a path; globs allowed)")
+            self.ops = [lo for lo in self.ops if any(selects(lo.op, p) for p in config.operations)]
         if config.shard is not None:
             k, n = config.shard
             self.ops = [lo for lo in self.ops if shard_of(lo.op.path, n) == k - 1]

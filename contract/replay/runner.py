@@ -135,6 +135,7 @@ def _result(ctx: RunContext, elapsed: float) -> RunResult:
         "operations": {lo.key: lo.origin for lo in ctx.ops},
         "checks": sorted(config.checks or [info.id for info in live_checks()]),
         "shard": f"{config.shard[0]}/{config.shard[1]}" if config.shard else None,
+        "operation_patterns": list(config.operations) or None,
         "read_only": {"methods": sorted(SAFE_METHODS), "skipped_operations": ctx.read_only_skipped,
                       "stateful": "skipped"} if config.read_only else None,
         "depth": _depth_meta(ctx),

@@ -429,3 +429,27 @@ def test_an_instance_that_does_not_exist_gets_the_status_the_operation_documents
         made = client.post("/notes", json={"text": "a"}).json()
         assert client.delete(f"/notes/{made['id']}").status_code == 204
         assert client.delete(f"/notes/{made['id']}").status_code == 400  # deleted: no such thing, in its words
+
+
+@needs_corpus("petstore-expanded-3.0.yaml", "twilio-lookups-v2-3.0.yaml")
+def test_prefer_code_answers_the_documented_error_on_demand(tmp_path: Path) -> None:
+    """`Prefer: code=NNN` (Prism's convention, RFC 7240 syntax): the documented response for NNN, valid against the
+    spec, state untouched; a code the operation does not document, or a success code, is ignored (no
+    Preference-Applied)."""
+    spec = load_spec(PETSTORE)
+    for client in _client(spec, tmp_path):
+        made = client.post("/pets", json={"name": "rex"}).json()
+        failed = client.delete(f"/pets/{made['id']}", headers={"Prefer": 'return=minimal, code="503"'})
+        assert failed.status_code == 503 and failed.headers["Preference-Applied"] == "code=503"
+        _conforms(spec, "DELETE", "/pets/{id}", failed)  # `default`: the Error schema
+        assert client.get(f"/pets/{made['id']}").status_code == 200  # the refused delete deleted nothing
+        plain = client.get(f"/pets/{made['id']}", headers={"Prefer": "code=201"})
+        assert plain.status_code == 200 and "Preference-Applied" not in plain.headers
+    lookups = load_spec(LOOKUPS)
+    auth = {"Authorization": "Basic " + base64.b64encode(b"ACxx:secret").decode()}
+    for client in _client(lookups, tmp_path, {"accountSid_authToken": ["ACxx:secret"]}, db="l.db"):
+        documented = client.get("/v2/RateLimits/Fields/f/Bucket/b", headers={**auth, "Prefer": "code=404"})
+        assert documented.status_code == 404 and documented.headers["Preference-Applied"] == "code=404"
+        _conforms(lookups, "GET", "/v2/RateLimits/Fields/{Field}/Bucket/{Bucket}", documented)
+        ignored = client.get("/v2/RateLimits", headers={**auth, "Prefer": "code=500"})  # 500 is not documented
+        assert ignored.status_code != 500 and "Preference-Applied" not in ignored.headers

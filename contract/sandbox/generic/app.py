@@ -2,7 +2,8 @@
 
 Each request goes through the same steps, in order: which operation it is (the project's one
 matcher, :mod:`contract.core.paths`; 404 unknown path, 405 with ``Allow`` for a method the path
-does not document); its credentials (the spec's security schemes, the keys given; 401); the
+does not document); a `Prefer: code=NNN` the operation documents (that error, on demand); its
+credentials (the spec's security schemes, the keys given; 401); the
 request against the spec (the project's request validator; the operation's documented client
 error); then what the resource graph (:mod:`contract.replay.graph`) says the operation is:
 create, read, update, delete, list or anything else. Anything else, and operations outside
@@ -223,6 +224,21 @@ class EmulatorApp:
         answer = self.render.answer(op, key, "error", status, *parts, status=status)
         return answer if answer.media_type else self._generic_error(status, message)
 
+    def _preferred(self, op: Operation, prefer: str) -> Answer | None:
+        """`Prefer: code=NNN` (RFC 7240 syntax; the convention of Prism's mock): the operation's documented error
+        response for NNN (exactly, `NXX` or `default`), its body drawn from that response's schema, state
+        untouched, so a client's error handling can be exercised on demand. A success code, or one the operation
+        does not document, is ignored as RFC 7240 allows: the answer then carries no `Preference-Applied`."""
+        code = _prefer_code(prefer)
+        if code is None or 200 <= code < 300:
+            return None
+        key = self.validators.response(op).documented_status(code)
+        if key is None:
+            return None
+        answer = self.render.answer(op, key, "prefer", code, status=code)
+        answer.headers["Preference-Applied"] = f"code={code}"
+        return answer
+
     async def handle(self, request: Request) -> Answer:
         method = request.method.upper()
         # The path as sent, still percent-encoded: an identifier holding `%2F` stays one segment.
@@ -240,6 +256,9 @@ class EmulatorApp:
         path_params = self._params(op, path)
         raw = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
+        preferred = self._preferred(op, headers.get("prefer", ""))
+        if preferred is not None:
+            return preferred
         tenant = self._authenticate(op, headers, request)
         body = self._parse_body(op, raw, headers.get("content-type", ""))
         op = self._variant(op, headers, request, path_params, raw, body)
@@ -753,3 +772,14 @@ def create_emulator(spec: Spec, db_path: str | Path, keys: Mapping[str, list[str
                     seed: int = 0) -> EmulatorApp:
     """The emulator ASGI app of `spec` on the SQLite file `db_path`; `faults` from `GENERIC_FAULTS`."""
     return EmulatorApp(spec, Store(db_path), keys, check_faults(faults, GENERIC_FAULTS), seed)
+
+
+def _prefer_code(prefer: str) -> int | None:
+    """The `code` preference of a Prefer header value (RFC 7240: `token [= value] *(; parameter)`, comma-separated,
+    the token case-insensitive, the value a token or a quoted string), or None."""
+    for preference in prefer.split(","):
+        name, _, value = preference.split(";", 1)[0].partition("=")
+        if name.strip().lower() == "code":
+            text = value.strip().strip('"')
+            return int(text) if text.isdigit() and len(text) == 3 else None
+    return None

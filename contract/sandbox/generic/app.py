@@ -29,7 +29,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from contract.core.http import parse_cookie_header
+from contract.core.http import parse_cookie_header, read_form
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
@@ -49,7 +49,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import CompiledSchema, Validators, coerce, is_json_media
+from contract.validate import CompiledSchema, Validators, coerce, is_json_media, match_media
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -112,6 +112,7 @@ class EmulatorApp:
         self._bases = sorted({urllib.parse.urlsplit(u).path.rstrip("/") for u in self.servers} - {""},
                              key=len, reverse=True)
         self._forms: dict[tuple[str, str], dict[str, Any]] = {}
+        self._form_roots: dict[str, tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
         self._views: dict[str, ResourceView] = {}
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, Any]] | None] = {}
         self._requests: dict[str, dict[str, Any]] = {}
@@ -348,8 +349,10 @@ class EmulatorApp:
         media = content_type.split(";")[0].strip().lower()
         if not raw:
             return {} if media == _FORM else None  # an empty form is a form without fields (Twilio's optional ones)
+        if media == _FORM:
+            return self._read_form(op, raw)
         if media in _FORMS:
-            fields = _form_fields(raw, content_type) if media == _FORM else _multipart_fields(raw, content_type)
+            fields = _multipart_fields(raw, content_type)
             if fields is None:
                 return _UNPARSEABLE
             props = self._form_properties(op, media)
@@ -360,6 +363,17 @@ class EmulatorApp:
             except (ValueError, UnicodeDecodeError):
                 return None
         return None
+
+    def _read_form(self, op: Operation, raw: bytes) -> dict[str, Any]:
+        """A urlencoded body as the spec's schema and `encoding` say a server reads it: repeated names are an
+        array (`Permissions=get-all&Permissions=post-all`), bracket names nest, each leaf typed by its schema."""
+        if op.key not in self._form_roots:
+            mt = match_media(_FORM, op.request_body.content) if op.request_body else None
+            schema = self.spec.json_schema(mt.schema, "request") if mt is not None and mt.schema is not None else {}
+            self._form_roots[op.key] = (schema, mt.encoding if mt is not None else {})
+        root, encoding = self._form_roots[op.key]
+        pairs = urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=_typed_field)
 
     def _form_properties(self, op: Operation, media: str) -> dict[str, Any]:
         if (op.key, media) not in self._forms:
@@ -634,10 +648,6 @@ class EmulatorApp:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _form_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
-    return dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 def _multipart_fields(raw: bytes, content_type: str) -> dict[str, str] | None:

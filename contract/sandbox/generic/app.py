@@ -429,6 +429,10 @@ class EmulatorApp:
             return self._create(op, res, path_params, body, tenant)
         if role == "list":
             return self._list(op, res, path_params, tenant, request)
+        if len(self._templates[op.key].params) < len(PathTemplate.parse(res.item_path).params):
+            # an action on the collection itself (Discord's `PUT /lobbies`, beside `POST /lobbies`): no instance
+            # to look up, so it answers what its schema says
+            return self.render.answer(op, self.render.success(op), self._next())
         address = self._address(res, op, path_params, own=True)
         stored = self._lookup(op, res, address, tenant)
         if role == "read":

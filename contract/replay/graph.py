@@ -27,8 +27,10 @@ The rules, in the order they apply:
 4. **Parameter names ↔ fields** of the producer's create response *and request*: exact name;
    the name minus the resource's own prefix (``collection_name`` → ``name``, ``segment_id`` →
    ``id``, singular or plural); the generic candidates of :func:`name_candidates` (vendor
-   prefixes, camelCase); ``id``. A field only the request has (a client-chosen name) is a
-   *request identifier*: renewed with a fresh valid value at every create. Query parameters are
+   prefixes, camelCase); ``id``. A field the create's request carries (a client-chosen name; Discord's
+   stage instance ``channel_id``, Box's taxonomy ``namespace``, echoed in the answer or not) is a
+   *request identifier*: renewed with a fresh valid value at every create, since two creates naming one
+   identifier make one instance of what the run takes for two. Query parameters are
    identifiers only when the name says so (``*_id``) and a resource of that name exists;
    ``?min_score`` never is.
 5. **Location headers** (run time, :mod:`contract.replay.pool`): a create answering
@@ -374,12 +376,12 @@ class _Builder:
                 res.view = ResourceView((), dict(props), js)
 
     def own_field(self, res: Resource, name: str) -> tuple[str, bool]:
-        """The field of `res` a parameter named `name` carries, and whether only the request has it."""
+        """The field of `res` a parameter named `name` carries, and whether the create's request chooses it."""
         resp = dict(res.view.properties)
         req = request_properties(self.spec, res.create.op) if res.create and res.create.op.request_body else {}
         link = self._create_link(res, name)
         if link is not None:
-            return link, link in req and link not in resp
+            return link, link in req
         snake = _snake(name)
         fields = {**{f: f for f in req}, **{f: f for f in resp}}
         by_norm = {_snake(f): f for f in fields}
@@ -396,7 +398,7 @@ class _Builder:
         if found is None:
             rest = snake[len(res.name) + 1:] if res.name and snake.startswith(res.name + "_") else snake
             return rest or snake, False
-        return found, found in req and found not in resp
+        return found, found in req
 
     def _create_link(self, res: Resource, name: str) -> str | None:
         """`links` on the create's responses naming this parameter (whatever operation they point to)."""
@@ -427,8 +429,8 @@ class _Builder:
                         continue
                 if owner is None:
                     continue
-                fname, request_only = self.own_field(owner.res, p.name)
-                if request_only and fname not in owner.res.request_ids:
+                fname, chosen = self.own_field(owner.res, p.name)
+                if chosen and fname not in owner.res.request_ids:
                     owner.res.request_ids.append(fname)
                 out.append(Link("path", p.name, fname, owner.res.key))
             elif p.location == "query":

@@ -539,8 +539,12 @@ class EmulatorApp:
                 salt = derive_seed(self.seed, address.resource, n)
                 value = _unique(obj.get(ident_field), n, salt)
                 checked = self._ident_checker(res)
-                if isinstance(value, str) and checked is not None and not checked[0].is_valid(value):
-                    value = self._own_ident(res, salt)  # a drawn Twilio Sid plus a counter breaks its pattern
+                if value is None or (isinstance(value, str) and checked is not None and not checked[0].is_valid(value)):
+                    # a drawn Twilio Sid plus a counter breaks its pattern; a create answer without the field
+                    # (Twilio's OutgoingCallerIds answer a validation request) still names what it made
+                    own = self._own_ident(res, salt)
+                    integer = checked is not None and checked[1].get("type") == "integer" and own.isdigit()
+                    value = int(own) if integer else own
                 obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)
@@ -577,15 +581,26 @@ class EmulatorApp:
             return candidates[0]
         checker, schema = checked
         found = next((c for c in candidates if checker.is_valid(c)), None)
-        if found is None:  # a pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema
-            for attempt in range(8):
-                try:
-                    drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
-                except Unsatisfiable:
-                    break
-                if isinstance(drawn, str | int) and not isinstance(drawn, bool) and checker.is_valid(str(drawn)):
-                    return str(drawn)
-        return found if found is not None else candidates[0]
+        if found is not None:
+            return found
+        # A pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema, its tail then replaced by
+        # the salt's digits where the pattern allows, since the schema's pools repeat a few values and two
+        # instances named alike would be one.
+        drawn_valid: str | None = None
+        for attempt in range(8):
+            try:
+                drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
+            except Unsatisfiable:
+                break
+            if not isinstance(drawn, str | int) or isinstance(drawn, bool) or not checker.is_valid(str(drawn)):
+                continue
+            text = str(drawn)
+            for tail in (f"{salt:016x}", str(salt)):
+                unique = text[:-len(tail)] + tail if len(text) > len(tail) else ""
+                if unique and checker.is_valid(unique):
+                    return unique
+            drawn_valid = drawn_valid or text
+        return drawn_valid if drawn_valid is not None else candidates[0]
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,
                       tenant: str) -> Answer:

@@ -10,7 +10,7 @@ import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
-import pytest
+
 from starlette.testclient import TestClient
 
 from contract.load import Spec, load_spec

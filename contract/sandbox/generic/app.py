@@ -542,9 +542,9 @@ class EmulatorApp:
                 if value is None or (isinstance(value, str) and checked is not None and not checked[0].is_valid(value)):
                     # a drawn Twilio Sid plus a counter breaks its pattern; a create answer without the field
                     # (Twilio's OutgoingCallerIds answer a validation request) still names what it made
-                    own = self._own_ident(res, salt)
-                    integer = checked is not None and checked[1].get("type") == "integer" and own.isdigit()
-                    value = int(own) if integer else own
+                    made = self._own_ident(res, salt)
+                    integer = checked is not None and checked[1].get("type") == "integer" and made.isdigit()
+                    value = int(made) if integer else made
                 obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)

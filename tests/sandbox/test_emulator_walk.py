@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from contract.load import Spec, load_spec
@@ -50,10 +51,12 @@ components:
     permission: {type: string, enum: [get-all, post-all]}
 """
 
-# Twilio's Addresses (`^AD[0-9a-fA-F]{32}$` Sids) and OutgoingCallerIds, whose create answers a validation
-# request without the `sid` its item path reads.
+# Twilio's Addresses (`^AD[0-9a-fA-F]{32}$` Sids), Conference Participants (`{CallSid}` any string in the path,
+# `call_sid` a `^CA…` Sid in the answer) and OutgoingCallerIds, whose create answers a validation request without
+# the `sid` its item path reads.
 SID = "^AD[0-9a-fA-F]{32}$"
 PN = "^PN[0-9a-fA-F]{32}$"
+CA = "^CA[0-9a-fA-F]{32}$"
 SIDS = f"""
 openapi: 3.0.1
 info: {{title: sids, version: "1"}}
@@ -71,6 +74,21 @@ paths:
     get:
       responses:
         "200": {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/address'}}}}}}}}
+    delete:
+      responses: {{"204": {{description: gone}}}}
+  /Participants:
+    post:
+      requestBody:
+        content: {{application/x-www-form-urlencoded: {{schema: {{type: object, properties: {{Name: {{type: string}}}}}}}}}}
+      responses:
+        "201":
+          description: made
+          content: {{application/json: {{schema: {{$ref: '#/components/schemas/participant'}}}}}}
+  /Participants/{{CallSid}}:
+    parameters: [{{name: CallSid, in: path, required: true, schema: {{type: string}}}}]
+    get:
+      responses:
+        "200": {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/participant'}}}}}}}}
     delete:
       responses: {{"204": {{description: gone}}}}
   /Callers:
@@ -102,6 +120,11 @@ components:
       type: object
       properties:
         sid: {{type: string, minLength: 34, maxLength: 34, pattern: '{SID}'}}
+        name: {{type: string}}
+    participant:
+      type: object
+      properties:
+        call_sid: {{type: string, minLength: 34, maxLength: 34, pattern: '{CA}'}}
         name: {{type: string}}
 """
 
@@ -226,17 +249,21 @@ def test_twilio_connect_app_permissions_are_read_as_an_array(tmp_path: Path) -> 
 # --------------------------------------------------------------------------- the emulator's own identifiers
 
 
-def test_own_identifiers_under_a_pattern_are_unique_and_valid(tmp_path: Path) -> None:
-    """The schema's pools repeat a few Sids: twenty creates must still be twenty instances."""
+@pytest.mark.parametrize(("collection", "field", "pattern"), [("/Addresses", "sid", SID),
+                                                               ("/Participants", "call_sid", CA)])
+def test_own_identifiers_under_a_pattern_are_unique_and_valid(tmp_path: Path, collection: str, field: str,
+                                                              pattern: str) -> None:
+    """The schema's pools repeat a few Sids: twenty creates must still be twenty instances, each identifier valid
+    for the path parameter and for the answer's field (where only the field has the pattern, too)."""
     for client in _client(_spec(tmp_path, SIDS), tmp_path):
         sids = []
         for n in range(20):
-            made = client.post("/Addresses", content=f"Name=n{n}", headers=FORM)
+            made = client.post(collection, content=f"Name=n{n}", headers=FORM)
             assert made.status_code == 201, made.text
-            sids.append(made.json()["sid"])
-        assert len(set(sids)) == 20 and all(re.fullmatch(SID, s) for s in sids), sids
-        assert client.delete(f"/Addresses/{sids[0]}").status_code == 204
-        assert client.get(f"/Addresses/{sids[1]}").json()["sid"] == sids[1]
+            sids.append(made.json()[field])
+        assert len(set(sids)) == 20 and all(re.fullmatch(pattern, s) for s in sids), sids
+        assert client.delete(f"{collection}/{sids[0]}").status_code == 204
+        assert client.get(f"{collection}/{sids[1]}").json()[field] == sids[1]
 
 
 def test_a_create_answer_without_the_identifier_still_names_what_it_made(tmp_path: Path) -> None:

@@ -74,6 +74,22 @@ class _Refused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class _IdentRules:
+    """The schemas an instance's own identifier must satisfy (compiled, and as given to draw from)."""
+
+    checkers: list[CompiledSchema]
+    schemas: list[dict[str, Any]]
+
+    def valid(self, value: str) -> bool:
+        """`value` as it travels in the path: digits also read as the integer an integer schema wants."""
+        return all(c.is_valid(value) or (value.isdigit() and c.is_valid(int(value))) for c in self.checkers)
+
+    @property
+    def integer(self) -> bool:
+        return any(s.get("type") == "integer" for s in self.schemas)
+
+
+@dataclass(frozen=True, slots=True)
 class _Address:
     """Where one instance lives: resource key, parent identifiers (JSON), own identifier."""
 
@@ -98,7 +114,7 @@ class EmulatorApp:
                  seed: int = 0) -> None:
         self.spec = spec
         # resource → its item path parameter's schema (compiled, as given)
-        self._ident_checkers: dict[str, tuple[CompiledSchema, dict[str, Any]] | None] = {}
+        self._ident_checkers: dict[str, _IdentRules | None] = {}
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}
         self.faults = faults
@@ -539,12 +555,11 @@ class EmulatorApp:
                 salt = derive_seed(self.seed, address.resource, n)
                 value = _unique(obj.get(ident_field), n, salt)
                 checked = self._ident_checker(res)
-                if value is None or (isinstance(value, str) and checked is not None and not checked[0].is_valid(value)):
+                if value is None or (isinstance(value, str) and checked is not None and not checked.valid(value)):
                     # a drawn Twilio Sid plus a counter breaks its pattern; a create answer without the field
                     # (Twilio's OutgoingCallerIds answer a validation request) still names what it made
                     made = self._own_ident(res, salt)
-                    integer = checked is not None and checked[1].get("type") == "integer" and made.isdigit()
-                    value = int(made) if integer else made
+                    value = int(made) if checked is not None and checked.integer and made.isdigit() else made
                 obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)
@@ -562,44 +577,57 @@ class EmulatorApp:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
 
-    def _ident_checker(self, res: Resource) -> tuple[CompiledSchema, dict[str, Any]] | None:
-        """The item path parameter's schema, compiled and as given (None when it has none)."""
+    def _ident_checker(self, res: Resource) -> _IdentRules | None:
+        """What the instance's own identifier must satisfy: the item path parameter's schema and the identifier
+        field's schema where the create's or the read's answer declares it (Twilio's `{CallSid}` is any string,
+        the participant's `call_sid` is `^CA[0-9a-fA-F]{32}$`); None when nothing constrains it."""
         if res.key not in self._ident_checkers:
+            schemas: list[dict[str, Any]] = []
+            field = self._ident_field(res)
+            for lo in (res.create, res.read):
+                view = self._view(lo.op) if lo is not None else None
+                node = view.properties.get(field) if view is not None and field else None
+                if isinstance(node, dict):
+                    defs = view.root.get("$defs") if view is not None else None
+                    schemas.append({**node, "$defs": defs} if isinstance(defs, dict) and "$defs" not in node else node)
             name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
             params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
-            schema = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
-            self._ident_checkers[res.key] = (CompiledSchema(schema), schema) if isinstance(schema, dict) else None
+            param = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
+            if isinstance(param, dict):
+                schemas.append(param)
+            self._ident_checkers[res.key] = _IdentRules([CompiledSchema(x) for x in schemas], schemas) \
+                if schemas else None
         return self._ident_checkers[res.key]
 
     def _own_ident(self, res: Resource, salt: int) -> str:
-        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
-        digits: a hex id would make every later request on the instance a 400)."""
+        """An identifier of the emulator's own that the item path's parameter and the identifier field accept
+        (Discord's snowflakes are digits: a hex id would make every later request on the instance a 400)."""
         candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
                       str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
-        checked = self._ident_checker(res)
-        if checked is None:
+        rules = self._ident_checker(res)
+        if rules is None:
             return candidates[0]
-        checker, schema = checked
-        found = next((c for c in candidates if checker.is_valid(c)), None)
+        found = next((c for c in candidates if rules.valid(c)), None)
         if found is not None:
             return found
-        # A pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema, its tail then replaced by
-        # the salt's digits where the pattern allows, since the schema's pools repeat a few values and two
-        # instances named alike would be one.
+        # A pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the schemas, its tail then replaced by the salt's
+        # digits where the pattern allows, since the schema's pools repeat a few values and two instances named
+        # alike would be one.
         drawn_valid: str | None = None
-        for attempt in range(8):
-            try:
-                drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
-            except Unsatisfiable:
-                break
-            if not isinstance(drawn, str | int) or isinstance(drawn, bool) or not checker.is_valid(str(drawn)):
-                continue
-            text = str(drawn)
-            for tail in (f"{salt:016x}", str(salt)):
-                unique = text[:-len(tail)] + tail if len(text) > len(tail) else ""
-                if unique and checker.is_valid(unique):
-                    return unique
-            drawn_valid = drawn_valid or text
+        for schema in rules.schemas:
+            for attempt in range(8):
+                try:
+                    drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
+                except Unsatisfiable:
+                    break
+                if not isinstance(drawn, str | int) or isinstance(drawn, bool) or not rules.valid(str(drawn)):
+                    continue
+                text = str(drawn)
+                for tail in (f"{salt:016x}", str(salt)):
+                    unique = text[:-len(tail)] + tail if len(text) > len(tail) else ""
+                    if unique and rules.valid(unique):
+                        return unique
+                drawn_valid = drawn_valid or text
         return drawn_valid if drawn_valid is not None else candidates[0]
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,

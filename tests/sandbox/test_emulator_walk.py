@@ -7,17 +7,18 @@ checks at the end read the real specs narrowed to those operations.
 from __future__ import annotations
 
 import base64
+import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from contract.load import Spec, load_spec
 from contract.model import Severity
-from contract.sandbox.generic import Emulator, create_emulator
+from contract.sandbox.generic import Emulator
 from tests.conftest import CORPUS, needs_corpus
+from tests.sandbox.helpers import emulator_client as _client
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -57,76 +58,40 @@ components:
 SID = "^AD[0-9a-fA-F]{32}$"
 PN = "^PN[0-9a-fA-F]{32}$"
 CA = "^CA[0-9a-fA-F]{32}$"
-SIDS = f"""
-openapi: 3.0.1
-info: {{title: sids, version: "1"}}
-paths:
-  /Addresses:
-    post:
-      requestBody:
-        content: {{application/x-www-form-urlencoded: {{schema: {{type: object, properties: {{Name: {{type: string}}}}}}}}}}
-      responses:
-        "201":
-          description: made
-          content: {{application/json: {{schema: {{$ref: '#/components/schemas/address'}}}}}}
-  /Addresses/{{Sid}}:
-    parameters: [{{name: Sid, in: path, required: true, schema: {{type: string, pattern: '{SID}'}}}}]
-    get:
-      responses:
-        "200": {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/address'}}}}}}}}
-    delete:
-      responses: {{"204": {{description: gone}}}}
-  /Participants:
-    post:
-      requestBody:
-        content: {{application/x-www-form-urlencoded: {{schema: {{type: object, properties: {{Name: {{type: string}}}}}}}}}}
-      responses:
-        "201":
-          description: made
-          content: {{application/json: {{schema: {{$ref: '#/components/schemas/participant'}}}}}}
-  /Participants/{{CallSid}}:
-    parameters: [{{name: CallSid, in: path, required: true, schema: {{type: string}}}}]
-    get:
-      responses:
-        "200": {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/participant'}}}}}}}}
-    delete:
-      responses: {{"204": {{description: gone}}}}
-  /Callers:
-    post:
-      requestBody:
-        content: {{application/x-www-form-urlencoded: {{schema: {{type: object, properties: {{Phone: {{type: string}}}}}}}}}}
-      responses:
-        "200":
-          description: a validation request
-          content:
-            application/json:
-              schema: {{type: object, properties: {{validation_code: {{type: string}}, phone: {{type: string}}}}}}
-  /Callers/{{Sid}}:
-    parameters: [{{name: Sid, in: path, required: true, schema: {{type: string, pattern: '{PN}'}}}}]
-    get:
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  sid: {{type: string, pattern: '{PN}', nullable: true}}
-                  phone: {{type: string}}
-components:
-  schemas:
-    address:
-      type: object
-      properties:
-        sid: {{type: string, minLength: 34, maxLength: 34, pattern: '{SID}'}}
-        name: {{type: string}}
-    participant:
-      type: object
-      properties:
-        call_sid: {{type: string, minLength: 34, maxLength: 34, pattern: '{CA}'}}
-        name: {{type: string}}
-"""
+FORM_OF = {"content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "properties": {"Name": {"type": "string"}}}}}}
+
+
+def _json(schema: dict[str, Any], description: str = "ok") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _sid_resource(name: str, param: str, param_schema: dict[str, Any], made: dict[str, Any],
+                  shown: dict[str, Any], status: str = "201") -> dict[str, Any]:
+    """`POST /name` answering `made`, and `GET`/`DELETE /name/{param}` answering `shown`."""
+    return {f"/{name}": {"post": {"requestBody": FORM_OF, "responses": {status: _json(made, "made")}}},
+            f"/{name}/{{{param}}}": {
+                "parameters": [{"name": param, "in": "path", "required": True, "schema": param_schema}],
+                "get": {"responses": {"200": _json(shown)}},
+                "delete": {"responses": {"204": {"description": "gone"}}}}}
+
+
+def _sid(pattern: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": 34, "maxLength": 34, "pattern": pattern, **extra}
+
+
+def _with(field: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {field: schema, "name": {"type": "string"}}}
+
+
+SIDS = json.dumps({
+    "openapi": "3.0.1", "info": {"title": "sids", "version": "1"},
+    "paths": {**_sid_resource("Addresses", "Sid", {"type": "string", "pattern": SID}, _with("sid", _sid(SID)),
+                              _with("sid", _sid(SID))),
+              **_sid_resource("Participants", "CallSid", {"type": "string"}, _with("call_sid", _sid(CA)),
+                              _with("call_sid", _sid(CA))),
+              **_sid_resource("Callers", "Sid", {"type": "string", "pattern": PN}, _with("validation_code", {
+                  "type": "string"}), _with("sid", _sid(PN, nullable=True)), status="200")}})
 
 # Discord's `POST /lobbies` beside `PUT /lobbies` (a PUT on the collection path), and `POST /stage-instances`
 # whose instance is named by the request's `channel_id` (`/stage-instances/{channel_id}`).
@@ -201,15 +166,6 @@ def _spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Spec:
     return load_spec(path)
 
 
-def _client(spec: Spec, tmp_path: Path, keys: dict[str, list[str]] | None = None) -> Iterator[TestClient]:
-    app = create_emulator(spec, tmp_path / "e.db", keys or {})
-    try:
-        with TestClient(app, base_url="http://127.0.0.1") as client:
-            yield client
-    finally:
-        app.close()
-
-
 # --------------------------------------------------------------------------- form arrays
 
 
@@ -270,7 +226,7 @@ def test_a_create_answer_without_the_identifier_still_names_what_it_made(tmp_pat
     """Twilio's `POST .../OutgoingCallerIds.json` answers a validation request (no `sid`); the caller id it made
     is read at `/OutgoingCallerIds/{Sid}.json` and must show that Sid, not null."""
     for client in _client(_spec(tmp_path, SIDS), tmp_path):
-        made = client.post("/Callers", content="Phone=%2B14155550100", headers=FORM)
+        made = client.post("/Callers", content="Name=caller", headers=FORM)
         assert made.status_code == 200, made.text
         location = made.headers["location"]
         sid = location.rsplit("/", 1)[-1]

@@ -16,7 +16,8 @@ The rules, in the order they apply:
 2. **Path nesting.** Every ``{param}`` segment after a literal makes an item path; the literal
    before it is the collection. ``POST /x`` creates an ``/x/{id}`` (a ``PUT /x/{id}`` does, when
    there is no ``POST /x``: a client-chosen identifier, Qdrant style); a collection path inside
-   another resource's item path is a child of that resource.
+   another resource's item path is a child of that resource, however many literals it has after the
+   item (``/segments``, Twilio's ``/SIP/CredentialLists.json``, GitHub's ``/actions/runners``).
 3. **Roles.** On the item path: GET read, PATCH (else PUT) update, DELETE delete, POST an update
    when nothing else updates (Stripe style) else an action. ``GET /x`` is the list, never a read.
    A literal tail after an item path (``/seal``, ``/snapshot``, ``/stats``, ``/payload``) or after
@@ -299,8 +300,11 @@ class _Builder:
                     continue
                 self.roles[lo.key] = ("member", res, res)  # which member: decided in build_graph
                 continue
-            child = self.items.get(_shape([*segs[:deep + 1], tail[0]]) + "/{}") if not _is_param(tail[0]) else None
-            if child is not None and len(tail) == 1:
+            # a child collection: one literal after the item (`/segments`), or several (Twilio's
+            # `/Accounts/{AccountSid}/SIP/CredentialLists.json`, GitHub's `/repos/{owner}/{repo}/actions/runners`)
+            child = self.items.get(_shape([*segs[:deep + 1], *tail]) + "/{}") \
+                if not any(_is_param(t) for t in tail) else None
+            if child is not None:
                 self._on_collection(lo, child.res, res, action_on=res)
                 continue
             self._action(lo, res, res)

@@ -113,7 +113,7 @@ class EmulatorApp:
     def __init__(self, spec: Spec, store: Store, keys: Mapping[str, list[str]], faults: frozenset[str],
                  seed: int = 0) -> None:
         self.spec = spec
-        # resource → its item path parameter's schema (compiled, as given)
+        # resource → what its own identifiers must satisfy (path parameter and identifier field schemas)
         self._ident_checkers: dict[str, _IdentRules | None] = {}
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}

@@ -77,6 +77,8 @@ class MediaType:
     example: Any = None
     has_example: bool = False
     where: Location | None = None
+    # property name → its Encoding Object (`style`, `explode`, `contentType`, ...) as written
+    encoding: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ import httpx
 from contract.model import Case
 
 __all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "is_form", "parse_cookie_header",
-           "with_content_type"]
+           "read_form", "with_content_type"]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -94,6 +95,102 @@ def form_view(body: Mapping[str, Any]) -> dict[str, Any]:
             continue
         out[key] = value
     return out
+
+
+_BRACKETS = re.compile(r"(?:\[[^\[\]]*\])+")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+# Delimiters of an array sent as one value (OpenAPI's styles for `explode: false`).
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+_Entry = tuple[list[str], str]
+
+
+def read_form(pairs: Iterable[tuple[str, str]], schema: Any, *, encoding: Mapping[str, Any] | None = None,
+              resolve: Callable[[Any], Any] = lambda node: node,
+              typed: Callable[[str, Any], Any] = lambda value, schema: value) -> dict[str, Any]:
+    """The JSON value a server reads from a form's (name, value) pairs: the inverse of :func:`form_pairs`.
+
+    Read as the OpenAPI Encoding Object says (3.0 and 3.1, "Encoding Object"; a property's default is
+    `style: form, explode: true`): an array property is every value its name carries (`Permissions=a&
+    Permissions=b`, Twilio), or, under `explode: false` or a `spaceDelimited`/`pipeDelimited` style, its one value
+    split at the delimiter; bracket names (`metadata[plan]=pro`, `items[0][price]=1`, `expand[]=x`: `deepObject`,
+    what Rails, PHP and Stripe read) build objects and arrays. A name the schema declares as it is stays one
+    field, brackets and all. A scalar given twice keeps its last value (what most servers keep). `resolve`
+    follows a schema's `$ref`s, `typed` turns a leaf's text into the value its schema says."""
+    properties = _properties(resolve(schema), resolve)
+    grouped: dict[str, list[_Entry]] = {}
+    for name, value in pairs:
+        top, path = name, []
+        cut = name.find("[")
+        if name not in properties and cut > 0 and _BRACKETS.fullmatch(name, cut):
+            top, path = name[:cut], _SEGMENT.findall(name, cut)
+        grouped.setdefault(top, []).append((path, value))
+    encoding = encoding or {}
+    return {name: _form_value(entries, resolve(properties.get(name)), resolve, typed,
+                              encoding.get(name) if isinstance(encoding.get(name), Mapping) else None)
+            for name, entries in grouped.items()}
+
+
+def _properties(schema: Any, resolve: Callable[[Any], Any]) -> dict[str, Any]:
+    """An object schema's properties, its `allOf` parts' included."""
+    if not isinstance(schema, Mapping):
+        return {}
+    out = dict(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        out.update(_properties(resolve(part), resolve))
+    return out
+
+
+def _kinds(schema: Any) -> set[str]:
+    if not isinstance(schema, Mapping):
+        return set()
+    kind = schema.get("type")
+    kinds = {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)} if isinstance(kind, list) \
+        else set()
+    if schema.get("properties"):
+        kinds.add("object")
+    if "items" in schema or "prefixItems" in schema:
+        kinds.add("array")
+    return kinds
+
+
+def _form_value(entries: list[_Entry], schema: Any, resolve: Callable[[Any], Any], typed: Callable[[str, Any], Any],
+                encoding: Mapping[str, Any] | None = None) -> Any:
+    kinds = _kinds(schema)
+    if not kinds and isinstance(schema, Mapping):  # a nullable array or object written as `anyOf: [X, null]`
+        branches = [resolve(b) for b in (schema.get("anyOf") or schema.get("oneOf") or [])]
+        shaped = next((b for b in branches if _kinds(b) & {"array", "object"}), None)
+        if shaped is not None:
+            schema, kinds = shaped, _kinds(shaped)
+    items = resolve(schema.get("items")) if isinstance(schema, Mapping) else None
+    plain = [value for path, value in entries if not path]
+    nested = [(path, value) for path, value in entries if path]
+    if not nested:
+        if "array" not in kinds:
+            return typed(plain[-1], schema)
+        style = str((encoding or {}).get("style") or "form")
+        explode = (encoding or {}).get("explode", style == "form")
+        if len(plain) == 1 and explode is False and style in _DELIMITERS:
+            plain = plain[0].split(_DELIMITERS[style]) if plain[0] else []
+        return [typed(value, items) for value in plain]
+    heads = [path[0] for path, _ in nested]
+    if "array" in kinds or ("object" not in kinds and all(h == "" or h.isdigit() for h in heads)):
+        out = [typed(value, items) for value in plain]
+        by_index: dict[str, list[_Entry]] = {}
+        for path, value in nested:
+            if path[0] == "" and len(path) == 1:
+                out.append(typed(value, items))
+            else:
+                by_index.setdefault(path[0], []).append((path[1:], value))
+        ordered = sorted(by_index.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0))
+        return out + [_form_value(group, items, resolve, typed) for _, group in ordered]
+    properties = _properties(schema, resolve)
+    by_name: dict[str, list[_Entry]] = {}
+    for path, value in nested:
+        by_name.setdefault(path[0], []).append((path[1:], value))
+    extra = schema.get("additionalProperties") if isinstance(schema, Mapping) else None
+    return {name: _form_value(group, resolve(properties.get(name, extra if isinstance(extra, Mapping) else None)),
+                              resolve, typed)
+            for name, group in by_name.items()}
 
 
 def _text(value: Any) -> str:

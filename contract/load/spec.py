@@ -263,8 +263,11 @@ def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
             first = spec.resolve(next(iter(entry["examples"].values())))
             if isinstance(first, dict) and "value" in first:
                 has_example, example = True, first["value"]
+        raw_encoding = entry.get("encoding")
+        encoding = {str(k): v for k, v in raw_encoding.items() if isinstance(v, dict)} \
+            if isinstance(raw_encoding, dict) else {}
         out[str(media)] = MediaType(str(media), entry.get("schema"), example, has_example,
-                                    _where(spec, join(pointer, media)))
+                                    _where(spec, join(pointer, media)), encoding)
     return out
 
 

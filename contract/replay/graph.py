@@ -16,7 +16,8 @@ The rules, in the order they apply:
 2. **Path nesting.** Every ``{param}`` segment after a literal makes an item path; the literal
    before it is the collection. ``POST /x`` creates an ``/x/{id}`` (a ``PUT /x/{id}`` does, when
    there is no ``POST /x``: a client-chosen identifier, Qdrant style); a collection path inside
-   another resource's item path is a child of that resource.
+   another resource's item path is a child of that resource, however many literals it has after the
+   item (``/segments``, Twilio's ``/SIP/CredentialLists.json``, GitHub's ``/actions/runners``).
 3. **Roles.** On the item path: GET read, PATCH (else PUT) update, DELETE delete, POST an update
    when nothing else updates (Stripe style) else an action. ``GET /x`` is the list, never a read.
    A literal tail after an item path (``/seal``, ``/snapshot``, ``/stats``, ``/payload``) or after
@@ -27,8 +28,10 @@ The rules, in the order they apply:
 4. **Parameter names ↔ fields** of the producer's create response *and request*: exact name;
    the name minus the resource's own prefix (``collection_name`` → ``name``, ``segment_id`` →
    ``id``, singular or plural); the generic candidates of :func:`name_candidates` (vendor
-   prefixes, camelCase); ``id``. A field only the request has (a client-chosen name) is a
-   *request identifier*: renewed with a fresh valid value at every create. Query parameters are
+   prefixes, camelCase); ``id``. A field the create's request carries (a client-chosen name; Discord's
+   stage instance ``channel_id``, Box's taxonomy ``namespace``, echoed in the answer or not) is a
+   *request identifier*: renewed with a fresh valid value at every create, since two creates naming one
+   identifier make one instance of what the run takes for two. Query parameters are
    identifiers only when the name says so (``*_id``) and a resource of that name exists;
    ``?min_score`` never is.
 5. **Location headers** (run time, :mod:`contract.replay.pool`): a create answering
@@ -297,8 +300,11 @@ class _Builder:
                     continue
                 self.roles[lo.key] = ("member", res, res)  # which member: decided in build_graph
                 continue
-            child = self.items.get(_shape([*segs[:deep + 1], tail[0]]) + "/{}") if not _is_param(tail[0]) else None
-            if child is not None and len(tail) == 1:
+            # a child collection: one literal after the item (`/segments`), or several (Twilio's
+            # `/Accounts/{AccountSid}/SIP/CredentialLists.json`, GitHub's `/repos/{owner}/{repo}/actions/runners`)
+            child = self.items.get(_shape([*segs[:deep + 1], *tail]) + "/{}") \
+                if not any(_is_param(t) for t in tail) else None
+            if child is not None:
                 self._on_collection(lo, child.res, res, action_on=res)
                 continue
             self._action(lo, res, res)
@@ -374,12 +380,12 @@ class _Builder:
                 res.view = ResourceView((), dict(props), js)
 
     def own_field(self, res: Resource, name: str) -> tuple[str, bool]:
-        """The field of `res` a parameter named `name` carries, and whether only the request has it."""
+        """The field of `res` a parameter named `name` carries, and whether the create's request chooses it."""
         resp = dict(res.view.properties)
         req = request_properties(self.spec, res.create.op) if res.create and res.create.op.request_body else {}
         link = self._create_link(res, name)
         if link is not None:
-            return link, link in req and link not in resp
+            return link, link in req
         snake = _snake(name)
         fields = {**{f: f for f in req}, **{f: f for f in resp}}
         by_norm = {_snake(f): f for f in fields}
@@ -396,7 +402,7 @@ class _Builder:
         if found is None:
             rest = snake[len(res.name) + 1:] if res.name and snake.startswith(res.name + "_") else snake
             return rest or snake, False
-        return found, found in req and found not in resp
+        return found, found in req
 
     def _create_link(self, res: Resource, name: str) -> str | None:
         """`links` on the create's responses naming this parameter (whatever operation they point to)."""
@@ -427,8 +433,8 @@ class _Builder:
                         continue
                 if owner is None:
                     continue
-                fname, request_only = self.own_field(owner.res, p.name)
-                if request_only and fname not in owner.res.request_ids:
+                fname, chosen = self.own_field(owner.res, p.name)
+                if chosen and fname not in owner.res.request_ids:
                     owner.res.request_ids.append(fname)
                 out.append(Link("path", p.name, fname, owner.res.key))
             elif p.location == "query":

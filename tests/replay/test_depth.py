@@ -223,6 +223,63 @@ def test_openapi_links_win_put_creates_and_query_ids_need_a_name(tmp_path: Path)
         "entry", "box", "status", "record")
 
 
+NESTED = """
+openapi: 3.0.1
+info: {title: nested, version: "1"}
+paths:
+  /Accounts/{AccountSid}.json:
+    get: {responses: {'200': {description: ok}}}
+  /Accounts/{AccountSid}/SIP/CredentialLists.json:
+    get: {responses: {'200': {description: ok}}}
+    post: {responses: {'201': {description: made}}}
+  /Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json:
+    get: {responses: {'200': {description: ok}}}
+  /Accounts/{AccountSid}/SIP/CredentialLists/search.json:
+    get: {responses: {'200': {description: ok}}}
+  /repos/{repo}/actions/runners:
+    post: {responses: {'201': {description: made}}}
+  /repos/{repo}/actions/runners/{runner_id}:
+    delete: {responses: {'204': {description: gone}}}
+  /repos/{repo}/actions/cache/usage:
+    get: {responses: {'200': {description: ok}}}
+  /stage-instances:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {channel_id: {type: string}, topic: {type: string}}}
+      responses:
+        '200':
+          description: made
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}, channel_id: {type: string}}}
+  /stage-instances/{channel_id}:
+    get:
+      parameters: [{name: channel_id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+"""
+
+
+def test_a_child_collection_of_several_literals_and_an_identifier_the_request_chooses(tmp_path: Path):
+    """Twilio's `/Accounts/{AccountSid}/SIP/CredentialLists.json` and GitHub's `/repos/{repo}/actions/runners`
+    are collections under an item (they were read as actions on the account, so nothing created a credential
+    list); a literal tail that is no collection (`/actions/cache/usage`) stays an action. Discord's stage
+    instance is named by the `channel_id` its create sends and echoes: renewed at every create."""
+    path = tmp_path / "nested.yaml"
+    path.write_text(NESTED)
+    _, graph = _graph(path)
+    by_path = {r.path: r for r in graph.resources}
+    lists = by_path["/Accounts/{AccountSid}/SIP/CredentialLists"]
+    assert lists.create is not None and lists.create.key == "POST /Accounts/{AccountSid}/SIP/CredentialLists.json"
+    assert lists.lister is not None and lists.parent is by_path["/Accounts"]
+    runners = by_path["/repos/{repo}/actions/runners"]
+    assert runners.create is not None and graph.plan("POST /repos/{repo}/actions/runners").role == "create"
+    assert graph.plan("GET /repos/{repo}/actions/cache/usage").role == "action"
+    assert graph.plan("GET /Accounts/{AccountSid}/SIP/CredentialLists/search.json").role == "action"
+    assert by_path["/stage-instances"].request_ids == ["channel_id"]
+
+
 # --------------------------------------------------------------------------- fitting bodies to ancestors
 
 

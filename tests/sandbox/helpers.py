@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from contract.sandbox import DEFAULT_KEYS, PROFILE_PATH
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+    from contract.load import Spec
 
 KEY_A, KEY_B = DEFAULT_KEYS
 APP_A, APP_B = DEFAULT_KEYS[KEY_A], DEFAULT_KEYS[KEY_B]
@@ -89,3 +96,18 @@ def check_request_id(response: httpx.Response) -> None:
     """httpx response hook: every sandbox response must carry a Request-Id."""
     value = response.headers.get("request-id", "")
     assert REQUEST_ID.fullmatch(value), f"{response.request.method} {response.request.url}: Request-Id {value!r}"
+
+
+def emulator_client(spec: Spec, tmp_path: Path, keys: dict[str, list[str]] | None = None,
+                    faults: tuple[str, ...] = (), seed: int = 0, db: str = "e.db") -> Iterator[TestClient]:
+    """The emulator of `spec` in process (Starlette's TestClient, no socket), closed after use: `for client in …`."""
+    from starlette.testclient import TestClient
+
+    from contract.sandbox.generic import create_emulator
+
+    app = create_emulator(spec, tmp_path / db, keys or {}, faults, seed)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            yield client
+    finally:
+        app.close()

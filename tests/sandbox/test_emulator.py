@@ -20,9 +20,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from contract.load import Spec, load_spec
-from contract.sandbox.generic import create_emulator
 from contract.validate import Validators
 from tests.conftest import CORPUS, ROOT, needs_corpus
+from tests.sandbox.helpers import emulator_client as _client
 
 HIER = ROOT / "tests" / "targets" / "hier" / "openapi.yaml"
 PETSTORE = CORPUS / "petstore-expanded-3.0.yaml"
@@ -30,16 +30,6 @@ LOOKUPS = CORPUS / "twilio-lookups-v2-3.0.yaml"
 KEY = {"ApiKey": ["key-a", "key-b"]}
 A = {"X-Api-Key": "key-a"}
 B = {"X-Api-Key": "key-b"}
-
-
-def _client(spec: Spec, tmp_path: Path, keys: dict[str, list[str]] | None = None, faults: tuple[str, ...] = (),
-            seed: int = 0, db: str = "e.db") -> Iterator[TestClient]:
-    app = create_emulator(spec, tmp_path / db, keys or {}, faults, seed)
-    try:
-        with TestClient(app, base_url="http://127.0.0.1") as client:
-            yield client
-    finally:
-        app.close()
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from contract.core.http import parse_cookie_header
+from contract.core.http import parse_cookie_header, read_form
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
@@ -50,7 +50,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import CompiledSchema, Validators, coerce, is_json_media
+from contract.validate import CompiledSchema, Validators, coerce, is_json_media, match_media
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -72,6 +72,22 @@ class _Refused(Exception):
     def __init__(self, answer: Answer) -> None:
         super().__init__(answer.status)
         self.answer = answer
+
+
+@dataclass(frozen=True, slots=True)
+class _IdentRules:
+    """The schemas an instance's own identifier must satisfy (compiled, and as given to draw from)."""
+
+    checkers: list[CompiledSchema]
+    schemas: list[dict[str, Any]]
+
+    def valid(self, value: str) -> bool:
+        """`value` as it travels in the path: digits also read as the integer an integer schema wants."""
+        return all(c.is_valid(value) or (value.isdigit() and c.is_valid(int(value))) for c in self.checkers)
+
+    @property
+    def integer(self) -> bool:
+        return any(s.get("type") == "integer" for s in self.schemas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +114,8 @@ class EmulatorApp:
     def __init__(self, spec: Spec, store: Store, keys: Mapping[str, list[str]], faults: frozenset[str],
                  seed: int = 0) -> None:
         self.spec = spec
-        # resource → its item path parameter's schema (compiled, as given)
-        self._ident_checkers: dict[str, tuple[CompiledSchema, dict[str, Any]] | None] = {}
+        # resource → what its own identifiers must satisfy (path parameter and identifier field schemas)
+        self._ident_checkers: dict[str, _IdentRules | None] = {}
         self.store = store
         self.keys = {k: list(v) for k, v in keys.items()}
         self.faults = faults
@@ -113,6 +129,7 @@ class EmulatorApp:
         self._bases = sorted({urllib.parse.urlsplit(u).path.rstrip("/") for u in self.servers} - {""},
                              key=len, reverse=True)
         self._forms: dict[tuple[str, str], dict[str, Any]] = {}
+        self._form_roots: dict[str, tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
         self._views: dict[str, ResourceView] = {}
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, Any]] | None] = {}
         self._requests: dict[str, dict[str, Any]] = {}
@@ -367,8 +384,10 @@ class EmulatorApp:
         media = content_type.split(";")[0].strip().lower()
         if not raw:
             return {} if media == _FORM else None  # an empty form is a form without fields (Twilio's optional ones)
+        if media == _FORM:
+            return self._read_form(op, raw)
         if media in _FORMS:
-            fields = _form_fields(raw, content_type) if media == _FORM else _multipart_fields(raw, content_type)
+            fields = _multipart_fields(raw, content_type)
             if fields is None:
                 return _UNPARSEABLE
             props = self._form_properties(op, media)
@@ -379,6 +398,17 @@ class EmulatorApp:
             except (ValueError, UnicodeDecodeError):
                 return None
         return None
+
+    def _read_form(self, op: Operation, raw: bytes) -> dict[str, Any]:
+        """A urlencoded body as the spec's schema and `encoding` say a server reads it: repeated names are an
+        array (`Permissions=get-all&Permissions=post-all`), bracket names nest, each leaf typed by its schema."""
+        if op.key not in self._form_roots:
+            mt = match_media(_FORM, op.request_body.content) if op.request_body else None
+            schema = self.spec.json_schema(mt.schema, "request") if mt is not None and mt.schema is not None else {}
+            self._form_roots[op.key] = (schema, mt.encoding if mt is not None else {})
+        root, encoding = self._form_roots[op.key]
+        pairs = urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=_typed_field)
 
     def _form_properties(self, op: Operation, media: str) -> dict[str, Any]:
         if (op.key, media) not in self._forms:
@@ -434,6 +464,10 @@ class EmulatorApp:
             return self._create(op, res, path_params, body, tenant)
         if role == "list":
             return self._list(op, res, path_params, tenant, request)
+        if len(self._templates[op.key].params) < len(PathTemplate.parse(res.item_path).params):
+            # an action on the collection itself (Discord's `PUT /lobbies`, beside `POST /lobbies`): no instance
+            # to look up, so it answers what its schema says
+            return self.render.answer(op, self.render.success(op), self._next())
         address = self._address(res, op, path_params, own=True)
         stored = self._lookup(op, res, address, tenant)
         if role == "read":
@@ -539,8 +573,11 @@ class EmulatorApp:
                 salt = derive_seed(self.seed, address.resource, n)
                 value = _unique(obj.get(ident_field), n, salt)
                 checked = self._ident_checker(res)
-                if isinstance(value, str) and checked is not None and not checked[0].is_valid(value):
-                    value = self._own_ident(res, salt)  # a drawn Twilio Sid plus a counter breaks its pattern
+                if value is None or (isinstance(value, str) and checked is not None and not checked.valid(value)):
+                    # a drawn Twilio Sid plus a counter breaks its pattern; a create answer without the field
+                    # (Twilio's OutgoingCallerIds answer a validation request) still names what it made
+                    made = self._own_ident(res, salt)
+                    value = int(made) if checked is not None and checked.integer and made.isdigit() else made
                 obj[ident_field] = value
         answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
         shown = _at(answer.value, view.path)
@@ -562,34 +599,58 @@ class EmulatorApp:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
 
-    def _ident_checker(self, res: Resource) -> tuple[CompiledSchema, dict[str, Any]] | None:
-        """The item path parameter's schema, compiled and as given (None when it has none)."""
+    def _ident_checker(self, res: Resource) -> _IdentRules | None:
+        """What the instance's own identifier must satisfy: the item path parameter's schema and the identifier
+        field's schema where the create's or the read's answer declares it (Twilio's `{CallSid}` is any string,
+        the participant's `call_sid` is `^CA[0-9a-fA-F]{32}$`); None when nothing constrains it."""
         if res.key not in self._ident_checkers:
+            schemas: list[dict[str, Any]] = []
+            field = self._ident_field(res)
+            for lo in (res.create, res.read):
+                view = self._view(lo.op) if lo is not None else None
+                node = view.properties.get(field) if view is not None and field else None
+                if isinstance(node, dict):
+                    defs = view.root.get("$defs") if view is not None else None
+                    schemas.append({**node, "$defs": defs} if isinstance(defs, dict) and "$defs" not in node else node)
             name = PathTemplate.parse(res.item_path).params[-1] if res.item_path else ""
             params = [p for lo in res.members() if (p := lo.op.parameter("path", name)) is not None and p.schema]
-            schema = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
-            self._ident_checkers[res.key] = (CompiledSchema(schema), schema) if isinstance(schema, dict) else None
+            param = self.spec.json_schema(params[0].schema, "request") if params and params[0].schema else None
+            if isinstance(param, dict):
+                schemas.append(param)
+            self._ident_checkers[res.key] = _IdentRules([CompiledSchema(x) for x in schemas], schemas) \
+                if schemas else None
         return self._ident_checkers[res.key]
 
     def _own_ident(self, res: Resource, salt: int) -> str:
-        """An identifier of the emulator's own that the item path's parameter accepts (Discord's snowflakes are
-        digits: a hex id would make every later request on the instance a 400)."""
+        """An identifier of the emulator's own that the item path's parameter and the identifier field accept
+        (Discord's snowflakes are digits: a hex id would make every later request on the instance a 400)."""
         candidates = [f"{salt:016x}", str(10 ** 15 + salt % (9 * 10 ** 15)),
                       str(uuid.UUID(int=salt & ((1 << 128) - 1), version=4))]
-        checked = self._ident_checker(res)
-        if checked is None:
+        rules = self._ident_checker(res)
+        if rules is None:
             return candidates[0]
-        checker, schema = checked
-        found = next((c for c in candidates if checker.is_valid(c)), None)
-        if found is None:  # a pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the parameter's schema
+        found = next((c for c in candidates if rules.valid(c)), None)
+        if found is not None:
+            return found
+        # A pattern (Twilio's `^PN[0-9a-fA-F]{32}$`): drawn from the schemas, its tail then replaced by the salt's
+        # digits where the pattern allows, since the schema's pools repeat a few values and two instances named
+        # alike would be one.
+        drawn_valid: str | None = None
+        for schema in rules.schemas:
             for attempt in range(8):
                 try:
                     drawn = self.render.values.draw(schema, "ident", res.key, salt, attempt, context="path")
                 except Unsatisfiable:
                     break
-                if isinstance(drawn, str | int) and not isinstance(drawn, bool) and checker.is_valid(str(drawn)):
-                    return str(drawn)
-        return found if found is not None else candidates[0]
+                if not isinstance(drawn, str | int) or isinstance(drawn, bool) or not rules.valid(str(drawn)):
+                    continue
+                text = str(drawn)
+                for tail in (f"{salt:016x}", str(salt)):
+                    unique = text[:-len(tail)] + tail if len(text) > len(tail) else ""
+                    if unique and rules.valid(unique):
+                        return unique
+                drawn_valid = drawn_valid or text
+        return drawn_valid if drawn_valid is not None else candidates[0]
 
     async def _update(self, op: Operation, res: Resource, address: _Address, stored: dict[str, Any], body: Any,
                       tenant: str) -> Answer:
@@ -656,10 +717,6 @@ class EmulatorApp:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _form_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
-    return dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 def _multipart_fields(raw: bytes, content_type: str) -> dict[str, str] | None:

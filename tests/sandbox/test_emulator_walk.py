@@ -1,0 +1,262 @@
+"""What the corpus walks of Twilio's v2010 API and Discord's API showed the emulator (and the engine) got wrong.
+
+Each spec here is constructed, small, and shaped after the real operations named in its test; the corpus
+checks at the end read the real specs narrowed to those operations.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract.load import Spec, load_spec
+from contract.model import Severity
+from contract.sandbox.generic import Emulator
+from tests.conftest import CORPUS, needs_corpus
+from tests.sandbox.helpers import emulator_client as _client
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+# Twilio's `POST /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json` (`Permissions`, an array of an enum)
+# and an array the spec says travels as one comma-separated value (`explode: false`).
+FORMS = """
+openapi: 3.0.1
+info: {title: forms, version: "1"}
+paths:
+  /apps/{Sid}:
+    parameters: [{name: Sid, in: path, required: true, schema: {type: string}}]
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                Permissions: {type: array, items: {$ref: '#/components/schemas/permission'}}
+                Tags: {type: array, items: {type: string, enum: [a, b]}}
+                Limit: {type: integer}
+            encoding:
+              Tags: {style: form, explode: false}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: object, properties: {ok: {type: boolean}}}}}
+        "400": {description: bad}
+components:
+  schemas:
+    permission: {type: string, enum: [get-all, post-all]}
+"""
+
+# Twilio's Addresses (`^AD[0-9a-fA-F]{32}$` Sids), Conference Participants (`{CallSid}` any string in the path,
+# `call_sid` a `^CA…` Sid in the answer) and OutgoingCallerIds, whose create answers a validation request without
+# the `sid` its item path reads.
+SID = "^AD[0-9a-fA-F]{32}$"
+PN = "^PN[0-9a-fA-F]{32}$"
+CA = "^CA[0-9a-fA-F]{32}$"
+FORM_OF = {"content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "properties": {"Name": {"type": "string"}}}}}}
+
+
+def _json(schema: dict[str, Any], description: str = "ok") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _sid_resource(name: str, param: str, param_schema: dict[str, Any], made: dict[str, Any],
+                  shown: dict[str, Any], status: str = "201") -> dict[str, Any]:
+    """`POST /name` answering `made`, and `GET`/`DELETE /name/{param}` answering `shown`."""
+    return {f"/{name}": {"post": {"requestBody": FORM_OF, "responses": {status: _json(made, "made")}}},
+            f"/{name}/{{{param}}}": {
+                "parameters": [{"name": param, "in": "path", "required": True, "schema": param_schema}],
+                "get": {"responses": {"200": _json(shown)}},
+                "delete": {"responses": {"204": {"description": "gone"}}}}}
+
+
+def _sid(pattern: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": 34, "maxLength": 34, "pattern": pattern, **extra}
+
+
+def _with(field: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {field: schema, "name": {"type": "string"}}}
+
+
+SIDS = json.dumps({
+    "openapi": "3.0.1", "info": {"title": "sids", "version": "1"},
+    "paths": {**_sid_resource("Addresses", "Sid", {"type": "string", "pattern": SID}, _with("sid", _sid(SID)),
+                              _with("sid", _sid(SID))),
+              **_sid_resource("Participants", "CallSid", {"type": "string"}, _with("call_sid", _sid(CA)),
+                              _with("call_sid", _sid(CA))),
+              **_sid_resource("Callers", "Sid", {"type": "string", "pattern": PN}, _with("validation_code", {
+                  "type": "string"}), _with("sid", _sid(PN, nullable=True)), status="200")}})
+
+# Discord's `POST /lobbies` beside `PUT /lobbies` (a PUT on the collection path), and `POST /stage-instances`
+# whose instance is named by the request's `channel_id` (`/stage-instances/{channel_id}`).
+DISCORD_SHAPES = """
+openapi: 3.1.0
+info: {title: discord shapes, version: "1"}
+components:
+  schemas:
+    snowflake: {type: string, pattern: '^(0|[1-9][0-9]{0,19})$'}
+    lobby:
+      type: object
+      required: [id]
+      properties: {id: {$ref: '#/components/schemas/snowflake'}, secret: {type: string}}
+    stage:
+      type: object
+      required: [id, channel_id, topic]
+      properties:
+        id: {$ref: '#/components/schemas/snowflake'}
+        channel_id: {$ref: '#/components/schemas/snowflake'}
+        topic: {type: string, minLength: 1}
+paths:
+  /lobbies:
+    post:
+      requestBody: {content: {application/json: {schema: {type: object, properties: {secret: {type: string}}}}}}
+      responses:
+        "200": {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/lobby'}}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [secret], properties: {secret: {type: string}}}
+      responses:
+        "200": {description: joined, content: {application/json: {schema: {$ref: '#/components/schemas/lobby'}}}}
+  /lobbies/{lobby_id}:
+    parameters: [{name: lobby_id, in: path, required: true, schema: {$ref: '#/components/schemas/snowflake'}}]
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/lobby'}}}}
+        "404": {description: none}
+    delete:
+      responses: {"204": {description: gone}, "404": {description: none}}
+  /stage-instances:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [channel_id, topic]
+              properties:
+                channel_id: {$ref: '#/components/schemas/snowflake'}
+                topic: {type: string, minLength: 1, maxLength: 120}
+      responses:
+        "200": {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/stage'}}}}
+        "400": {description: bad}
+  /stage-instances/{channel_id}:
+    parameters: [{name: channel_id, in: path, required: true, schema: {$ref: '#/components/schemas/snowflake'}}]
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/stage'}}}}
+        "404": {description: none}
+    delete:
+      responses: {"204": {description: gone}, "404": {description: none}}
+"""
+
+
+def _spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Spec:
+    path = tmp_path / name
+    path.write_text(text)
+    return load_spec(path)
+
+
+# --------------------------------------------------------------------------- form arrays
+
+
+def test_a_repeated_form_name_is_an_array_and_each_item_is_validated(tmp_path: Path) -> None:
+    for client in _client(_spec(tmp_path, FORMS), tmp_path):
+        assert client.post("/apps/1", content="Permissions=get-all&Permissions=post-all&Limit=3",
+                           headers=FORM).status_code == 200
+        # the bad item first or last: read as one array, not as its last value
+        for body in ("Permissions=get-all_invalid&Permissions=post-all", "Permissions=post-all&Permissions=nope"):
+            assert client.post("/apps/1", content=body, headers=FORM).status_code == 400, body
+        # `style: form, explode: true` (the default): a comma is part of the one item
+        assert client.post("/apps/1", content="Permissions=get-all,post-all", headers=FORM).status_code == 400
+        # `explode: false` in the media type's `encoding`: one value, split at its commas
+        assert client.post("/apps/1", content="Tags=a,b", headers=FORM).status_code == 200
+        assert client.post("/apps/1", content="Tags=a,c", headers=FORM).status_code == 400
+        assert client.post("/apps/1", content="Limit=three", headers=FORM).status_code == 400
+
+
+@needs_corpus("twilio-api-v2010-3.0.yaml")
+def test_twilio_connect_app_permissions_are_read_as_an_array(tmp_path: Path) -> None:
+    """The real operation the walk found accepting `Permissions=get-all_invalid&Permissions=post-all`."""
+    import yaml
+
+    data = yaml.safe_load((CORPUS / "twilio-api-v2010-3.0.yaml").read_text())
+    data["paths"] = {p: v for p, v in data["paths"].items() if "ConnectApps" in p}
+    spec = _spec(tmp_path, yaml.safe_dump(data), "twilio.yaml")
+    auth = {"Authorization": "Basic " + base64.b64encode(b"AC1:secret").decode()}
+    path = "/2010-04-01/Accounts/AC" + "a" * 32 + "/ConnectApps/CN" + "b" * 32 + ".json"
+    for client in _client(spec, tmp_path, {"accountSid_authToken": ["AC1:secret"]}):
+        ok = client.post(path, content="Permissions=get-all&Permissions=post-all", headers={**auth, **FORM})
+        assert ok.status_code == 200, ok.text
+        bad = client.post(path, content="Permissions=get-all_invalid&Permissions=post-all",
+                          headers={**auth, **FORM})
+        assert bad.status_code == 400, bad.text
+
+
+# --------------------------------------------------------------------------- the emulator's own identifiers
+
+
+@pytest.mark.parametrize(("collection", "field", "pattern"), [("/Addresses", "sid", SID),
+                                                               ("/Participants", "call_sid", CA)])
+def test_own_identifiers_under_a_pattern_are_unique_and_valid(tmp_path: Path, collection: str, field: str,
+                                                              pattern: str) -> None:
+    """The schema's pools repeat a few Sids: twenty creates must still be twenty instances, each identifier valid
+    for the path parameter and for the answer's field (where only the field has the pattern, too)."""
+    for client in _client(_spec(tmp_path, SIDS), tmp_path):
+        sids = []
+        for n in range(20):
+            made = client.post(collection, content=f"Name=n{n}", headers=FORM)
+            assert made.status_code == 201, made.text
+            sids.append(made.json()[field])
+        assert len(set(sids)) == 20 and all(re.fullmatch(pattern, s) for s in sids), sids
+        assert client.delete(f"{collection}/{sids[0]}").status_code == 204
+        assert client.get(f"{collection}/{sids[1]}").json()[field] == sids[1]
+
+
+def test_a_create_answer_without_the_identifier_still_names_what_it_made(tmp_path: Path) -> None:
+    """Twilio's `POST .../OutgoingCallerIds.json` answers a validation request (no `sid`); the caller id it made
+    is read at `/OutgoingCallerIds/{Sid}.json` and must show that Sid, not null."""
+    for client in _client(_spec(tmp_path, SIDS), tmp_path):
+        made = client.post("/Callers", content="Name=caller", headers=FORM)
+        assert made.status_code == 200, made.text
+        location = made.headers["location"]
+        sid = location.rsplit("/", 1)[-1]
+        assert re.fullmatch(PN, sid), location
+        assert client.get(location).json()["sid"] == sid
+
+
+# --------------------------------------------------------------------------- Discord's shapes
+
+
+def test_an_action_on_a_collection_path_answers_from_its_schema(tmp_path: Path) -> None:
+    """`PUT /lobbies` names no lobby: there is nothing to look up (it was a 404 "no such instance")."""
+    for client in _client(_spec(tmp_path, DISCORD_SHAPES), tmp_path):
+        joined = client.put("/lobbies", json={"secret": "s"})
+        assert joined.status_code == 200, joined.text
+        assert re.fullmatch(r"0|[1-9][0-9]{0,19}", joined.json()["id"])
+        assert client.put("/lobbies", json={}).status_code == 400
+
+
+def test_instances_named_by_the_request_are_renewed_per_create_so_deletes_find_theirs(tmp_path: Path) -> None:
+    """Discord's stage instances are named by the `channel_id` the create sends (and echoes): the run used one
+    drawn `channel_id` for every create, so the first DELETE removed what every other case took for its own
+    and the rest were 404s (`live.positive_acceptance`). The run now renews it per create."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec = _spec(tmp_path, DISCORD_SHAPES)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    unreached = [op for op, row in result.reach.items() if not row.get("reached")]
+    assert not unreached and len(result.reach) == len(spec.operations), result.reach

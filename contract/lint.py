@@ -188,8 +188,11 @@ METASCHEMA_BUDGET = float(os.environ.get("CONTRACT_METASCHEMA_TIMEOUT", "30"))
 # exceed its budget, so it is not started.
 _METASCHEMA_FLOOR_PER_OPERATION = 0.0005
 
-# One error as the check reads it: first message line, instance path, whether the instance is "file".
-_MetaError = tuple[str, list[Any], bool]
+# One error as the check reads it: first message line, its JSON pointer, whether the instance is "file".
+_MetaError = tuple[str, str, bool]
+# Errors listed at most, and gathered at most (a broken generator's output is still bounded in memory).
+_METASCHEMA_LISTED = 1000
+_METASCHEMA_GATHERED = 100_000
 
 
 def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[_MetaError], BaseException | None] | None:
@@ -206,21 +209,28 @@ def _metaschema_errors(spec: Spec, budget: float) -> tuple[list[_MetaError], Bas
         OpenAPIV31SpecValidator,
     )
 
+    from contract.metaschema import place, placed_validator
+
     cls: type[OpenAPIV2SpecValidator | OpenAPIV30SpecValidator | OpenAPIV31SpecValidator] = (
         OpenAPIV30SpecValidator if spec.version.startswith("3.0") else OpenAPIV31SpecValidator)
     data = spec.data
     if isinstance(spec.document, Swagger2Document):  # the document as its author wrote it, not our reading
         cls, data = OpenAPIV2SpecValidator, spec.document.original
+    validator = placed_validator(cls)
 
     def work() -> tuple[list[_MetaError], BaseException | None]:
+        # Every error, then sorted: the library's order is not the same from one process to the next,
+        # so which 1,000 of more were kept (and which duplicate came first) would not be either.
         errors: list[_MetaError] = []
+        crash: BaseException | None = None
         try:
-            for err in itertools.islice(cls(data).iter_errors(), 1000):
+            for err in itertools.islice(validator(data).iter_errors(), _METASCHEMA_GATHERED):
                 errors.append((str(getattr(err, "message", err)).splitlines()[0].strip(),
-                               list(getattr(err, "path", []) or []), getattr(err, "instance", None) == "file"))
+                               place(data, err), getattr(err, "instance", None) == "file"))
         except BaseException as exc:  # errors found so far still count; the caller re-raises this
-            return errors, exc
-        return errors, None
+            crash = exc
+        errors.sort(key=lambda e: (e[1], e[0]))
+        return errors, crash
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         return _in_thread(work, budget)
@@ -288,19 +298,20 @@ def metaschema(spec: Spec) -> Iterator[Finding]:
     swagger2 = isinstance(doc, Swagger2Document)
     version = "Swagger 2.0" if swagger2 else f"OpenAPI {spec.version}"
     located = doc.source_location if isinstance(doc, Swagger2Document) else spec.location
-    seen: set[tuple[str, str]] = set()
-    for message, path, is_file in errors:
+    distinct: dict[tuple[str, str], None] = {}
+    for message, pointer, is_file in errors:
         if swagger2 and is_file:
             continue  # openapi-spec-validator checks 2.0 schemas as if `type: file` (legal for responses) were not
-        pointer = join("", *path)
         extra = re.search(r"\('([^']+)' (?:was|were) unexpected\)", message)
-        if extra:
-            pointer = join(pointer, extra.group(1))
-        if (pointer, message) in seen:
-            continue
-        seen.add((pointer, message))
+        distinct.setdefault((join(pointer, extra.group(1)) if extra else pointer, message))
+    for pointer, message in itertools.islice(distinct, _METASCHEMA_LISTED):
         yield Finding("lint.metaschema", Severity.ERROR, f"not valid {version}: {message}",
                       spec=located(pointer), subject=pointer)
+    if len(distinct) > _METASCHEMA_LISTED:
+        total = f"at least {len(distinct)}" if len(errors) >= _METASCHEMA_GATHERED else str(len(distinct))
+        yield Finding("lint.metaschema", Severity.INFO,
+                      f"metaschema check: {total} errors, the first {_METASCHEMA_LISTED} by place listed; "
+                      "fix those and lint again for the rest", spec=spec.location(""), subject="more")
     if crash is not None:
         raise crash  # lint() turns it into a lint.internal_error finding, after these
 

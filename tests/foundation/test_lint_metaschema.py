@@ -83,3 +83,39 @@ def test_past_the_listing_limit_the_first_errors_by_place_are_listed_and_the_res
     assert [f.spec.pointer for f in errors] == [f"/components/schemas/S{i:04d}/exclusiveMinimum" for i in range(1000)]
     [more] = [f for f in found if str(f.severity) == "info"]
     assert "1005 errors, the first 1000 by place listed" in more.message
+
+
+def test_the_budget_is_cpu_time_so_a_wait_on_a_loaded_machine_is_not_cut(monkeypatch, seed_spec):
+    """A check that waits (here: sleeps, as a process does when other processes hold the cores) longer
+    than its budget but spends next to no CPU finishes: its findings are those of an idle machine."""
+    import time
+
+    import openapi_spec_validator
+
+    import contract.lint as lint_module
+
+    def slow_but_idle(self):
+        time.sleep(2.5)
+        yield type("E", (), {"message": "late but whole", "path": ["info"], "instance": None})()
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", slow_but_idle)
+    monkeypatch.setattr(lint_module, "METASCHEMA_BUDGET", 2.0)  # CPU seconds; wall time may reach 8 s
+    found = lint(seed_spec, only={"lint.metaschema"})
+    assert [f.message for f in found] == [f"not valid OpenAPI {seed_spec.version}: late but whole"]
+
+
+def test_a_check_that_spends_its_cpu_budget_is_cut_short_plainly(monkeypatch, seed_spec):
+    import openapi_spec_validator
+
+    import contract.lint as lint_module
+
+    def burn(self):
+        while True:
+            pass
+        yield from ()
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", burn)
+    monkeypatch.setattr(lint_module, "METASCHEMA_BUDGET", 0.3)
+    [finding] = lint(seed_spec, only={"lint.metaschema"})
+    assert finding.message.startswith("metaschema check cut short: it did not finish within 0.3 s of CPU time")
+    assert finding.details == {"cut_short": True} and str(finding.severity) == "info"

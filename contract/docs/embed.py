@@ -17,7 +17,9 @@ from typing import Any
 import yaml
 
 from contract.core import pointer as jp
+from contract.core import yaml_json
 from contract.core.pointer import join
+from contract.core.yaml_json import JsonLoader
 from contract.docs.examples.base import HTTP_METHODS
 from contract.docs.model import Endpoint, Example, Field, Header, Status, TableKind
 from contract.docs.vocab import normalise_type
@@ -228,10 +230,10 @@ def read_embedded(text: str, file: str, first_line: int) -> EmbeddedSpec:
     ref = REFERENCE.match(head)
     body, body_line = (rest, first_line + 1) if ref else (text, first_line)
     try:
-        node = yaml.compose(body, Loader=yaml.SafeLoader)
+        node = yaml.compose(body, Loader=JsonLoader)
         if node is not None:
             check_aliases(node, file, body_line - 1)  # an anchor bomb would make every walk below explode
-        doc = yaml.safe_load(body)
+        doc = yaml_json.load(body)
     except InputError as exc:
         out.problems.append((exc.line or body_line, f"embedded spec refused: {exc.problem}"))
         doc, node = None, None

@@ -20,13 +20,12 @@ import yaml
 from markdown_it import MarkdownIt
 
 from contract.core import pointer as jp
+from contract.core.yaml_json import JsonLoader
 from contract.errors import InputError
 from contract.textio import decode_text
 
-try:  # libyaml is 2-4x faster than the pure-Python loader on multi-MB specs
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing from this build of PyYAML
-    _Loader = yaml.SafeLoader
+# libyaml where built in; timestamps stay the strings written (an OpenAPI document is JSON data).
+_Loader: type = JsonLoader
 
 MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
 # Both parsers stop near 1,000 levels (json: the recursion limit; libyaml >= 0.2.5 as bundled by PyYAML

@@ -123,6 +123,7 @@ def test_a_metaschema_check_that_does_not_finish_becomes_a_finding(monkeypatch, 
     finally:
         release.set()
     assert str(finding.severity) == "info" and "did not finish within 0.05 s" in finding.message
+    assert finding.message.startswith("metaschema check cut short") and finding.details == {"cut_short": True}
 
 
 def test_a_metaschema_check_given_up_on_leaves_nothing_running(monkeypatch, seed_spec):

@@ -27,8 +27,12 @@ from contract.model import (
 from contract.schema import Direction, NullablePolicy, SchemaConverter
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# A spec that loads faster than this is not stored: writing and reading its entry would cost about as much.
-STORE_AFTER = 0.05
+# A spec that loads faster than this is not stored: pickling it costs a third of the load, and the saving
+# of a warm read is then lost in the command's own start-up (importing contract alone takes longer).
+STORE_AFTER = 0.1
+# A file smaller than this is neither looked up nor stored: it loads in milliseconds (the corpus's specs of
+# 1-30 KB in 0.5-12 ms), well under STORE_AFTER, so a lookup could only ever miss.
+SMALL_FILE = 64 * 1024
 
 
 class Spec:
@@ -43,7 +47,10 @@ class Spec:
         self.nullable: NullablePolicy = nullable
         self._converters: dict[Direction, SchemaConverter] = {}
         self.operations: list[Operation] = _build_operations(self)
-        self.cache_key: str | None = None  # set when the load went through the warm-start cache
+        # What the warm-start cache names this load by (set by `load_spec` when the cache is on); its key is
+        # made on first use: a small spec's load never needs it, only its lint findings' entry may.
+        self.cache_parts: tuple[Any, ...] | None = None
+        self._cache_key: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """What the warm-start cache keeps: the documents, references and operations, not the caches
@@ -51,7 +58,16 @@ class Spec:
         state = dict(self.__dict__)
         state["_converters"] = {}
         state.pop("_by_key", None)
+        state["cache_parts"], state["_cache_key"] = None, None  # the loading call sets them
         return state
+
+    @property
+    def cache_key(self) -> str | None:
+        """The warm-start cache's name for this load (what is derived from it, its lint findings, is
+        stored under it), or None when the load did not go through the cache."""
+        if self._cache_key is None and self.cache_parts is not None:
+            self._cache_key = spec_cache.key("spec", *self.cache_parts)
+        return self._cache_key
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -134,19 +150,29 @@ def _cached_load(file: Path, shown: str, nullable: NullablePolicy, allow_outside
     digest = spec_cache.file_hash(file)
     if digest is None:  # unreadable: the cold load says why
         return _load(file, shown, nullable, allow_outside_refs)
-    name = spec_cache.key("spec", digest, shown, str(file.resolve()), nullable, allow_outside_refs)
-    stored = spec_cache.read(name)
+    parts = (digest, shown, str(file.resolve()), nullable, allow_outside_refs)
+    small = spec_cache.file_size(file) < SMALL_FILE
+    name = None if small else spec_cache.key("spec", *parts)
+    stored = spec_cache.read(name) if name is not None else None
     if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Spec) and \
             spec_cache.files_unchanged(stored[1]):
         spec: Spec = stored[0]
     else:
         started = time.perf_counter()
         spec = _load(file, shown, nullable, allow_outside_refs)
-        if time.perf_counter() - started >= STORE_AFTER:
+        if name is not None and _worth_storing(spec, time.perf_counter() - started):
             others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
             spec_cache.write(name, (spec, others))
-    spec.cache_key = name  # what is derived from this spec (its lint findings) is cached under it either way
+    spec.cache_parts, spec._cache_key = parts, name  # what is derived from this spec (its lint findings) is cached under it either way
     return spec
+
+
+def _worth_storing(spec: Spec, seconds: float) -> bool:
+    """A load is stored when reading it back saves most of it: a YAML (or Markdown) document's parse is most
+    of its load, and unpickling the result takes a tenth of it (OpenAI, Stripe, Twilio). A JSON document
+    is parsed by the C decoder faster than its pickle is read back, which then costs about half the cold
+    load (Box, Discord, Stripe 2022, Kubernetes): its entry would add a third to every cold load for little."""
+    return seconds >= STORE_AFTER and spec.document.kind != "json"
 
 
 def _load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool) -> Spec:

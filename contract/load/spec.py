@@ -9,6 +9,7 @@ from typing import Any
 
 from contract.core.memory import gc_paused
 from contract.core.pointer import join
+from contract.core.sentinel import MISSING
 from contract.errors import InputError
 from contract.load import cache as spec_cache
 from contract.load import swagger2
@@ -212,16 +213,44 @@ def _version(data: dict[str, Any], document: Document) -> str:
 # --------------------------------------------------------------------------- operations
 
 
+class _Build:
+    """What building the operations reads: the spec's objects with their `$ref`s followed (each distinct
+    reference once: Discord's 242 operations follow 12,000 references to a few hundred responses), and
+    each object's place."""
+
+    __slots__ = ("_followed", "_lines", "path", "spec")
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec, self.path = spec, spec.path
+        # Lines are cheap when the YAML node tree is already there; for JSON they are found on demand.
+        self._lines = spec.document.kind != "json"
+        self._followed: dict[str, Any] = {}
+
+    def resolve(self, obj: Any) -> Any:
+        """`Spec.resolve`, remembered per reference (a broken chain raises every time, as there)."""
+        if not (isinstance(obj, dict) and isinstance(obj.get("$ref"), str)):
+            return obj
+        ref = obj["$ref"]
+        found = self._followed.get(ref, MISSING)
+        if found is MISSING:
+            found = self._followed[ref] = self.spec.resolve(obj)
+        return found
+
+    def where(self, pointer: str) -> Location:
+        return Location(self.path, self.spec.document.line_of(pointer) if self._lines else None, pointer)
+
+
 def _build_operations(spec: Spec) -> list[Operation]:
     ops: list[Operation] = []
+    b = _Build(spec)
     paths = spec.data.get("paths") or {}
-    schemes = _security_schemes(spec)
+    schemes = _security_schemes(b)
     root_security = spec.data.get("security")
     for path, item_raw in paths.items():
         if not isinstance(item_raw, dict):
             continue
         item_ptr = join("/paths", path)
-        item = spec.resolve(item_raw)
+        item = b.resolve(item_raw)
         if not isinstance(item, dict):
             continue
         shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
@@ -230,8 +259,8 @@ def _build_operations(spec: Spec) -> list[Operation]:
             if not isinstance(raw, dict):
                 continue
             ptr = join(item_ptr, method)
-            params = _parameters(spec, shared, join(item_ptr, "parameters"))
-            for p in _parameters(spec, raw.get("parameters") or [], join(ptr, "parameters")):
+            params = _parameters(b, shared, join(item_ptr, "parameters"))
+            for p in _parameters(b, raw.get("parameters") or [], join(ptr, "parameters")):
                 params = [q for q in params if (q.name, q.location) != (p.name, p.location)] + [p]
             security = raw.get("security", root_security)
             ops.append(Operation(
@@ -241,26 +270,20 @@ def _build_operations(spec: Spec) -> list[Operation]:
                 summary=str(raw.get("summary") or ""),
                 description=str(raw.get("description") or ""),
                 parameters=params,
-                request_body=_request_body(spec, raw.get("requestBody"), join(ptr, "requestBody")),
-                responses=_responses(spec, raw.get("responses"), join(ptr, "responses")),
+                request_body=_request_body(b, raw.get("requestBody"), join(ptr, "requestBody")),
+                responses=_responses(b, raw.get("responses"), join(ptr, "responses")),
                 security=_security(security, schemes),
-                where=_where(spec, ptr),
+                where=b.where(ptr),
             ))
     return ops
 
 
-def _where(spec: Spec, pointer: str) -> Location:
-    # Lines are cheap when the YAML node tree is already there; for JSON they are found on demand.
-    line = spec.document.line_of(pointer) if spec.document.kind != "json" else None
-    return Location(spec.path, line, pointer)
-
-
-def _parameters(spec: Spec, raw: Any, pointer: str) -> list[Parameter]:
+def _parameters(b: _Build, raw: Any, pointer: str) -> list[Parameter]:
     out: list[Parameter] = []
     if not isinstance(raw, list):
         return out
     for i, entry in enumerate(raw):
-        p = spec.resolve(entry)
+        p = b.resolve(entry)
         if not isinstance(p, dict) or not isinstance(p.get("name"), str) or p.get("in") not in (
                 "path", "query", "header", "cookie"):
             continue
@@ -271,12 +294,12 @@ def _parameters(spec: Spec, raw: Any, pointer: str) -> list[Parameter]:
         out.append(Parameter(
             name=p["name"], location=p["in"], required=bool(p.get("required")) or p["in"] == "path",
             schema=schema if isinstance(schema, dict | bool) else None,
-            description=str(p.get("description") or ""), where=_where(spec, join(pointer, i)),
+            description=str(p.get("description") or ""), where=b.where(join(pointer, i)),
         ))
     return out
 
 
-def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
+def _content(b: _Build, raw: Any, pointer: str) -> dict[str, MediaType]:
     out: dict[str, MediaType] = {}
     if not isinstance(raw, dict):
         return out
@@ -286,53 +309,53 @@ def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
         has_example = "example" in entry
         example = entry.get("example")
         if not has_example and isinstance(entry.get("examples"), dict) and entry["examples"]:
-            first = spec.resolve(next(iter(entry["examples"].values())))
+            first = b.resolve(next(iter(entry["examples"].values())))
             if isinstance(first, dict) and "value" in first:
                 has_example, example = True, first["value"]
         out[str(media)] = MediaType(str(media), entry.get("schema"), example, has_example,
-                                    _where(spec, join(pointer, media)))
+                                    b.where(join(pointer, media)))
     return out
 
 
-def _request_body(spec: Spec, raw: Any, pointer: str) -> RequestBody | None:
-    body = spec.resolve(raw) if raw is not None else None
+def _request_body(b: _Build, raw: Any, pointer: str) -> RequestBody | None:
+    body = b.resolve(raw) if raw is not None else None
     if not isinstance(body, dict):
         return None
-    return RequestBody(bool(body.get("required")), _content(spec, body.get("content"), join(pointer, "content")),
-                       str(body.get("description") or ""), _where(spec, pointer))
+    return RequestBody(bool(body.get("required")), _content(b, body.get("content"), join(pointer, "content")),
+                       str(body.get("description") or ""), b.where(pointer))
 
 
-def _responses(spec: Spec, raw: Any, pointer: str) -> dict[str, Response]:
+def _responses(b: _Build, raw: Any, pointer: str) -> dict[str, Response]:
     out: dict[str, Response] = {}
     if not isinstance(raw, dict):
         return out
     for status, entry in raw.items():
-        resp = spec.resolve(entry)
+        resp = b.resolve(entry)
         if not isinstance(resp, dict):
             continue
         rptr = join(pointer, status)
         headers: dict[str, ResponseHeader] = {}
         raw_headers = resp.get("headers")
         for name, h in (raw_headers if isinstance(raw_headers, dict) else {}).items():
-            hd = spec.resolve(h)
+            hd = b.resolve(h)
             if isinstance(hd, dict):
                 headers[str(name)] = ResponseHeader(str(name), bool(hd.get("required")), hd.get("schema"),
                                                     str(hd.get("description") or ""),
-                                                    _where(spec, join(rptr, "headers", name)))
+                                                    b.where(join(rptr, "headers", name)))
         out[str(status)] = Response(str(status), str(resp.get("description") or ""),
-                                    _content(spec, resp.get("content"), join(rptr, "content")), headers,
-                                    _where(spec, rptr))
+                                    _content(b, resp.get("content"), join(rptr, "content")), headers,
+                                    b.where(rptr))
     return out
 
 
-def _security_schemes(spec: Spec) -> dict[str, SecurityScheme]:
-    comps = spec.data.get("components")
+def _security_schemes(b: _Build) -> dict[str, SecurityScheme]:
+    comps = b.spec.data.get("components")
     raw = comps.get("securitySchemes") if isinstance(comps, dict) else None
     out: dict[str, SecurityScheme] = {}
     if not isinstance(raw, dict):
         return out
     for key, entry in raw.items():
-        s = spec.resolve(entry)
+        s = b.resolve(entry)
         if isinstance(s, dict):
             out[key] = SecurityScheme(key, str(s.get("type", "")), s.get("in"), s.get("name"),
                                       str(s["scheme"]).lower() if s.get("scheme") else None)

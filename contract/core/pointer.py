@@ -48,7 +48,7 @@ def split(pointer: str) -> list[str]:
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
     tokens = pointer[1:].split("/")
-    return [unescape(t) for t in tokens] if "~" in pointer else tokens
+    return [unescape(t) if "~" in t else t for t in tokens] if "~" in pointer else tokens
 
 
 def join(pointer: str, *tokens: str | int) -> str:

@@ -49,7 +49,9 @@ MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when
 # 6.0.4: MAX_NESTING_LEVEL). Real specs nest a few dozen levels, so deeper input is refused, not worked round.
 _TOO_DEEP = "document is nested more than about 1,000 levels deep (the parser's limit; real specs nest a few dozen)"
 _SPEC_KEY = re.compile(r"^(openapi|swagger)\s*:", re.MULTILINE)
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+# An anchor: `&` at the start or after a space or flow indicator, then a name character. Written from the `&`
+# so that the engine skips to each one (a leading class made it test every position: 0.17 s on OpenAI's spec).
+_ANCHOR = re.compile(r"&(?:(?<=\A&)|(?<=[\s\[{,:-]&))[^\s,\[\]{}]")
 
 
 @dataclass

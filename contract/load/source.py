@@ -28,7 +28,8 @@ try:  # libyaml is 2-4x faster than the pure-Python loader on multi-MB specs
 except ImportError:  # pragma: no cover - libyaml missing from this build of PyYAML
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-_STR_TAG = "tag:yaml.org,2002:str"
+_STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Loader(_SafeLoader):
@@ -43,6 +44,46 @@ class _Loader(_SafeLoader):
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
             return node.value
         return super().construct_object(node, deep)
+
+    def construct_unshared(self, root: yaml.Node) -> Any:
+        """`construct_document` for a tree without aliases (no anchor in the text), where every node is
+        built once: plain mappings and sequences filled from an explicit stack instead of PyYAML's
+        generator per container (half of what remained of constructing a spec). Anything else (merge
+        keys, complex keys, other tags) is built by PyYAML; any error, by PyYAML again from the start, so
+        that it is PyYAML's error exactly."""
+        try:
+            data = self._unshared(root)
+        except Exception:  # PyYAML raises its own error (or builds the same value) below
+            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+            return self.construct_document(root)
+        self.constructed_objects, self.recursive_objects = {}, {}
+        return data
+
+    def _unshared(self, root: yaml.Node) -> Any:
+        stack: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []
+
+        def start(node: yaml.Node) -> Any:
+            kind = type(node)
+            if kind is yaml.MappingNode and node.tag == _MAP_TAG and all(
+                    type(k) is yaml.ScalarNode and k.tag != _MERGE_TAG for k, _ in node.value):
+                mapping: dict[Any, Any] = {}
+                stack.append((mapping, node))
+                return mapping
+            if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+                items: list[Any] = []
+                stack.append((items, node))
+                return items
+            return self.construct_object(node, deep=True)
+
+        top = start(root)
+        while stack:
+            into, node = stack.pop()
+            if isinstance(into, dict):
+                for key, value in node.value:
+                    into[self.construct_object(key)] = start(value)  # a scalar key: hashable
+            else:
+                into.extend([start(value) for value in node.value])
+        return top
 
 MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
 # Both parsers stop near 1,000 levels (json: the recursion limit; libyaml >= 0.2.5 as bundled by PyYAML
@@ -243,9 +284,11 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise InputError(shown, "document is empty", line=line_offset + 1)
-        if _ANCHOR.search(text):  # no anchor, no alias: skip the walk over every node
+        if _ANCHOR.search(text):  # no anchor, no alias: no walk over every node, and no node built twice
             check_aliases(root, shown, line_offset)
-        data = loader.construct_document(root)
+            data = loader.construct_document(root)
+        else:
+            data = loader.construct_unshared(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()

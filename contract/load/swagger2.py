@@ -13,6 +13,7 @@ where they leave room): `definitions` → `components/schemas`, `in: body` and `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ _DATA_KEYS = frozenset({"example", "examples", "enum", "default", "x-example", "
 _SCHEMA_MAPS = ("properties", "patternProperties", "definitions")
 _SCHEMA_ONE = ("items", "additionalProperties", "not")
 _SCHEMA_MANY = ("allOf", "anyOf", "oneOf")
+# A `~` that is no escape: such a pointer is not the one its tokens re-join to, so it takes the slow path.
+_UNCANONICAL = re.compile(r"~(?![01])")
 
 
 def is_swagger2(data: dict[str, Any]) -> bool:
@@ -72,6 +75,13 @@ class Swagger2Document(Document):
         moved = self.moves.get(pointer)
         if moved is not None:
             return moved
+        if pointer.startswith("/") and not _UNCANONICAL.search(pointer):  # its prefixes are its own slices
+            at = len(pointer)
+            while (at := pointer.rfind("/", 0, at)) > 0:
+                moved = self.moves.get(pointer[:at])
+                if moved is not None:
+                    return moved + pointer[at:]
+            return pointer
         try:
             tokens = jp.split(pointer)
         except ValueError:

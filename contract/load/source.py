@@ -195,6 +195,8 @@ def line_tree(root: yaml.Node) -> _LineTree:
     made: dict[int, _LineTree] = {}  # an alias is the anchored node itself: one entry, shared as in the data
 
     def visit(node: yaml.Node) -> _LineTree:
+        if type(node) is yaml.ScalarNode:  # most nodes: a line, the same however often it is aliased
+            return node.start_mark.line
         entry = made.get(id(node))
         if entry is None:
             entry, child = leaf(node)

@@ -11,6 +11,9 @@ Where: `$CONTRACT_CACHE_DIR`, else `$XDG_CACHE_HOME/contract`, else `~/.cache/co
 entry that cannot be read or unpickled is a miss and is rewritten; a write goes to a temporary file
 renamed into place, so parallel runs (pytest-xdist workers, two CLIs) never read half an entry.
 Nothing here raises: a cache that cannot be used is a cold load, never an error.
+What is worth storing is the loader's call (`contract.load.spec`): a YAML spec's load, not a JSON one's
+(re-parsed faster than its pickle reads back), nor a file too small to be worth a lookup; lint findings
+are stored for every spec.
 """
 
 from __future__ import annotations

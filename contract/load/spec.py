@@ -139,7 +139,8 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
     """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable.
 
     With `cache` (and unless `CONTRACT_CACHE=0`), a spec loaded before from the same bytes by the same
-    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load is stored there.
+    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load worth it (a YAML
+    one of more than STORE_AFTER seconds: `_worth_storing`) is stored there.
     """
     with gc_paused():  # a load builds one large acyclic tree: collections during it are wasted work
         return _cached_load(Path(path), str(path), nullable, allow_outside_refs, cache)

@@ -57,7 +57,7 @@ class RefResolver:
             done.add(key)
             doc = self._docs[key]
             known: dict[str, tuple[str, str]] = {}  # as written → (normalised, its file's key)
-            for holder, trail in _iter_refs(doc.data):
+            for holder, trail in _iter_refs(doc.data, tree=doc.tree):
                 ref = holder["$ref"]
                 found = known.get(ref)
                 if found is None:
@@ -143,20 +143,22 @@ def _walk(data: Any, fragment: str) -> Any:
     return node
 
 
-def _iter_refs(data: Any) -> Iterator[tuple[dict[str, Any], _Trail]]:
+def _iter_refs(data: Any, *, tree: bool = False) -> Iterator[tuple[dict[str, Any], _Trail]]:
     """Yield (dict holding a string `$ref`, its place), skipping literal data.
 
     A node's place is kept as a (parent's place, key) chain, spelled as a pointer (`_spell`) only
-    where one is shown: escaping and joining for every node was most of the walk.
+    where one is shown: escaping and joining for every node was most of the walk. Shared (or
+    recursive) containers are walked once; in a `tree` there are none to look out for.
     """
     stack: list[tuple[Any, _Trail, bool]] = [(data, None, False)]
     seen: set[int] = set()
     while stack:
         node, trail, names = stack.pop()
         if isinstance(node, dict):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+            if not tree:
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             ref = node.get("$ref")
             if isinstance(ref, str):
                 yield node, (trail, "$ref")
@@ -165,9 +167,10 @@ def _iter_refs(data: Any) -> Iterator[tuple[dict[str, Any], _Trail]]:
                     continue
                 stack.append((value, (trail, key), key in _NAME_MAPS and not names))
         elif isinstance(node, list):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+            if not tree:
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             for i, value in enumerate(node):
                 if isinstance(value, _CONTAINERS):
                     stack.append((value, (trail, i), False))

@@ -45,22 +45,24 @@ class _Loader(_SafeLoader):
             return node.value
         return super().construct_object(node, deep)
 
-    def construct_unshared(self, root: yaml.Node) -> Any:
+    def construct_unshared(self, root: yaml.Node, text: str) -> tuple[Any, bool]:
         """`construct_document` for a tree without aliases (no anchor in the text), where every node is
         built once: plain mappings and sequences filled from an explicit stack instead of PyYAML's
         generator per container (half of what remained of constructing a spec). Anything else (merge
         keys, complex keys, other tags) is built by PyYAML; any error, by PyYAML again from the start, so
-        that it is PyYAML's error exactly."""
+        that it is PyYAML's error exactly. Also says whether the value is a tree: False when it took
+        PyYAML's way after all (more containers than the text has characters: an alias after all)."""
         try:
-            data = self._unshared(root)
+            data = self._unshared(root, len(text) + 1)
         except Exception:  # PyYAML raises its own error (or builds the same value) below
             self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
-            return self.construct_document(root)
+            return self.construct_document(root), False
         self.constructed_objects, self.recursive_objects = {}, {}
-        return data
+        return data, True
 
-    def _unshared(self, root: yaml.Node) -> Any:
+    def _unshared(self, root: yaml.Node, most: int) -> Any:
         stack: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []
+        budget = [most]  # each container of a tree is written with one character at least
 
         def start(node: yaml.Node) -> Any:
             kind = type(node)
@@ -68,12 +70,15 @@ class _Loader(_SafeLoader):
                     type(k) is yaml.ScalarNode and k.tag != _MERGE_TAG for k, _ in node.value):
                 mapping: dict[Any, Any] = {}
                 stack.append((mapping, node))
-                return mapping
-            if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            elif kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
                 items: list[Any] = []
                 stack.append((items, node))
-                return items
-            return self.construct_object(node, deep=True)
+            else:
+                return self.construct_object(node, deep=True)
+            budget[0] -= 1
+            if budget[0] < 0:  # an alias the scan missed: PyYAML's constructor shares it (or refuses it)
+                raise yaml.YAMLError("aliased node")
+            return stack[-1][0]
 
         top = start(root)
         while stack:
@@ -109,6 +114,9 @@ class Document:
     _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
     _json: JsonLines | None = field(default=None, repr=False)
     _lines: _LineTree | None = field(default=None, repr=False)  # the node tree's lines, once pickled
+    # Every container of `data` reachable once (parsed JSON, YAML without anchors): a walk needs no
+    # table of the containers it has seen (three million ints on 100,000 operations).
+    tree: bool = field(default=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """For the warm-start cache: the YAML node tree (a Python object and two marks per value) is
@@ -266,7 +274,7 @@ def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Docum
         return _parse_markdown(text, shown)
     if stripped.startswith(("{", "[")) and suffix != ".yaml" and suffix != ".yml":
         try:
-            return Document(shown, json.loads(text), text, kind="json")
+            return Document(shown, json.loads(text), text, kind="json", tree=True)
         except RecursionError:
             raise _too_deep(text, shown) from None
         except json.JSONDecodeError as exc:
@@ -286,11 +294,12 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise InputError(shown, "document is empty", line=line_offset + 1)
-        if _ANCHOR.search(text):  # no anchor, no alias: no walk over every node, and no node built twice
+        tree = not _ANCHOR.search(text)  # no anchor, no alias: no walk over every node, no node built twice
+        if tree:
+            data, tree = loader.construct_unshared(root, text)
+        else:
             check_aliases(root, shown, line_offset)
             data = loader.construct_document(root)
-        else:
-            data = loader.construct_unshared(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -310,7 +319,7 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
     finally:
         loader.dispose()
     return Document(shown, data, text, line_offset, kind="yaml" if not line_offset else "markdown",
-                    _root=root, _composed=True)
+                    _root=root, _composed=True, tree=tree)
 
 
 def _too_deep(text: str, shown: str) -> InputError:
@@ -375,7 +384,7 @@ def _parse_markdown(text: str, shown: str) -> Document:
             if stripped.startswith("{") and re.search(r'"(openapi|swagger)"\s*:', content):
                 start_line = span[0] + 1 + content[: len(content) - len(stripped)].count("\n")
                 try:
-                    return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown")
+                    return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown", tree=True)
                 except json.JSONDecodeError as exc:
                     raise InputError(shown, f"invalid JSON in fenced block: {exc.msg}",
                                      line=start_line + exc.lineno, column=exc.colno) from None

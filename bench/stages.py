@@ -3,7 +3,8 @@
     .venv/bin/python bench/stages.py SPEC [--tracemalloc] [--cprofile N]
 
 Stages: parse (text → data), refs (`$ref` check), operations (the `Spec` with its
-`Operation`s), then every lint check on its own, then the report dict. Per stage:
+`Operation`s) — with the cyclic collector paused, as `load_spec` runs them — then every
+lint check on its own, then the report dict. Per stage:
 wall seconds and the growth of peak RSS (VmHWM, reset per stage through
 /proc/self/clear_refs where the kernel allows it); with --tracemalloc also the
 stage's peak of Python allocations (slower: times are then inflated ~2x). With
@@ -28,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contract.core.memory import gc_paused  # noqa: E402
 from contract.lint import lint_checks, run_check, schemas_walked_once  # noqa: E402
 from contract.load import spec as spec_mod  # noqa: E402
 from contract.load import swagger2  # noqa: E402
@@ -80,13 +82,14 @@ def profile(path: Path, traced: bool) -> list[dict[str, Any]]:
         tracemalloc.start()
     stages = Stages(traced)
     shown = str(path)
-    document = stages.run("parse", lambda: parse_document(path, shown))
-    if swagger2.is_swagger2(document.data):
-        document = stages.run("swagger2 → 3.0", lambda: swagger2.convert(document))
-    resolver = RefResolver(document, path)
-    stages.run("$ref check", resolver.check_all)
-    version = str(document.data.get("openapi"))
-    spec = stages.run("operations", lambda: spec_mod.Spec(shown, document, resolver, version))
+    with gc_paused():  # as `load_spec` runs these stages
+        document = stages.run("parse", lambda: parse_document(path, shown))
+        if swagger2.is_swagger2(document.data):
+            document = stages.run("swagger2 → 3.0", lambda: swagger2.convert(document))
+        resolver = RefResolver(document, path)
+        stages.run("$ref check", resolver.check_all)
+        version = str(document.data.get("openapi"))
+        spec = stages.run("operations", lambda: spec_mod.Spec(shown, document, resolver, version))
     findings: list[Any] = []
     with schemas_walked_once():  # as lint() runs them: the schema walk is shared by the checks
         for name, fn in lint_checks().items():

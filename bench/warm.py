@@ -1,6 +1,6 @@
 """Warm-start bench: per corpus spec, cold and warm load + lint beside Schemathesis's load, in one run.
 
-    .venv/bin/python bench/warm.py [--corpus DIR] [NAME ...]
+    .venv/bin/python bench/warm.py [--corpus DIR] [--cpu] [NAME ...]
 
 Per spec, three fresh child processes, one after the other (imports and first-use costs are not timed:
 each child imports, loads a tiny spec, then starts the clock):
@@ -11,7 +11,9 @@ each child imports, loads a tiny spec, then starts the clock):
   warm  — the same again in a new process, from the entries the cold run left.
 Columns: seconds of each, and the ratios st/ours (above 1.0: ours is faster) for the load alone and
 for load + lint. The last column says whether warm findings are exactly the cold ones. Times are wall
-seconds on a shared 2-core machine: compare within one run.
+seconds on a shared 2-core machine: compare within one run. With --cpu every column is the child's CPU
+seconds instead (`time.process_time`, threads included): on a loaded machine a millisecond-long load's
+wall time is mostly whether the child was scheduled out meanwhile, its CPU time is not.
 """
 
 from __future__ import annotations
@@ -32,25 +34,27 @@ _OURS = """
 import json, os, sys, time
 from contract.lint import lint
 from contract.load import load_spec
+clock = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
 load_spec(sys.argv[2], cache=False)  # first-use costs are not the load's
-start = time.perf_counter()
+start = clock()
 spec = load_spec(sys.argv[1])
-loaded = time.perf_counter()
+loaded = clock()
 findings = lint(spec, reuse=True)
-done = time.perf_counter()
+done = clock()
 print(json.dumps({"load": loaded - start, "lint": done - loaded, "operations": len(spec.operations),
                   "findings": [f.to_dict() for f in findings]}))
 """
 
 _SCHEMATHESIS = """
-import json, sys, time
+import json, os, sys, time
 import schemathesis
+clock = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
 tiny = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}
 sum(1 for _ in schemathesis.openapi.from_dict(tiny).get_all_operations())  # first-use costs are not the load's
-start = time.perf_counter()
+start = clock()
 schema = schemathesis.openapi.from_path(sys.argv[1])
 operations = sum(1 for _ in schema.get_all_operations())
-print(json.dumps({"load": time.perf_counter() - start, "operations": operations}))
+print(json.dumps({"load": clock() - start, "operations": operations}))
 """
 
 
@@ -79,6 +83,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="only these corpus files (default: every .yaml/.json)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--cpu", action="store_true", help="CPU seconds of each child instead of wall seconds")
     args = parser.parse_args()
     specs = sorted(p for p in args.corpus.iterdir() if p.suffix in (".yaml", ".json")
                    and (not args.names or p.name in args.names))
@@ -90,8 +95,9 @@ def main() -> int:
     worst_cold, ok = float("inf"), True
     with tempfile.TemporaryDirectory(prefix="warm-bench-") as tmp:
         for spec in specs:
-            env = {"CONTRACT_CACHE_DIR": str(Path(tmp) / spec.name), "CONTRACT_CACHE": "1"}
-            theirs = _child(_SCHEMATHESIS, spec) if st else None
+            clock = {"BENCH_CLOCK": "cpu" if args.cpu else "wall"}
+            env = {"CONTRACT_CACHE_DIR": str(Path(tmp) / spec.name), "CONTRACT_CACHE": "1", **clock}
+            theirs = _child(_SCHEMATHESIS, spec, clock) if st else None
             cold = _child(_OURS, spec, env)
             warm = _child(_OURS, spec, env)
             if cold is None or warm is None:
@@ -107,7 +113,7 @@ def main() -> int:
                   f"{_ratio(st_load, cold['load']):>10} {_ratio(st_load, warm['load'])} | "
                   f"{_ratio(st_load, cold['load'] + cold['lint']):>13} {_ratio(st_load, warm['load'] + warm['lint'])} | "
                   f"{'yes' if same else 'NO'}", flush=True)
-    print("(seconds in-process, imports excluded; ratios are Schemathesis's load time over ours: above 1.0× ours "
+    print(f"({'CPU' if args.cpu else 'wall'} seconds in-process, imports excluded; ratios are Schemathesis's load time over ours: above 1.0× ours "
           "is faster; cold includes writing the cache entry)")
     if worst_cold != float("inf"):
         print(f"lowest cold load ratio: {worst_cold:.2f}×")

@@ -24,7 +24,10 @@ _INDEX = re.compile(r"0|[1-9][0-9]*")
 
 def escape(token: str | int) -> str:
     """One reference token as written in a pointer: ``a/b~c`` → ``a~1b~0c``."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:  # most keys have neither: no copy
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def unescape(token: str) -> str:
@@ -44,7 +47,8 @@ def split(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(t) for t in pointer[1:].split("/")]
+    tokens = pointer[1:].split("/")
+    return [unescape(t) if "~" in t else t for t in tokens] if "~" in pointer else tokens
 
 
 def join(pointer: str, *tokens: str | int) -> str:
@@ -52,7 +56,9 @@ def join(pointer: str, *tokens: str | int) -> str:
 
     From the document root: ``join("", "items", 0)`` → ``"/items/0"``.
     """
-    return pointer + "".join("/" + escape(t) for t in tokens)
+    if len(tokens) == 1:  # the common case, without a generator
+        return f"{pointer}/{escape(tokens[0])}"
+    return pointer + "".join(["/" + escape(t) for t in tokens])
 
 
 def resolve(document: Any, pointer: str, default: Any = MISSING) -> Any:

@@ -44,7 +44,10 @@ class RefResolver:
     # -- public -------------------------------------------------------------------------
 
     def check_all(self) -> None:
-        """Validate (and normalise) every reference reachable from the root document."""
+        """Validate (and normalise) every reference reachable from the root document.
+
+        A spec writes the same few hundred references thousands of times: each distinct one (per file)
+        is resolved once, and a reference's pointer is spelled only for the error that needs it."""
         pending = [""]
         done: set[str] = set()
         while pending:
@@ -53,10 +56,19 @@ class RefResolver:
                 continue
             done.add(key)
             doc = self._docs[key]
-            for holder, pointer in _iter_refs(doc.data):
-                target_key = self._normalise(holder, pointer, doc, key)
-                if target_key is not None and target_key not in done:
-                    pending.append(target_key)
+            known: dict[str, tuple[str, str]] = {}  # as written → (normalised, its file's key)
+            for holder, trail in _iter_refs(doc.data, tree=doc.tree):
+                ref = holder["$ref"]
+                found = known.get(ref)
+                if found is None:
+                    target_key = self._normalise(holder, trail, doc, key)
+                    if target_key is None:  # a plain-name anchor: left as written
+                        continue
+                    found = known[ref] = (holder["$ref"], target_key)
+                    if target_key not in done:
+                        pending.append(target_key)
+                else:
+                    holder["$ref"] = found[0]
 
     def resolve(self, ref: str) -> tuple[Document, str, Any]:
         """(document, pointer, value) a normalised reference points at."""
@@ -70,6 +82,8 @@ class RefResolver:
 
     def deref(self, obj: Any, max_hops: int = MAX_REF_HOPS) -> tuple[Any, str | None]:
         """Follow chained `$ref`s of a non-schema object; returns (object, last ref)."""
+        if not (isinstance(obj, dict) and isinstance(obj.get("$ref"), str)):  # most objects are no reference
+            return obj, None
         found = deref(obj, lambda ref: self.resolve(ref)[2], max_hops=max_hops)
         if found.broken == "unresolvable":  # a plain-name `#anchor` (left unnormalised): no pointer to follow
             raise InputError(self.root.path, f"unresolvable $ref {found.value['$ref']!r} (plain-name anchors are "
@@ -87,11 +101,11 @@ class RefResolver:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _normalise(self, holder: dict[str, Any], pointer: str, doc: Document, doc_key: str) -> str | None:
+    def _normalise(self, holder: dict[str, Any], trail: _Trail, doc: Document, doc_key: str) -> str | None:
         ref = holder["$ref"]
         if "://" in ref.split("#", 1)[0]:
             raise InputError(doc.path, f"remote $ref {ref!r} is not fetched (only local and relative files)",
-                             line=doc.line_of(pointer), pointer=pointer)
+                             **_place(doc, trail))
         file_part, _, fragment = ref.partition("#")
         if fragment and not fragment.startswith("/"):
             return None  # a plain-name anchor (3.1 `$anchor`); left to the schema validator
@@ -101,7 +115,7 @@ class RefResolver:
             target = (base / unquote(file_part)).resolve()
             if not self.allow_outside and not target.is_relative_to(self.root_dir):
                 raise InputError(doc.path, f"$ref {ref!r} points outside the spec's folder",
-                                 line=doc.line_of(pointer), pointer=pointer)
+                                 **_place(doc, trail))
             key = str(target)
             if key == str(self._paths[""]):
                 key = ""
@@ -109,7 +123,7 @@ class RefResolver:
                 shown = str(target.relative_to(self.root_dir)) if target.is_relative_to(self.root_dir) else key
                 if not target.is_file():
                     raise InputError(doc.path, f"unresolvable $ref {ref!r}: file {shown} not found",
-                                     line=doc.line_of(pointer), pointer=pointer)
+                                     **_place(doc, trail))
                 self._docs[key] = parse_document(target, shown, markdown_ok=False)
                 self._paths[key] = target
         else:
@@ -117,7 +131,7 @@ class RefResolver:
         try:
             _walk(self._docs[key].data, fragment)
         except LookupError:
-            raise InputError(doc.path, f"unresolvable $ref {ref!r}", line=doc.line_of(pointer), pointer=pointer) from None
+            raise InputError(doc.path, f"unresolvable $ref {ref!r}", **_place(doc, trail)) from None
         holder["$ref"] = f"{key}#{fragment}" if key else f"#{fragment}"
         return key
 
@@ -129,37 +143,47 @@ def _walk(data: Any, fragment: str) -> Any:
     return node
 
 
-def _iter_refs(data: Any) -> Iterator[tuple[dict[str, Any], str]]:
-    """Yield (dict holding a string `$ref`, its JSON pointer), skipping literal data.
+def _iter_refs(data: Any, *, tree: bool = False) -> Iterator[tuple[dict[str, Any], _Trail]]:
+    """Yield (dict holding a string `$ref`, its place), skipping literal data.
 
-    A node's place is kept as a (parent's place, key) chain and spelled as a pointer only
-    for the few nodes that hold a `$ref`: escaping and joining for every node was most of the walk.
+    A node's place is kept as a (parent's place, key) chain, spelled as a pointer (`_spell`) only
+    where one is shown: escaping and joining for every node was most of the walk. Shared (or
+    recursive) containers are walked once; in a `tree` there are none to look out for.
     """
     stack: list[tuple[Any, _Trail, bool]] = [(data, None, False)]
     seen: set[int] = set()
     while stack:
         node, trail, names = stack.pop()
         if isinstance(node, dict):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+            if not tree:
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             ref = node.get("$ref")
             if isinstance(ref, str):
-                yield node, join(_spell(trail), "$ref")
+                yield node, (trail, "$ref")
             for key, value in node.items():
-                if not isinstance(value, dict | list) or (key in _DATA_KEYS and not names):
+                if not isinstance(value, _CONTAINERS) or (key in _DATA_KEYS and not names):
                     continue
                 stack.append((value, (trail, key), key in _NAME_MAPS and not names))
         elif isinstance(node, list):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+            if not tree:
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             for i, value in enumerate(node):
-                if isinstance(value, dict | list):
+                if isinstance(value, _CONTAINERS):
                     stack.append((value, (trail, i), False))
 
 
 _Trail = tuple[Any, str | int] | None  # (parent's trail, key or index); None at the root
+_CONTAINERS = (dict, list)
+
+
+def _place(doc: Document, trail: _Trail) -> dict[str, Any]:
+    """An error's `line` and `pointer` for the `$ref` at `trail`."""
+    pointer = _spell(trail)
+    return {"line": doc.line_of(pointer), "pointer": pointer}
 
 
 def _spell(trail: _Trail) -> str:

@@ -24,15 +24,77 @@ from contract.core.yaml_json import JsonLoader
 from contract.errors import InputError
 from contract.textio import decode_text
 
-# libyaml where built in; timestamps stay the strings written (an OpenAPI document is JSON data).
-_Loader: type = JsonLoader
+_STR_TAG, _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Loader(JsonLoader):
+    """The JSON-data loader (libyaml where built in; timestamps stay the strings written), with plain
+    strings taken straight from their nodes.
+
+    Strings are most of a spec's nodes, and the safe constructor's string is its node's value; going
+    through its generic per-node bookkeeping (alias table, recursion guard, constructor lookup) for each
+    was 40% of constructing OpenAI's and Stripe's specs. Every other node is constructed as PyYAML does.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
+
+    def construct_unshared(self, root: yaml.Node, text: str) -> tuple[Any, bool]:
+        """`construct_document` for a tree without aliases (no anchor in the text), where every node is
+        built once: plain mappings and sequences filled from an explicit stack instead of PyYAML's
+        generator per container (half of what remained of constructing a spec). Anything else (merge
+        keys, complex keys, other tags) is built by PyYAML; any error, by PyYAML again from the start, so
+        that it is PyYAML's error exactly. Also says whether the value is a tree: False when it took
+        PyYAML's way after all (more containers than the text has characters: an alias after all)."""
+        try:
+            data = self._unshared(root, len(text) + 1)
+        except Exception:  # PyYAML raises its own error (or builds the same value) below
+            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+            return self.construct_document(root), False
+        self.constructed_objects, self.recursive_objects = {}, {}
+        return data, True
+
+    def _unshared(self, root: yaml.Node, most: int) -> Any:
+        stack: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []
+        budget = [most]  # each container of a tree is written with one character at least
+
+        def start(node: yaml.Node) -> Any:
+            kind = type(node)
+            if kind is yaml.MappingNode and node.tag == _MAP_TAG and all(
+                    type(k) is yaml.ScalarNode and k.tag != _MERGE_TAG for k, _ in node.value):
+                mapping: dict[Any, Any] = {}
+                stack.append((mapping, node))
+            elif kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+                items: list[Any] = []
+                stack.append((items, node))
+            else:
+                return self.construct_object(node, deep=True)
+            budget[0] -= 1
+            if budget[0] < 0:  # an alias the scan missed: PyYAML's constructor shares it (or refuses it)
+                raise yaml.YAMLError("aliased node")
+            return stack[-1][0]
+
+        top = start(root)
+        while stack:
+            into, node = stack.pop()
+            if isinstance(into, dict):
+                for key, value in node.value:
+                    into[self.construct_object(key)] = start(value)  # a scalar key: hashable
+            else:
+                into.extend([start(value) for value in node.value])
+        return top
 
 MAX_EXPANDED_NODES = 5_000_000  # a YAML bomb expands anchors exponentially when walked; refuse early
 # Both parsers stop near 1,000 levels (json: the recursion limit; libyaml >= 0.2.5 as bundled by PyYAML
 # 6.0.4: MAX_NESTING_LEVEL). Real specs nest a few dozen levels, so deeper input is refused, not worked round.
 _TOO_DEEP = "document is nested more than about 1,000 levels deep (the parser's limit; real specs nest a few dozen)"
 _SPEC_KEY = re.compile(r"^(openapi|swagger)\s*:", re.MULTILINE)
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+# An anchor: `&` at the start or after a space or flow indicator, then a name character. Written from the `&`
+# so that the engine skips to each one (a leading class made it test every position: 0.17 s on OpenAI's spec).
+_ANCHOR = re.compile(r"&(?:(?<=\A&)|(?<=[\s\[{,:-]&))[^\s,\[\]{}]")
 
 
 @dataclass
@@ -49,6 +111,9 @@ class Document:
     _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
     _json: JsonLines | None = field(default=None, repr=False)
     _lines: _LineTree | None = field(default=None, repr=False)  # the node tree's lines, once pickled
+    # Every container of `data` reachable once (parsed JSON, YAML without anchors): a walk needs no
+    # table of the containers it has seen (three million ints on 100,000 operations).
+    tree: bool = field(default=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """For the warm-start cache: the YAML node tree (a Python object and two marks per value) is
@@ -135,6 +200,8 @@ def line_tree(root: yaml.Node) -> _LineTree:
     made: dict[int, _LineTree] = {}  # an alias is the anchored node itself: one entry, shared as in the data
 
     def visit(node: yaml.Node) -> _LineTree:
+        if type(node) is yaml.ScalarNode:  # most nodes: a line, the same however often it is aliased
+            return node.start_mark.line
         entry = made.get(id(node))
         if entry is None:
             entry, child = leaf(node)
@@ -204,7 +271,7 @@ def parse_document(path: Path, shown: str, *, markdown_ok: bool = True) -> Docum
         return _parse_markdown(text, shown)
     if stripped.startswith(("{", "[")) and suffix != ".yaml" and suffix != ".yml":
         try:
-            return Document(shown, json.loads(text), text, kind="json")
+            return Document(shown, json.loads(text), text, kind="json", tree=True)
         except RecursionError:
             raise _too_deep(text, shown) from None
         except json.JSONDecodeError as exc:
@@ -224,9 +291,12 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise InputError(shown, "document is empty", line=line_offset + 1)
-        if _ANCHOR.search(text):  # no anchor, no alias: skip the walk over every node
+        tree = not _ANCHOR.search(text)  # no anchor, no alias: no walk over every node, no node built twice
+        if tree:
+            data, tree = loader.construct_unshared(root, text)
+        else:
             check_aliases(root, shown, line_offset)
-        data = loader.construct_document(root)
+            data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -246,7 +316,7 @@ def _parse_yaml(text: str, shown: str, line_offset: int = 0) -> Document:
     finally:
         loader.dispose()
     return Document(shown, data, text, line_offset, kind="yaml" if not line_offset else "markdown",
-                    _root=root, _composed=True)
+                    _root=root, _composed=True, tree=tree)
 
 
 def _too_deep(text: str, shown: str) -> InputError:
@@ -311,7 +381,7 @@ def _parse_markdown(text: str, shown: str) -> Document:
             if stripped.startswith("{") and re.search(r'"(openapi|swagger)"\s*:', content):
                 start_line = span[0] + 1 + content[: len(content) - len(stripped)].count("\n")
                 try:
-                    return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown")
+                    return Document(shown, json.loads(stripped), stripped, start_line, kind="markdown", tree=True)
                 except json.JSONDecodeError as exc:
                     raise InputError(shown, f"invalid JSON in fenced block: {exc.msg}",
                                      line=start_line + exc.lineno, column=exc.colno) from None

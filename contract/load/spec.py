@@ -9,6 +9,7 @@ from typing import Any
 
 from contract.core.memory import gc_paused
 from contract.core.pointer import join
+from contract.core.sentinel import MISSING
 from contract.errors import InputError
 from contract.load import cache as spec_cache
 from contract.load import swagger2
@@ -27,8 +28,12 @@ from contract.model import (
 from contract.schema import Direction, NullablePolicy, SchemaConverter
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# A spec that loads faster than this is not stored: writing and reading its entry would cost about as much.
-STORE_AFTER = 0.05
+# A spec that loads in less CPU time than this is not stored: pickling it costs a third of the load, and the saving
+# of a warm read is then lost in the command's own start-up (importing contract alone takes longer).
+STORE_AFTER = 0.1
+# A file smaller than this is neither looked up nor stored: it loads in milliseconds (the corpus's specs of
+# 1-30 KB in 0.5-12 ms), well under STORE_AFTER, so a lookup could only ever miss.
+SMALL_FILE = 64 * 1024
 
 
 class Spec:
@@ -43,7 +48,10 @@ class Spec:
         self.nullable: NullablePolicy = nullable
         self._converters: dict[Direction, SchemaConverter] = {}
         self.operations: list[Operation] = _build_operations(self)
-        self.cache_key: str | None = None  # set when the load went through the warm-start cache
+        # What the warm-start cache names this load by (set by `load_spec` when the cache is on); its key is
+        # made on first use: a small spec's load never needs it, only its lint findings' entry may.
+        self.cache_parts: tuple[Any, ...] | None = None
+        self._cache_key: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """What the warm-start cache keeps: the documents, references and operations, not the caches
@@ -51,7 +59,16 @@ class Spec:
         state = dict(self.__dict__)
         state["_converters"] = {}
         state.pop("_by_key", None)
+        state["cache_parts"], state["_cache_key"] = None, None  # the loading call sets them
         return state
+
+    @property
+    def cache_key(self) -> str | None:
+        """The warm-start cache's name for this load (what is derived from it, its lint findings, is
+        stored under it), or None when the load did not go through the cache."""
+        if self._cache_key is None and self.cache_parts is not None:
+            self._cache_key = spec_cache.key("spec", *self.cache_parts)
+        return self._cache_key
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -122,7 +139,8 @@ def load_spec(path: str | Path, *, nullable: NullablePolicy = "auto", allow_outs
     """Load a spec from YAML, JSON or a Markdown page wrapping it; raise InputError if unusable.
 
     With `cache` (and unless `CONTRACT_CACHE=0`), a spec loaded before from the same bytes by the same
-    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load is stored there.
+    code comes from the warm-start cache (:mod:`contract.load.cache`), and a fresh load worth it (a YAML
+    one of more than STORE_AFTER seconds: `_worth_storing`) is stored there.
     """
     with gc_paused():  # a load builds one large acyclic tree: collections during it are wasted work
         return _cached_load(Path(path), str(path), nullable, allow_outside_refs, cache)
@@ -134,19 +152,29 @@ def _cached_load(file: Path, shown: str, nullable: NullablePolicy, allow_outside
     digest = spec_cache.file_hash(file)
     if digest is None:  # unreadable: the cold load says why
         return _load(file, shown, nullable, allow_outside_refs)
-    name = spec_cache.key("spec", digest, shown, str(file.resolve()), nullable, allow_outside_refs)
-    stored = spec_cache.read(name)
+    parts = (digest, shown, str(file.resolve()), nullable, allow_outside_refs)
+    small = spec_cache.file_size(file) < SMALL_FILE
+    name = None if small else spec_cache.key("spec", *parts)
+    stored = spec_cache.read(name) if name is not None else None
     if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Spec) and \
             spec_cache.files_unchanged(stored[1]):
         spec: Spec = stored[0]
     else:
-        started = time.perf_counter()
+        started = time.process_time()  # the work a warm read would save, not the neighbours' share of the machine
         spec = _load(file, shown, nullable, allow_outside_refs)
-        if time.perf_counter() - started >= STORE_AFTER:
+        if name is not None and _worth_storing(spec, time.process_time() - started):
             others = [(str(p), spec_cache.file_hash(p)) for p in spec.resolver.other_files()]
             spec_cache.write(name, (spec, others))
-    spec.cache_key = name  # what is derived from this spec (its lint findings) is cached under it either way
+    spec.cache_parts, spec._cache_key = parts, name  # what is derived from this spec (its lint findings) is cached under it either way
     return spec
+
+
+def _worth_storing(spec: Spec, seconds: float) -> bool:
+    """A load is stored when reading it back saves most of it: a YAML (or Markdown) document's parse is most
+    of its load, and unpickling the result takes a tenth of it (OpenAI, Stripe, Twilio). A JSON document
+    is parsed by the C decoder faster than its pickle is read back, which then costs about half the cold
+    load (Box, Discord, Stripe 2022, Kubernetes): its entry would add a third to every cold load for little."""
+    return seconds >= STORE_AFTER and spec.document.kind != "json"
 
 
 def _load(file: Path, shown: str, nullable: NullablePolicy, allow_outside_refs: bool) -> Spec:
@@ -186,16 +214,44 @@ def _version(data: dict[str, Any], document: Document) -> str:
 # --------------------------------------------------------------------------- operations
 
 
+class _Build:
+    """What building the operations reads: the spec's objects with their `$ref`s followed (each distinct
+    reference once: Discord's 242 operations follow 12,000 references to a few hundred responses), and
+    each object's place."""
+
+    __slots__ = ("_followed", "_lines", "path", "spec")
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec, self.path = spec, spec.path
+        # Lines are cheap when the YAML node tree is already there; for JSON they are found on demand.
+        self._lines = spec.document.kind != "json"
+        self._followed: dict[str, Any] = {}
+
+    def resolve(self, obj: Any) -> Any:
+        """`Spec.resolve`, remembered per reference (a broken chain raises every time, as there)."""
+        if not (isinstance(obj, dict) and isinstance(obj.get("$ref"), str)):
+            return obj
+        ref = obj["$ref"]
+        found = self._followed.get(ref, MISSING)
+        if found is MISSING:
+            found = self._followed[ref] = self.spec.resolve(obj)
+        return found
+
+    def where(self, pointer: str) -> Location:
+        return Location(self.path, self.spec.document.line_of(pointer) if self._lines else None, pointer)
+
+
 def _build_operations(spec: Spec) -> list[Operation]:
     ops: list[Operation] = []
+    b = _Build(spec)
     paths = spec.data.get("paths") or {}
-    schemes = _security_schemes(spec)
+    schemes = _security_schemes(b)
     root_security = spec.data.get("security")
     for path, item_raw in paths.items():
         if not isinstance(item_raw, dict):
             continue
         item_ptr = join("/paths", path)
-        item = spec.resolve(item_raw)
+        item = b.resolve(item_raw)
         if not isinstance(item, dict):
             continue
         shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
@@ -204,8 +260,8 @@ def _build_operations(spec: Spec) -> list[Operation]:
             if not isinstance(raw, dict):
                 continue
             ptr = join(item_ptr, method)
-            params = _parameters(spec, shared, join(item_ptr, "parameters"))
-            for p in _parameters(spec, raw.get("parameters") or [], join(ptr, "parameters")):
+            params = _parameters(b, shared, join(item_ptr, "parameters"))
+            for p in _parameters(b, raw.get("parameters") or [], join(ptr, "parameters")):
                 params = [q for q in params if (q.name, q.location) != (p.name, p.location)] + [p]
             security = raw.get("security", root_security)
             ops.append(Operation(
@@ -215,26 +271,20 @@ def _build_operations(spec: Spec) -> list[Operation]:
                 summary=str(raw.get("summary") or ""),
                 description=str(raw.get("description") or ""),
                 parameters=params,
-                request_body=_request_body(spec, raw.get("requestBody"), join(ptr, "requestBody")),
-                responses=_responses(spec, raw.get("responses"), join(ptr, "responses")),
+                request_body=_request_body(b, raw.get("requestBody"), join(ptr, "requestBody")),
+                responses=_responses(b, raw.get("responses"), join(ptr, "responses")),
                 security=_security(security, schemes),
-                where=_where(spec, ptr),
+                where=b.where(ptr),
             ))
     return ops
 
 
-def _where(spec: Spec, pointer: str) -> Location:
-    # Lines are cheap when the YAML node tree is already there; for JSON they are found on demand.
-    line = spec.document.line_of(pointer) if spec.document.kind != "json" else None
-    return Location(spec.path, line, pointer)
-
-
-def _parameters(spec: Spec, raw: Any, pointer: str) -> list[Parameter]:
+def _parameters(b: _Build, raw: Any, pointer: str) -> list[Parameter]:
     out: list[Parameter] = []
     if not isinstance(raw, list):
         return out
     for i, entry in enumerate(raw):
-        p = spec.resolve(entry)
+        p = b.resolve(entry)
         if not isinstance(p, dict) or not isinstance(p.get("name"), str) or p.get("in") not in (
                 "path", "query", "header", "cookie"):
             continue
@@ -245,12 +295,12 @@ def _parameters(spec: Spec, raw: Any, pointer: str) -> list[Parameter]:
         out.append(Parameter(
             name=p["name"], location=p["in"], required=bool(p.get("required")) or p["in"] == "path",
             schema=schema if isinstance(schema, dict | bool) else None,
-            description=str(p.get("description") or ""), where=_where(spec, join(pointer, i)),
+            description=str(p.get("description") or ""), where=b.where(join(pointer, i)),
         ))
     return out
 
 
-def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
+def _content(b: _Build, raw: Any, pointer: str) -> dict[str, MediaType]:
     out: dict[str, MediaType] = {}
     if not isinstance(raw, dict):
         return out
@@ -260,56 +310,56 @@ def _content(spec: Spec, raw: Any, pointer: str) -> dict[str, MediaType]:
         has_example = "example" in entry
         example = entry.get("example")
         if not has_example and isinstance(entry.get("examples"), dict) and entry["examples"]:
-            first = spec.resolve(next(iter(entry["examples"].values())))
+            first = b.resolve(next(iter(entry["examples"].values())))
             if isinstance(first, dict) and "value" in first:
                 has_example, example = True, first["value"]
         raw_encoding = entry.get("encoding")
         encoding = {str(k): v for k, v in raw_encoding.items() if isinstance(v, dict)} \
             if isinstance(raw_encoding, dict) else {}
         out[str(media)] = MediaType(str(media), entry.get("schema"), example, has_example,
-                                    _where(spec, join(pointer, media)), encoding)
+                                    b.where(join(pointer, media)), encoding)
     return out
 
 
-def _request_body(spec: Spec, raw: Any, pointer: str) -> RequestBody | None:
-    body = spec.resolve(raw) if raw is not None else None
+def _request_body(b: _Build, raw: Any, pointer: str) -> RequestBody | None:
+    body = b.resolve(raw) if raw is not None else None
     if not isinstance(body, dict):
         return None
-    return RequestBody(bool(body.get("required")), _content(spec, body.get("content"), join(pointer, "content")),
-                       str(body.get("description") or ""), _where(spec, pointer))
+    return RequestBody(bool(body.get("required")), _content(b, body.get("content"), join(pointer, "content")),
+                       str(body.get("description") or ""), b.where(pointer))
 
 
-def _responses(spec: Spec, raw: Any, pointer: str) -> dict[str, Response]:
+def _responses(b: _Build, raw: Any, pointer: str) -> dict[str, Response]:
     out: dict[str, Response] = {}
     if not isinstance(raw, dict):
         return out
     for status, entry in raw.items():
-        resp = spec.resolve(entry)
+        resp = b.resolve(entry)
         if not isinstance(resp, dict):
             continue
         rptr = join(pointer, status)
         headers: dict[str, ResponseHeader] = {}
         raw_headers = resp.get("headers")
         for name, h in (raw_headers if isinstance(raw_headers, dict) else {}).items():
-            hd = spec.resolve(h)
+            hd = b.resolve(h)
             if isinstance(hd, dict):
                 headers[str(name)] = ResponseHeader(str(name), bool(hd.get("required")), hd.get("schema"),
                                                     str(hd.get("description") or ""),
-                                                    _where(spec, join(rptr, "headers", name)))
+                                                    b.where(join(rptr, "headers", name)))
         out[str(status)] = Response(str(status), str(resp.get("description") or ""),
-                                    _content(spec, resp.get("content"), join(rptr, "content")), headers,
-                                    _where(spec, rptr))
+                                    _content(b, resp.get("content"), join(rptr, "content")), headers,
+                                    b.where(rptr))
     return out
 
 
-def _security_schemes(spec: Spec) -> dict[str, SecurityScheme]:
-    comps = spec.data.get("components")
+def _security_schemes(b: _Build) -> dict[str, SecurityScheme]:
+    comps = b.spec.data.get("components")
     raw = comps.get("securitySchemes") if isinstance(comps, dict) else None
     out: dict[str, SecurityScheme] = {}
     if not isinstance(raw, dict):
         return out
     for key, entry in raw.items():
-        s = spec.resolve(entry)
+        s = b.resolve(entry)
         if isinstance(s, dict):
             out[key] = SecurityScheme(key, str(s.get("type", "")), s.get("in"), s.get("name"),
                                       str(s["scheme"]).lower() if s.get("scheme") else None)

@@ -13,6 +13,7 @@ where they leave room): `definitions` → `components/schemas`, `in: body` and `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ _DATA_KEYS = frozenset({"example", "examples", "enum", "default", "x-example", "
 _SCHEMA_MAPS = ("properties", "patternProperties", "definitions")
 _SCHEMA_ONE = ("items", "additionalProperties", "not")
 _SCHEMA_MANY = ("allOf", "anyOf", "oneOf")
+# A `~` that is no escape: such a pointer is not the one its tokens re-join to, so it takes the slow path.
+_UNCANONICAL = re.compile(r"~(?![01])")
 
 
 def is_swagger2(data: dict[str, Any]) -> bool:
@@ -72,6 +75,13 @@ class Swagger2Document(Document):
         moved = self.moves.get(pointer)
         if moved is not None:
             return moved
+        if pointer.startswith("/") and not _UNCANONICAL.search(pointer):  # its prefixes are its own slices
+            at = len(pointer)
+            while (at := pointer.rfind("/", 0, at)) > 0:
+                moved = self.moves.get(pointer[:at])
+                if moved is not None:
+                    return moved + pointer[at:]
+            return pointer
         try:
             tokens = jp.split(pointer)
         except ValueError:
@@ -276,8 +286,8 @@ class _Converter:
 
     def operation(self, op: Operation2) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        own = [p for p in op.params if p.pointer.startswith(join(op.pointer, "parameters") + "/")
-               and p.value.get("in") not in ("body", "formData")]
+        mine = join(op.pointer, "parameters") + "/"
+        own = [p for p in op.params if p.pointer.startswith(mine) and p.value.get("in") not in ("body", "formData")]
         for key, value in op.value.items():
             if key in ("consumes", "produces", "schemes"):
                 continue
@@ -351,8 +361,9 @@ class _Converter:
             content: dict[str, Any] = {}
             for mt in media:
                 content[mt] = {"schema": schema}
-                self.move(join(new, "content", mt), p.pointer)
-                self.move(join(new, "content", mt, "schema"), schema_old)
+                at = join(new, "content", mt)
+                self.move(at, p.pointer)
+                self.move(at + "/schema", schema_old)
         elif form:
             p = form[0]
             media = op.form_media()
@@ -430,15 +441,18 @@ class _Converter:
         if "schema" in r:
             media = list(produces or ["application/json"])
             media += [m for m in examples if m not in media]
-            schema = self.schema(r["schema"], join(new, "content", media[0], "schema"), join(old, "schema"))
+            # Kubernetes' responses list five media types each: every pointer below is spelled once.
+            new_content, old_schema = join(new, "content"), join(old, "schema")
+            schema = self.schema(r["schema"], join(new_content, media[0], "schema"), old_schema)
             content: dict[str, Any] = {}
             for mt in media:
                 content[mt] = {"schema": schema}
-                self.move(join(new, "content", mt), join(old, "examples", mt) if mt in examples else old)
-                self.move(join(new, "content", mt, "schema"), join(old, "schema"))
+                at = join(new_content, mt)
+                self.move(at, join(old, "examples", mt) if mt in examples else old)
+                self.move(at + "/schema", old_schema)
                 if mt in examples:
                     content[mt]["example"] = examples[mt]
-                    self.move(join(new, "content", mt, "example"), join(old, "examples", mt))
+                    self.move(at + "/example", join(old, "examples", mt))
             out["content"] = content
         out.update({k: self.copy(v) for k, v in r.items() if k.startswith("x-")})
         return out
@@ -447,7 +461,11 @@ class _Converter:
 
     def schema(self, s: Any, new: str, old: str) -> Any:
         """A 2.0 Schema Object as 3.0 reads it (`x-nullable`, `type: file`, string discriminators, refs)."""
-        self.move(new, old)
+        self.move(new, old)  # nested schemas sit at the same path below both: `source_pointer` extends this
+        return self._schema(s, new, old)
+
+    def _schema(self, s: Any, new: _Place, old: _Place) -> Any:
+        """The conversion below a moved schema: its places are spelled only where one is recorded."""
         if not isinstance(s, dict):
             return s
         out: dict[str, Any] = {}
@@ -457,13 +475,13 @@ class _Converter:
             elif key == "x-nullable":
                 if value is True:
                     out["nullable"] = True
-                    self.move(join(new, "nullable"), join(old, key))
+                    self.move(_spell(new, "nullable"), _spell(old, key))
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
-                out[key] = {k: self.schema(v, join(new, key, k), join(old, key, k)) for k, v in value.items()}
+                out[key] = {k: self._schema(v, (new, key, k), (old, key, k)) for k, v in value.items()}
             elif key in _SCHEMA_ONE and isinstance(value, dict):
-                out[key] = self.schema(value, join(new, key), join(old, key))
+                out[key] = self._schema(value, (new, key), (old, key))
             elif key in _SCHEMA_MANY and isinstance(value, list):
-                out[key] = [self.schema(v, join(new, key, i), join(old, key, i)) for i, v in enumerate(value)]
+                out[key] = [self._schema(v, (new, key, i), (old, key, i)) for i, v in enumerate(value)]
             elif key == "discriminator" and isinstance(value, str):
                 out[key] = {"propertyName": value}
             elif key in _DATA_KEYS:
@@ -510,6 +528,19 @@ class _Converter:
         if isinstance(node, list):
             return [self.copy(v) for v in node]
         return node
+
+
+# A place below a moved schema: its pointer, or (the parent's place, key tokens...) until it is spelled.
+_Place = str | tuple[Any, ...]
+
+
+def _spell(place: _Place, *tokens: str | int) -> str:
+    """The pointer of `place` extended by `tokens`."""
+    chain: list[str | int] = list(reversed(tokens))
+    while not isinstance(place, str):
+        chain.extend(reversed(place[1:]))
+        place = place[0]
+    return join(place, *reversed(chain))
 
 
 def _ref(ref: str) -> str:

@@ -22,11 +22,12 @@ CORPUS_SPECS = ["petstore-2.0.json", "twilio-lookups-v2-3.0.yaml", "netlify-2.0.
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache of this test's own, every load stored (however fast)."""
+    """An empty cache of this test's own, every load worth storing stored (however small and fast)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("CONTRACT_CACHE_DIR", str(folder))
     monkeypatch.delenv("CONTRACT_CACHE", raising=False)
     monkeypatch.setattr(spec_module, "STORE_AFTER", 0.0)
+    monkeypatch.setattr(spec_module, "SMALL_FILE", 0)
     return folder
 
 
@@ -65,7 +66,8 @@ def test_warm_lint_says_what_cold_lint_says(name: str, cache_dir: Path, tmp_path
     uncached = lint_cli("--no-cache")
     assert _entries(cache_dir) == []  # --no-cache neither reads nor writes
     cold = lint_cli()
-    assert len(_entries(cache_dir)) == 2  # the loaded spec and its lint findings
+    # the loaded spec (a JSON one is not stored: it re-parses faster than its pickle reads back) and its findings
+    assert len(_entries(cache_dir)) == (1 if spec.suffix == ".json" else 2)
     warm = lint_cli()
     assert uncached == cold == warm  # exit code, every printed line, report.json and the other formats
 
@@ -113,7 +115,6 @@ def test_changed_referenced_file_is_a_miss(cache_dir: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize("other", ["contract", "python"])
 def test_entry_of_another_version_is_not_read(other: str, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
-    from importlib import metadata
 
     load_spec(SEED_SPEC)
     before = _entries(cache_dir)
@@ -121,8 +122,8 @@ def test_entry_of_another_version_is_not_read(other: str, cache_dir: Path, monke
     if other == "python":
         monkeypatch.setattr(sys, "version", "3.99.0 (another build)")
     else:
-        real = metadata.version
-        monkeypatch.setattr(spec_cache.metadata, "version", lambda name: "99.0" if name == "contract" else real(name))
+        real = spec_cache.installed_version
+        monkeypatch.setattr(spec_cache, "installed_version", lambda name: "99.0" if name == "contract" else real(name))
     try:
         load_spec(SEED_SPEC)
     finally:
@@ -190,3 +191,40 @@ def test_lint_reuse_only_when_asked(cache_dir: Path) -> None:
     first = lint(spec, reuse=True)
     assert len(_entries(cache_dir)) == 2
     assert lint(spec, reuse=True) == first
+
+
+def test_installed_versions_are_those_importlib_reads() -> None:
+    """The fingerprint reads versions from the dist-info folder names; they are the installed ones."""
+    from importlib import metadata
+
+    for name in spec_cache._LIBRARIES:
+        try:
+            expected: str | None = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = None
+        assert spec_cache.installed_version(name) == expected
+    assert spec_cache.installed_version("no-such-distribution-here") is None
+
+
+def test_small_spec_is_neither_looked_up_nor_stored_but_its_lint_is(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(folder))
+    monkeypatch.setattr(spec_module, "STORE_AFTER", 0.0)
+    assert SEED_SPEC.stat().st_size < spec_module.SMALL_FILE
+    reads: list[str] = []
+    real_read = spec_cache.read
+    monkeypatch.setattr(spec_cache, "read", lambda name: reads.append(name) or real_read(name))
+    spec = load_spec(SEED_SPEC)
+    assert reads == [] and _entries(folder) == []
+    first = lint(spec, reuse=True)  # the findings' entry is named (lazily) from the spec's bytes all the same
+    assert len(_entries(folder)) == 1 and spec.cache_key is not None
+    assert lint(load_spec(SEED_SPEC), reuse=True) == first and len(reads) == 2
+
+
+def test_json_spec_is_not_stored(cache_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(load_spec(SEED_SPEC, cache=False).data))
+    cold = load_spec(path)
+    assert _entries(cache_dir) == [] and cold.cache_key is not None
+    assert repr(load_spec(path).operations) == repr(cold.operations)

@@ -56,6 +56,7 @@ from contract.generate.strategies import (
     Compiler,
     Gen,
     Plan,
+    Pools,
     canonical,
     distinct_items,
     wire,
@@ -119,7 +120,8 @@ class OperationGenerator:
     """Builds once, then produces conforming and violating cases of one operation."""
 
     def __init__(self, spec: Spec, operation: Operation, *, seed: int, headers: Mapping[str, str] | None,
-                 extra: Sequence[ExtraConstraint], budget: float, validators: Validators | None = None) -> None:
+                 extra: Sequence[ExtraConstraint], budget: float, validators: Validators | None = None,
+                 pools: Pools | None = None) -> None:
         self.spec, self.op, self.seed = spec, operation, seed
         self.findings: list[Finding] = []
         self.discarded: dict[str, int] = {}
@@ -154,7 +156,7 @@ class OperationGenerator:
                 details={"cause": f"unknown_format:{name}",
                          "cause_message": f"format {name!r} is unknown to the generator: its values are drawn as "
                                           "plain strings (from the schema's pattern where there is one)"}))
-        self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline)
+        self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline, pools=pools)
         self._strictest_consistent()
 
         self.body_gen: Gen | None = None

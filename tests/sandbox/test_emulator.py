@@ -372,3 +372,31 @@ def test_multipart_bodies_are_parsed_and_validated(tmp_path: Path) -> None:
         not_multipart = client.post("/files/content", headers={**auth, "Content-Type": "multipart/form-data"},
                                     content=json.dumps({"attributes": {"name": "a", "parent": {"id": "0"}}}))
         assert not_multipart.status_code == 400
+
+
+@needs_corpus("box-3.0.json")
+def test_a_literal_fragment_path_is_matched_before_the_template_it_fits(tmp_path: Path) -> None:
+    """Box's `PUT /metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema#update` is that literal
+    path (a `#fragment` is never sent), which OpenAPI matches before `/metadata_templates/{scope}/{template_key}
+    /schema`: an edit missing the classification's required `fieldKey` is refused, though the template's looser
+    operation would take it."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    path = "/metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema"
+    patch = {"Content-Type": "application/json-patch+json"}
+    edit = {"op": "editEnumOption", "fieldKey": "Box__Security__Classification__Key", "enumOptionKey": "Sensitive",
+            "data": {"key": "Sensitive"}}
+    keys = {"OAuth2Security": ["token"]}
+    auth = {"Authorization": "Bearer token"}
+    for client in _client(spec, tmp_path, keys):
+        ok = client.put(path, content=json.dumps([edit]), headers={**auth, **patch})
+        assert ok.status_code == 200, ok.text
+        _conforms(spec, "PUT", path + "#update", ok)
+        missing = {k: v for k, v in edit.items() if k != "fieldKey"}
+        refused = client.put(path, content=json.dumps([missing]), headers={**auth, **patch})
+        assert refused.status_code == 400, refused.text
+        _conforms(spec, "PUT", path + "#update", refused)
+        # the template's own operation still serves every other template
+        other = client.put("/metadata_templates/enterprise/blueprint/schema",
+                           content=json.dumps([{"op": "editTemplate", "data": {"hidden": True}}]),
+                           headers={**auth, **patch})
+        assert other.status_code == 200, other.text

@@ -400,3 +400,20 @@ def test_a_literal_fragment_path_is_matched_before_the_template_it_fits(tmp_path
                            content=json.dumps([{"op": "editTemplate", "data": {"hidden": True}}]),
                            headers={**auth, **patch})
         assert other.status_code == 200, other.text
+
+
+@needs_corpus("box-3.0.json")
+def test_a_read_answers_the_resource_at_the_root_when_the_root_has_its_own_id(tmp_path: Path) -> None:
+    """Box's comment is `{id, type, message, item: {...}}`: `item` names the commented file and is no envelope, so
+    the stored comment is the whole answer to its read (it was laid at `item`, a live.round_trip on every field)."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    auth = {"Authorization": "Bearer token"}
+    for client in _client(spec, tmp_path, {"OAuth2Security": ["token"]}):
+        made = client.post("/comments", json={"message": "Review this", "item": {"id": "123", "type": "file"}},
+                           headers=auth)
+        assert made.status_code == 201, made.text
+        read = client.get(f"/comments/{made.json()['id']}", headers=auth)
+        _conforms(spec, "GET", "/comments/{comment_id}", read)
+        assert read.json()["id"] == made.json()["id"]
+        assert read.json()["message"] == "Review this"
+        assert read.json()["item"] == {"id": "123", "type": "file"}

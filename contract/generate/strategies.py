@@ -430,7 +430,9 @@ class Compiler:
         if distributed is not None:
             self._keep.append(distributed)
             choice = self._choice(distributed, schema, name, context)
-            return choice if _always_valid(choice, self.compiled(schema)) else self._fallback(schema, context)
+            check = self.compiled(schema)
+            kept = [b for b in choice.branches if _always_valid(b, check)]
+            return ChoiceGen(kept, check) if kept else self._fallback(schema, context)
         if "allOf" in keys:
             merged = _merge_all_of(schema)
             if merged is not None:
@@ -623,9 +625,9 @@ _PROBES = 6
 
 
 def _always_valid(gen: Gen, check: CompiledSchema) -> bool:
-    """Whether a few values of `gen`, in the plain and the random view, all pass `check`: branches that overlap
-    (Box's event `source`: a User is also a valid generic source, against `oneOf`) make most values invalid, and
-    then the whole schema is better drawn as one pool, filtered through the validator."""
+    """Whether a few values of `gen`, in the plain and the random view, all pass `check`. A `oneOf` branch another
+    overlaps (Box's event `source`: a User is also a valid generic source) gives values `oneOf` refuses: it is left
+    out, and when every branch is, the whole schema is drawn as one pool, filtered through the validator."""
     rnd = Random(0)
     return all(check.is_valid(gen.generate(rnd, plan)) for plan in (STRICT, RANDOM) for _ in range(_PROBES))
 

@@ -114,6 +114,7 @@ class _Param:
 
 FORM_TEXT = "a form field travels as text: a value of another type cannot be sent"
 FORM_OBJECT = "a form body is a set of fields: a body of another type cannot be sent"
+BYTES_TEXT = "a body that is not JSON travels as bytes, and any bytes are a string: another type cannot be sent"
 
 
 class OperationGenerator:
@@ -188,6 +189,11 @@ class OperationGenerator:
                     site.note = FORM_OBJECT
                 elif site.value == "string" or (isinstance(site.value, list) and "string" in site.value):
                     site.note = FORM_TEXT
+        elif self.media is not None and not is_json_media(self.media.media_type):
+            for site in self.sites:  # Box's chunk upload (application/octet-stream): `null` is four bytes of a chunk
+                if site.part == "body" and not site.steps and site.keyword == "type" and not site.note and (
+                        site.value == "string" or (isinstance(site.value, list) and "string" in site.value)):
+                    site.note = BYTES_TEXT
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)

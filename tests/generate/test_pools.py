@@ -77,3 +77,16 @@ def test_an_answer_too_large_to_inline_whole_is_drawn_from_its_required_properti
     assert value["object"] == "list" and isinstance(value["data"], list)
     again = spec.json_schema(op.responses["200"].content["application/json"].schema, "response")
     assert SchemaValues(0).draw(again, op.key, "200") == value
+
+
+@needs_corpus("box-3.0.json")
+def test_a_bytes_body_gets_no_type_violation() -> None:
+    """Box's chunk upload (`application/octet-stream`, `type: string`; Netlify's file uploads and OpenAI's SDP offer
+    are the same): a "null body" travels as the four bytes `null`, a valid chunk, so a server accepting it is right
+    (it was a live.negative_rejection error). The case is not made; coverage says why."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    result = generate_cases(spec, "PUT /files/upload_sessions/{upload_session_id}", count=5, seed=0)
+    assert result.cases
+    assert not [c for c in result.cases if c.label is not None and c.label.keyword == "type"
+                and c.label.pointer in ("", "/")], [str(c.label) for c in result.cases if c.label]
+    assert any("any bytes are a string" in (row.note or "") for row in result.coverage), result.coverage

@@ -447,7 +447,7 @@ class Compiler:
             return self._array(schema, name, context)
         return self._fallback(schema, context)
 
-    def _choice(self, node: dict[str, Any], whole: dict[str, Any], name: str | None, context: Context) -> Gen:
+    def _choice(self, node: dict[str, Any], whole: dict[str, Any], name: str | None, context: Context) -> ChoiceGen:
         """`node` is `{anyOf|oneOf: branches}`; a value of a branch is checked against `whole` for `oneOf`."""
         comb = next(iter(node))
         branches = []

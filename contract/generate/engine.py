@@ -114,6 +114,8 @@ class _Param:
 
 FORM_TEXT = "a form field travels as text: a value of another type cannot be sent"
 FORM_OBJECT = "a form body is a set of fields: a body of another type cannot be sent"
+HUGE_LENGTH = 1_000_000  # characters: a longer violating string is megabytes on the wire, and checking it takes seconds
+HUGE = "breaking this maxLength takes a string of over a million characters: not sent"
 BYTES_TEXT = "a body that is not JSON travels as bytes, and any bytes are a string: another type cannot be sent"
 
 
@@ -194,6 +196,10 @@ class OperationGenerator:
                 if site.part == "body" and not site.steps and site.keyword == "type" and not site.note and (
                         site.value == "string" or (isinstance(site.value, list) and "string" in site.value)):
                     site.note = BYTES_TEXT
+        for site in self.sites:  # OpenAI's image URLs (20 MiB) and file contents: no megabyte request per case
+            if site.keyword == "maxLength" and isinstance(site.value, int) and site.value >= HUGE_LENGTH \
+                    and not site.note:
+                site.note = HUGE
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)

@@ -90,3 +90,17 @@ def test_a_bytes_body_gets_no_type_violation() -> None:
     assert not [c for c in result.cases if c.label is not None and c.label.keyword == "type"
                 and c.label.pointer in ("", "/")], [str(c.label) for c in result.cases if c.label]
     assert any("any bytes are a string" in (row.note or "") for row in result.coverage), result.coverage
+
+
+@needs_corpus("openai-3.1.yaml")
+def test_a_maxlength_of_megabytes_gets_no_violating_case() -> None:
+    """OpenAI's `image_url` allows 20,971,520 characters: breaking it took a 20 MB string per case, each checked
+    against `format: uri` (most of a walk's generation time went to POST /images/edits alone). Not sent; coverage
+    says why; smaller limits of the same operation are still broken."""
+    spec = load_spec(CORPUS / "openai-3.1.yaml")
+    result = generate_cases(spec, "POST /images/edits", count=3, seed=0)
+    labels = [c.label for c in result.cases if c.label is not None]
+    assert not [lb for lb in labels if lb.keyword == "maxLength" and isinstance(lb.value, int)
+                and lb.value >= 1_000_000]
+    assert any("over a million characters" in (row.note or "") for row in result.coverage)
+    assert result.cases

@@ -36,9 +36,12 @@ ENGINE_LIMITS: dict[str, str] = {
                     "live.positive_acceptance); GET /ai_agents/{agent_id} answers the drawn `ask`/`text_gen`/"
                     "`extract` instead of the stored ones (live.round_trip); PUT /files/upload_sessions/{id} answers "
                     "no `id`; PUT /webhooks/{id} `target` not kept",
-    "openai-3.1.yaml": "generation outlasts --max-time 300 (session 5: 1 of 288 operations reached): POST /responses "
-                       "(×2 with ?beta=true), /responses/compact, /responses/input_tokens and /conversations each "
-                       "spend the whole 20 s budget drawing 1,000+ violating cases; ~180 CPU s in all",
+    "openai-3.1.yaml": "32 errors, not triaged (session 5: 279/288 reached in 4.6 min on an idle machine): "
+                       "multipart fields typed null/boolean sent as text (\"null\", \"true\": POST "
+                       "/audio/transcriptions, /images/variations; likely the form-text rule missing for multipart); "
+                       "`?beta=true` operations (one request on the wire with POST /responses, like `#fragment`s); "
+                       "live.response_schema on GET /responses/{id}, POST /responses/{id}/cancel; 3 live.list_consistent "
+                       "(conversation items, group roles and users)",
     "stripe-2022-3.0.json": "the walk outlasts --max-time 300 (session 5: 136/417 reached in 5.4 min at ~19 "
                             "requests/s); in the reached part the emulator refuses conforming bracket-notation form "
                             "bodies (`bank_account[country]=…`: 5 live.positive_acceptance groups, read as flat "

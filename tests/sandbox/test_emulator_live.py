@@ -31,7 +31,7 @@ START_LIMIT = 5.0
 # response schema cannot hold; parents no operation creates were never named (Twilio Lookups); anonymous access the
 # spec allows was probed as an auth failure (Discord); Box's `#fragment` operations are one request on the wire.
 ENGINE_LIMITS: dict[str, str] = {
-    "box-3.0.json": "8 errors left of 31 (session 5: 284/296 reached in 2.6 min): the emulator refuses conforming "
+    "box-3.0.json": "8 errors left of 31 (session 5: 284/296 reached in 56 s idle, 2.6 min at load 8): the emulator refuses conforming "
                     "metadata requests (`/files|folders/{id}/metadata/{scope}/{template_key}`, 3 grouped "
                     "live.positive_acceptance); GET /ai_agents/{agent_id} answers the drawn `ask`/`text_gen`/"
                     "`extract` instead of the stored ones (live.round_trip); PUT /files/upload_sessions/{id} answers "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from contract.core import checks
 from contract.generate.coverage import CoverageRow, render_plain
@@ -23,6 +23,9 @@ from contract.generate.normalise import Unsatisfiable
 from contract.load import Spec
 from contract.model import Case, Finding, Operation, Severity
 from contract.validate import Validators
+
+if TYPE_CHECKING:
+    from contract.generate.strategies import Pools
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -67,13 +70,15 @@ class GenerationResult:
 
 def generate_cases(spec: Spec, operation: Operation | str, *, mode: Mode = "all", count: int = 100, seed: int = 0,
                    headers: Mapping[str, str] | None = None, extra: Sequence[ExtraConstraint] | None = None,
-                   budget: float = DEFAULT_BUDGET, validators: Validators | None = None) -> GenerationResult:
+                   budget: float = DEFAULT_BUDGET, validators: Validators | None = None,
+                   pools: Pools | None = None) -> GenerationResult:
     """Generate `count` conforming and/or violating cases of one operation.
 
     Violating mode yields at least `count` cases and at least one per constraint
     that can be broken alone (round-robin over constraints). `extra=None` uses
     the operation's prose constraints; pass `[]` for none. `headers` are sent
-    with every case and supply credentials (else a placeholder is used).
+    with every case and supply credentials (else a placeholder is used). `pools`: hypothesis draws
+    shared with the other operations of a run (:class:`~.strategies.Pools`; the same cases either way).
     """
     from contract.generate.engine import OperationGenerator
 
@@ -82,7 +87,7 @@ def generate_cases(spec: Spec, operation: Operation | str, *, mode: Mode = "all"
     result = GenerationResult(op.key)
     try:
         gen = OperationGenerator(spec, op, seed=seed, headers=headers, extra=extras, budget=budget,
-                                 validators=validators)
+                                 validators=validators, pools=pools)
     except Unsatisfiable as exc:
         result.findings.append(Finding("generate.unsatisfiable", Severity.WARNING,
                                        f"cannot generate for {op.key}: {exc}", operation=op.key))

@@ -56,6 +56,7 @@ from contract.generate.strategies import (
     Compiler,
     Gen,
     Plan,
+    Pools,
     canonical,
     distinct_items,
     wire,
@@ -113,13 +114,17 @@ class _Param:
 
 FORM_TEXT = "a form field travels as text: a value of another type cannot be sent"
 FORM_OBJECT = "a form body is a set of fields: a body of another type cannot be sent"
+HUGE_LENGTH = 1_000_000  # characters: a longer violating string is megabytes on the wire, and checking it takes seconds
+HUGE = "breaking this maxLength takes a string of over a million characters: not sent"
+BYTES_TEXT = "a body that is not JSON travels as bytes, and any bytes are a string: another type cannot be sent"
 
 
 class OperationGenerator:
     """Builds once, then produces conforming and violating cases of one operation."""
 
     def __init__(self, spec: Spec, operation: Operation, *, seed: int, headers: Mapping[str, str] | None,
-                 extra: Sequence[ExtraConstraint], budget: float, validators: Validators | None = None) -> None:
+                 extra: Sequence[ExtraConstraint], budget: float, validators: Validators | None = None,
+                 pools: Pools | None = None) -> None:
         self.spec, self.op, self.seed = spec, operation, seed
         self.findings: list[Finding] = []
         self.discarded: dict[str, int] = {}
@@ -154,7 +159,7 @@ class OperationGenerator:
                 details={"cause": f"unknown_format:{name}",
                          "cause_message": f"format {name!r} is unknown to the generator: its values are drawn as "
                                           "plain strings (from the schema's pattern where there is one)"}))
-        self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline)
+        self.compiler = Compiler(seed=seed, formats=fmt_strategies, deadline=self.deadline, pools=pools)
         self._strictest_consistent()
 
         self.body_gen: Gen | None = None
@@ -186,6 +191,15 @@ class OperationGenerator:
                     site.note = FORM_OBJECT
                 elif site.value == "string" or (isinstance(site.value, list) and "string" in site.value):
                     site.note = FORM_TEXT
+        elif self.media is not None and not is_json_media(self.media.media_type):
+            for site in self.sites:  # Box's chunk upload (application/octet-stream): `null` is four bytes of a chunk
+                if site.part == "body" and not site.steps and site.keyword == "type" and not site.note and (
+                        site.value == "string" or (isinstance(site.value, list) and "string" in site.value)):
+                    site.note = BYTES_TEXT
+        for site in self.sites:  # OpenAI's image URLs (20 MiB) and file contents: no megabyte request per case
+            if site.keyword == "maxLength" and isinstance(site.value, int) and site.value >= HUGE_LENGTH \
+                    and not site.note:
+                site.note = HUGE
         self._implied = {site.ident: self._implied_checks(site) for site in self.sites}
         compiled = self.validator.body_schema(self.media.media_type) if self.media is not None else None
         broken = getattr(compiled, "broken", None)

@@ -13,7 +13,6 @@ rewrites it for hypothesis-jsonschema, which knows drafts 4-7 only.
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from typing import Any
 
 from contract.core import pointer as jp
@@ -72,7 +71,7 @@ class _Inliner:
         self.defs = defs
         self.depth = depth
         self.nodes = 0
-        self.memo: dict[tuple[str, tuple[tuple[str, int], ...]], Any] = {}
+        self.memo: dict[tuple[str, tuple[str, ...]], Any] = {}
 
     def node(self, schema: Any, stack: tuple[str, ...]) -> Any:
         if isinstance(schema, bool) or not isinstance(schema, dict):
@@ -122,7 +121,7 @@ class _Inliner:
         if stack.count(name) >= self.depth:
             raise _Cut
         # The inlined result depends only on how often each name is on the stack.
-        key = (name, tuple(sorted(Counter(stack).items())))
+        key = (name, tuple(sorted(stack)))  # the stack as a multiset
         if key in self.memo:
             return self.memo[key]
         result = self.node(self.defs[name], (*stack, name))

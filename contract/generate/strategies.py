@@ -34,7 +34,7 @@ from contract.generate.formats import hint_for, is_header_value, realistic_strin
 from contract.generate.normalise import Unsatisfiable, to_hypothesis
 from contract.validate import CompiledSchema, coerce
 
-__all__ = ["STRICT", "BudgetExceeded", "Compiler", "Context", "Gen", "Plan", "canonical", "distinct_items", "is_plain",
+__all__ = ["STRICT", "BudgetExceeded", "Compiler", "Context", "Gen", "Plan", "Pools", "canonical", "distinct_items", "is_plain",
            "json_safe", "wire"]
 
 Context = Literal["body", "header", "query", "path", "cookie"]
@@ -358,11 +358,25 @@ class ChoiceGen(Gen):
         return value
 
 
+class Pools:
+    """Hypothesis's work, shared by every Compiler given the same one (a run's operations, an emulator's answers).
+
+    A pool depends only on the seed, the subschema's text, the context and how many values are
+    drawn, so an operation whose leaf schema another already drew (Stripe's `expand`, Box's
+    `fields`, a response schema every operation of a resource returns) gets the very same values
+    without hypothesis-jsonschema canonicalising and drawing them again: sharing changes no value.
+    """
+
+    def __init__(self) -> None:
+        self.strategies: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
+        self.drawn: dict[tuple[int, str, str, int], list[Any]] = {}
+
+
 class Compiler:
     """Compiles (and caches) generators and validators for the schemas of one operation."""
 
     def __init__(self, *, seed: int, formats: dict[str, st.SearchStrategy[str]], deadline: float,
-                 pool_draws: int = POOL_DRAWS) -> None:
+                 pool_draws: int = POOL_DRAWS, pools: Pools | None = None) -> None:
         self.seed = seed
         self.formats = formats
         self.deadline = deadline
@@ -370,8 +384,7 @@ class Compiler:
         self.max_edges = 1  # the longest edge list: how many sweep cases reach every edge
         self._gens: dict[tuple[int, str | None, str], Gen] = {}
         self._compiled: dict[int, tuple[Any, CompiledSchema]] = {}
-        self._strategies: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
-        self._drawn: dict[tuple[str, str], list[Any]] = {}
+        self.pools = pools if pools is not None else Pools()
         self._keep: list[Any] = []  # schemas whose id() is a cache key stay alive
 
     # -- validators ---------------------------------------------------------------------
@@ -411,17 +424,15 @@ class Compiler:
         if is_leaf(schema):
             return self._pool(schema, hint, context)
         keys = set(schema)
-        for comb in ("anyOf", "oneOf"):
-            if comb in keys and keys == {comb}:
-                branches = []
-                for b in schema[comb]:
-                    try:
-                        branches.append(self.gen(b, name=name, context=context))
-                    except Unsatisfiable:
-                        continue
-                if not branches:
-                    raise Unsatisfiable(f"no branch of {comb} can be generated")
-                return ChoiceGen(branches, self.compiled(schema) if comb == "oneOf" else None)
+        if keys in ({"anyOf"}, {"oneOf"}):
+            return self._choice(schema, schema, name, context)
+        distributed = _distributed(schema)
+        if distributed is not None:
+            self._keep.append(distributed)
+            choice = self._choice(distributed, schema, name, context)
+            check = self.compiled(schema)
+            kept = [b for b in choice.branches if _always_valid(b, check)]
+            return ChoiceGen(kept, check) if kept else self._fallback(schema, context)
         if "allOf" in keys:
             merged = _merge_all_of(schema)
             if merged is not None:
@@ -435,6 +446,19 @@ class Compiler:
         if keys <= _ARRAY_KEYS and types <= {"array", "null"} and schema.get("type") is not None:
             return self._array(schema, name, context)
         return self._fallback(schema, context)
+
+    def _choice(self, node: dict[str, Any], whole: dict[str, Any], name: str | None, context: Context) -> ChoiceGen:
+        """`node` is `{anyOf|oneOf: branches}`; a value of a branch is checked against `whole` for `oneOf`."""
+        comb = next(iter(node))
+        branches = []
+        for b in node[comb]:
+            try:
+                branches.append(self.gen(b, name=name, context=context))
+            except Unsatisfiable:
+                continue
+        if not branches:
+            raise Unsatisfiable(f"no branch of {comb} can be generated")
+        return ChoiceGen(branches, self.compiled(whole) if comb == "oneOf" else None)
 
     def _object(self, schema: dict[str, Any], context: Context) -> Gen:
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
@@ -485,22 +509,23 @@ class Compiler:
 
     def _strategy(self, schema: Any, context: Context) -> st.SearchStrategy[Any]:
         key = (json.dumps(schema, sort_keys=True, default=str), context)
-        strat = self._strategies.get(key)
+        strat = self.pools.strategies.get(key)
         if strat is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", HypothesisWarning)
                 strat = from_schema(to_hypothesis(schema), custom_formats=self.formats, allow_x00=False,
                                     codec="ascii" if context in ("header", "cookie") else "utf-8")
-            self._strategies[key] = strat
+            self.pools.strategies[key] = strat
         return strat
 
     def _draw(self, schema: Any, context: Context, n: int, ok: Any) -> list[Any]:
         text = json.dumps(schema, sort_keys=True, default=str)
-        hit = self._drawn.get((text, context))
+        key = (self.seed, text, context, n)
+        hit = self.pools.drawn.get(key)
         if hit is not None:
             return hit
         out = self._draw_new(schema, text, context, n, ok)
-        self._drawn[(text, context)] = out
+        self.pools.drawn[key] = out
         return out
 
     def _draw_new(self, schema: Any, text: str, context: Context, n: int, ok: Any) -> list[Any]:
@@ -594,6 +619,36 @@ def _leafish_string(schema: Any) -> bool:
     return isinstance(schema, dict) and is_leaf(schema) and "enum" not in schema and (
         "string" in _types(schema) or any("string" in _types(b) for b in schema.get("anyOf") or []
                                           if isinstance(b, dict)))
+
+
+_PROBES = 6
+
+
+def _always_valid(gen: Gen, check: CompiledSchema) -> bool:
+    """Whether a few values of `gen`, in the plain and the random view, all pass `check`. A `oneOf` branch another
+    overlaps (Box's event `source`: a User is also a valid generic source) gives values `oneOf` refuses: it is left
+    out, and when every branch is, the whole schema is drawn as one pool, filtered through the validator."""
+    rnd = Random(0)
+    return all(check.is_valid(gen.generate(rnd, plan)) for plan in (STRICT, RANDOM) for _ in range(_PROBES))
+
+
+def _distributed(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """`{type: object, properties…, oneOf: [B1, B2]}` → `{oneOf: [allOf[siblings, B1], allOf[siblings, B2]]}`.
+
+    The same instances (a value meets the siblings and exactly one, or at least one, branch), but
+    each branch is assembled from its own structure instead of the whole schema being one pool
+    drawn by hypothesis-jsonschema, which canonicalises every branch together: seconds for Box's
+    `{type: object, oneOf: [File, Folder, WebLink]}` items (GET /search, /recent_items, /events),
+    the same shape as OpenAI's and Stripe's typed unions. Only object/array siblings are moved in;
+    None when there is nothing to distribute.
+    """
+    combs = [k for k in ("anyOf", "oneOf") if k in schema]
+    if len(combs) != 1 or not isinstance(schema[combs[0]], list):
+        return None
+    siblings = {k: v for k, v in schema.items() if k != combs[0]}
+    if not siblings or not set(siblings) <= _OBJECT_KEYS | _ARRAY_KEYS:
+        return None
+    return {combs[0]: [{"allOf": [siblings, branch]} for branch in schema[combs[0]]]}
 
 
 def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ so an id is a uuid where the schema says ``format: uuid`` and a timestamp is RFC
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from random import Random
@@ -17,7 +18,7 @@ from typing import Any
 from contract.generate.draw import derive_seed
 from contract.generate.formats import custom_formats
 from contract.generate.normalise import Unsatisfiable, formats_in, inline
-from contract.generate.strategies import STRICT, BudgetExceeded, Compiler, Context, Gen, Plan
+from contract.generate.strategies import STRICT, BudgetExceeded, Compiler, Context, Gen, Plan, Pools
 
 __all__ = ["SchemaValues", "Unsatisfiable"]
 
@@ -27,10 +28,11 @@ _POOL_DRAWS = 4  # hypothesis draws per leaf schema: an answer needs one plain v
 
 
 class SchemaValues:
-    """Draws values of JSON Schemas (self-contained, as `Spec.json_schema` gives them), cached per schema object.
+    """Draws values of JSON Schemas (self-contained, as `Spec.json_schema` gives them).
 
-    Build the schema once per place and pass the same object each time: generators are
-    compiled once per schema object (the pools cost hypothesis draws).
+    Generators are compiled once per schema text (looked up by object first: build the schema
+    once per place and pass the same object each time), and the hypothesis pools behind them
+    once per leaf schema, whichever schema uses it first: neither changes the values drawn.
     """
 
     def __init__(self, seed: int, budget: float = _BUDGET) -> None:
@@ -39,24 +41,41 @@ class SchemaValues:
         self._gens: dict[tuple[int, str, bool], tuple[Any, Gen]] = {}
         self._too_big: set[int] = set()
         self._keep: list[Any] = []  # schemas whose id() is in `_too_big` stay alive
+        self._by_text: dict[tuple[str, str, str | None, bool], Gen | Exception] = {}
+        self._pools = Pools()  # one leaf schema's values are drawn once, whichever answer uses it first
 
     def _gen(self, schema: Any, context: Context, name: str | None, full: bool) -> Gen:
         key = (id(schema), context, full)
         hit = self._gens.get(key)
         if hit is not None and hit[0] is schema:
             return hit[1]
-        tree = inline(schema)
-        if not full:
-            tree = _required_only(tree)
+        # The same schema text (Stripe's error body on every operation, a resource's object on its every
+        # operation) is compiled once: a generator depends on nothing else.
+        text = (json.dumps(schema, sort_keys=True, default=str), context, name, full)
+        known = self._by_text.get(text)
+        if known is None:
+            try:
+                known = self._compile(schema, context, name, full)
+            except (BudgetExceeded, Unsatisfiable) as exc:
+                known = exc
+            self._by_text[text] = known
+        if isinstance(known, Exception):
+            raise type(known)(*known.args)
+        self._gens[key] = (schema, known)
+        return known
+
+    def _compile(self, schema: Any, context: Context, name: str | None, full: bool) -> Gen:
+        # Optional properties are left out before `$ref`s are inlined: a schema too large to inline whole (Stripe's
+        # Account, 20,000+ nodes with its expandable fields) is often small in what it requires.
+        tree = inline(schema if full else _required_only(schema))
         formats, unknown = custom_formats(formats_in(tree))
         if unknown:  # a format nobody checks (Discord's `snowflake`): the rest of the schema (a pattern) decides
             tree = _without_formats(tree, frozenset(unknown))
             formats = {k: v for k, v in formats.items() if k not in unknown}
         deadline = time.monotonic() + self.budget if full else math.inf
-        gen = Compiler(seed=self.seed, formats=formats, deadline=deadline, pool_draws=_POOL_DRAWS).gen(
-            tree, name=name, context=context)
-        self._gens[key] = (schema, gen)
-        return gen
+        compiler = Compiler(seed=self.seed, formats=formats, deadline=deadline, pool_draws=_POOL_DRAWS,
+                            pools=self._pools)
+        return compiler.gen(tree, name=name, context=context)
 
     def draw(self, schema: Any, *parts: object, context: Context = "body", name: str | None = None,
              full: bool = True) -> Any:
@@ -68,7 +87,7 @@ class SchemaValues:
         if full and id(schema) not in self._too_big:
             try:
                 return self._gen(schema, context, name, True).generate(rnd, _FULL)
-            except BudgetExceeded:  # too many distinct leaves to draw pools for in time: the required ones only
+            except (BudgetExceeded, Unsatisfiable):  # too many leaves to draw in time, or too large to inline
                 self._too_big.add(id(schema))
                 self._keep.append(schema)
         return self._gen(schema, context, name, False).generate(rnd, _FULL if full else STRICT)

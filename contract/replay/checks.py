@@ -83,6 +83,21 @@ class CheckContext:
     enabled: frozenset[str] | None = None
     operations: list[Operation] | None = None  # those the validators were built for (default: the spec's)
     _wire: dict[tuple[str, str], list[Operation]] | None = None
+    # response media → the meanings its schema states, by instance path (a schema walk per exchange was most of
+    # a Stripe run's checking time: expandable fields make every response schema a deep tree)
+    _meanings: dict[int, tuple[MediaType, dict[str, tuple[Semantic, Location | None, str]]]] = \
+        field(default_factory=dict)
+
+    def spec_meanings(self, media: MediaType) -> dict[str, tuple[Semantic, Location | None, str]]:
+        """What the descriptions in `media`'s schema say its fields mean (see `_spec_meanings_at`), read once."""
+        hit = self._meanings.get(id(media))
+        if hit is not None and hit[0] is media:
+            return hit[1]
+        found: dict[str, tuple[Semantic, Location | None, str]] = {}
+        if media.schema is not None and media.where is not None:
+            _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", found, ())
+        self._meanings[id(media)] = (media, found)
+        return found
 
     def on(self, check: str) -> bool:
         return self.enabled is None or check in self.enabled
@@ -601,8 +616,8 @@ def value_semantics(ctx: CheckContext, obs: Observation) -> list[Finding]:
         return []
     said: dict[str, tuple[Semantic, Location | None, str]] = {}  # instance path → meaning, where, side
     media = _response_media(obs.op.op, ex.status or 0)
-    if obs.op.origin == "spec" and media is not None and media.schema is not None and media.where is not None:
-        _spec_meanings_at(ctx.spec, media.schema, media.where.pointer or "", "", said, ())
+    if obs.op.origin == "spec" and media is not None:
+        said.update(ctx.spec_meanings(media))
     for field_ in _docs_response_fields(ctx, obs):
         for semantic in semantics(f"{field_.type}. {field_.description}"):
             said.setdefault(f"/{jp.escape(field_.name)}", (semantic, field_.where, "docs"))

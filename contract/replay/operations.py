@@ -195,7 +195,9 @@ def resource_view(spec: Spec, op: Operation) -> ResourceView:
     """Where the resource sits in the response (``["data"]``), its declared properties, and the schema root.
 
     A response that wraps the resource in one envelope property (``{data: {...}}``)
-    is unwrapped when the envelope shares no field with the request body.
+    is unwrapped when the envelope shares no field with the request body and has no `id` of its
+    own: a root with an `id` is the resource (Box's comment `{id, type, message, item: {...}}`,
+    read with no body to compare, names the commented file in `item`).
     """
     js = success_schema(spec, op)
     if js is None:
@@ -204,7 +206,7 @@ def resource_view(spec: Spec, op: Operation) -> ResourceView:
     props = dict(node.get("properties") or {}) if isinstance(node, dict) else {}
     sent = set(request_properties(spec, op))
     path: tuple[str, ...] = ()
-    if props and not (sent & set(props)):
+    if props and not (sent & set(props)) and "id" not in props:
         wrappers = [k for k in props if k in _WRAPPERS] or (list(props) if len(props) == 1 else [])
         for key in wrappers:
             inner = deref(js, props[key])

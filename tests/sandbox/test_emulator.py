@@ -443,3 +443,48 @@ def test_prefer_code_answers_the_documented_error_on_demand(tmp_path: Path) -> N
         _conforms(lookups, "GET", "/v2/RateLimits/Fields/{Field}/Bucket/{Bucket}", documented)
         ignored = client.get("/v2/RateLimits", headers={**auth, "Prefer": "code=500"})  # 500 is not documented
         assert ignored.status_code != 500 and "Preference-Applied" not in ignored.headers
+
+
+@needs_corpus("box-3.0.json")
+def test_a_literal_fragment_path_is_matched_before_the_template_it_fits(tmp_path: Path) -> None:
+    """Box's `PUT /metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema#update` is that literal
+    path (a `#fragment` is never sent), which OpenAPI matches before `/metadata_templates/{scope}/{template_key}
+    /schema`: an edit missing the classification's required `fieldKey` is refused, though the template's looser
+    operation would take it."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    path = "/metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema"
+    patch = {"Content-Type": "application/json-patch+json"}
+    edit = {"op": "editEnumOption", "fieldKey": "Box__Security__Classification__Key", "enumOptionKey": "Sensitive",
+            "data": {"key": "Sensitive"}}
+    keys = {"OAuth2Security": ["token"]}
+    auth = {"Authorization": "Bearer token"}
+    for client in _client(spec, tmp_path, keys):
+        ok = client.put(path, content=json.dumps([edit]), headers={**auth, **patch})
+        assert ok.status_code == 200, ok.text
+        _conforms(spec, "PUT", path + "#update", ok)
+        missing = {k: v for k, v in edit.items() if k != "fieldKey"}
+        refused = client.put(path, content=json.dumps([missing]), headers={**auth, **patch})
+        assert refused.status_code == 400, refused.text
+        _conforms(spec, "PUT", path + "#update", refused)
+        # the template's own operation still serves every other template
+        other = client.put("/metadata_templates/enterprise/blueprint/schema",
+                           content=json.dumps([{"op": "editTemplate", "data": {"hidden": True}}]),
+                           headers={**auth, **patch})
+        assert other.status_code == 200, other.text
+
+
+@needs_corpus("box-3.0.json")
+def test_a_read_answers_the_resource_at_the_root_when_the_root_has_its_own_id(tmp_path: Path) -> None:
+    """Box's comment is `{id, type, message, item: {...}}`: `item` names the commented file and is no envelope, so
+    the stored comment is the whole answer to its read (it was laid at `item`, a live.round_trip on every field)."""
+    spec = load_spec(CORPUS / "box-3.0.json")
+    auth = {"Authorization": "Bearer token"}
+    for client in _client(spec, tmp_path, {"OAuth2Security": ["token"]}):
+        made = client.post("/comments", json={"message": "Review this", "item": {"id": "123", "type": "file"}},
+                           headers=auth)
+        assert made.status_code == 201, made.text
+        read = client.get(f"/comments/{made.json()['id']}", headers=auth)
+        _conforms(spec, "GET", "/comments/{comment_id}", read)
+        assert read.json()["id"] == made.json()["id"]
+        assert read.json()["message"] == "Review this"
+        assert read.json()["item"] == {"id": "123", "type": "file"}

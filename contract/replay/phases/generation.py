@@ -12,6 +12,7 @@ import copy
 from dataclasses import replace
 
 from contract.generate import generate_cases, prose_constraints
+from contract.generate.strategies import Pools
 from contract.model import Case, Exchange
 from contract.replay.checks import Observation
 from contract.replay.client import SAFE_METHODS
@@ -28,13 +29,14 @@ def run(ctx: RunContext) -> None:
         ctx.progress.line(f"read-only: not sending {', '.join(ctx.read_only_skipped)} "
                           f"(only {'/'.join(sorted(SAFE_METHODS))}; no stateful sequences)")
     ctx.progress.line(f"generating cases for {len(ctx.ops)} operations (seed {config.seed})")
+    pools = Pools()  # a leaf schema many operations share (Stripe's `expand`, a resource's fields) is drawn once
     for lo in ctx.ops:
         extras = [*prose_constraints(ctx.spec, lo.op), *config.docs_extras.get(lo.key, [])]
         ctx.extras[lo.key] = extras
         result = generate_cases(ctx.spec, lo.op, mode="all", count=config.max_examples, seed=config.seed,
                                 headers=config.headers, extra=extras,
                                 budget=max(2.0, min(20.0, (config.max_time or 60) / 4)),
-                                validators=ctx.validators)
+                                validators=ctx.validators, pools=pools)
         ctx.coverage[lo.key] = list(result.coverage)
         cases = result.cases
         cases += _probe_cases(ctx, [c for c in cases if c.mode == "conforming"])

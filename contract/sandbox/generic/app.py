@@ -91,6 +91,14 @@ class _IdentRules:
 
 
 @dataclass(frozen=True, slots=True)
+class _Route:
+    """One request on the wire: a method and a path without its `#fragment` (never sent), for the matcher."""
+
+    method: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Address:
     """Where one instance lives: resource key, parent identifiers (JSON), own identifier."""
 
@@ -125,7 +133,7 @@ class EmulatorApp:
         self.validators = Validators(spec)
         self.render = Renderer(spec, self.validators, seed)
         self.graph: Graph = build_graph(spec, [LiveOperation(op) for op in self.operations])
-        self._templates = {op.key: PathTemplate.parse(op.path) for op in self.operations}
+        self._templates = {op.key: PathTemplate.parse(op.path.split("#", 1)[0]) for op in self.operations}
         self._bases = sorted({urllib.parse.urlsplit(u).path.rstrip("/") for u in self.servers} - {""},
                              key=len, reverse=True)
         self._forms: dict[tuple[str, str], dict[str, Any]] = {}
@@ -139,6 +147,9 @@ class EmulatorApp:
         self._wire: dict[tuple[str, str], list[Operation]] = {}
         for op in self.operations:
             self._wire.setdefault((op.method, op.path.split("#", 1)[0]), []).append(op)
+        # Matched without fragments: Box's literal `/metadata_templates/enterprise/securityClassification-…/schema#add`
+        # is that path, more specific than `/metadata_templates/{scope}/{template_key}/schema`, as OpenAPI matches.
+        self._routes = [_Route(method, path) for method, path in self._wire]
 
     def close(self) -> None:
         self.store.close()
@@ -181,7 +192,7 @@ class EmulatorApp:
 
     def _drop_field(self, request: Request, answer: Answer) -> None:
         """`drop-field`: the resource in a 2xx answer loses its first required property that is not its id."""
-        op = match_operation(self.operations, request.method, request.url.path, servers=self.servers)
+        op = self._match(request.method, request.url.path)
         plan = self.graph.plan(op.key) if op is not None else None
         if op is None or plan is None or plan.resource is None or not 200 <= answer.status < 300 \
                 or not isinstance(answer.value, dict | list):
@@ -229,6 +240,11 @@ class EmulatorApp:
                     return {k: urllib.parse.unquote(v) for k, v in found.items()}
         return {}
 
+    def _match(self, method: str, path: str) -> Operation | None:
+        """The operation a request is: the first of its wire group (`_variant` picks among the group)."""
+        route = match_operation(self._routes, method, path, servers=self.servers)
+        return self._wire[(route.method, route.path)][0] if route is not None else None
+
     def _generic_error(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> Answer:
         body = json.dumps({"error": {"status": status, "message": message}}).encode()
         return Answer(status, body, "application/json", dict(headers or {}))
@@ -261,9 +277,9 @@ class EmulatorApp:
         # The path as sent, still percent-encoded: an identifier holding `%2F` stays one segment.
         raw_path = request.scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else request.url.path
-        op = match_operation(self.operations, method, path, servers=self.servers)
+        op = self._match(method, path)
         if op is None:
-            on_path = operations_on_path(self.operations, path, servers=self.servers)
+            on_path = operations_on_path(self._routes, path, servers=self.servers)
             if not on_path:
                 return self._generic_error(404, f"no operation serves {path}")
             allow = ", ".join(sorted({o.method for o in on_path}))

@@ -44,3 +44,17 @@ def test_the_lock_pins_every_dependency_exactly():
         name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
         assert re.sub(r"[-_.]+", "-", name).lower() in pinned, requirement
     assert REFRESH in lock and REFRESH in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_tracked_file_is_a_link_out_of_the_repository():
+    """A clean clone must hold only the project: a committed symlink to a machine's virtualenv (a worktree's
+    `.venv -> /work/main/.venv`) made `python3 -m venv .venv` in CI fail with "File exists"."""
+    import subprocess
+
+    if not (ROOT / ".git").exists():
+        return  # an sdist or a copy without git: nothing is tracked
+    listed = subprocess.run(["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    links = [line.split("\t", 1)[1] for line in listed.splitlines() if line.startswith("120000 ")]
+    outside = [name for name in links if not (ROOT / name).resolve().is_relative_to(ROOT.resolve())]
+    assert not outside, outside
+    assert not [name for name in listed.split("\n") if name.split("\t")[-1].split("/")[0].startswith(".venv")]

@@ -56,14 +56,10 @@ ENGINE_LIMITS: dict[str, str] = {
                             "exchange); in the reached part the emulator refuses conforming bracket-notation form "
                             "bodies (4 live.positive_acceptance groups, 58 operations) and 6 round-trip/negative-"
                             "rejection errors not triaged",
-    "discord-3.1.json": "time, not precision: a walk uncapped in time (5 cases) has no error finding and a 2xx on "
-                        "230/242 operations (95%), but needed 570 s of sending (20,385 requests, 215 CPU s; session "
-                        "5, machine at load 8); within the test's --max-time 300 it reached 76-88/242 (two runs, load "
-                        "8-12), also with no error finding. The eight "
-                        "application-command operations, sent first, take 9,100 of the capped run's 13,065 requests "
-                        "(~950 violating cases per write, one per constraint of the nested `options` schema; each "
-                        "PATCH case creates a fresh command, which cleanup deletes), and the emulator draws message "
-                        "answers in 0.8-3.5 s (a loaded machine pushes some past the 10 s timeout: live.transport)",
+    "discord-3.1.json": "passes, kept out of every CI run only for its minutes: after the session-5 merges a walk "
+                        "at the test's settings reached 231/242 operations (95%) with no error finding in 213 s "
+                        "(25,143 requests, a second process busy beside it), and the test itself passed in 313 s "
+                        "beside a full CI run; the next step is to let it run in CI once its time is known there",
 }
 SLOW = {"box-3.0.json", "openai-3.1.yaml", "stripe-2022-3.0.json", "stripe-2023-3.0.yaml", "discord-3.1.json",
         "twilio-api-v2010-3.0.yaml", "adyen-checkout-v71-3.1.json"}

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from contract.core.schema_facts import local_resolver, resolved
 from contract.load import Spec, load_spec
 from contract.replay.graph import build_graph
 from contract.replay.operations import LiveOperation
@@ -60,12 +61,7 @@ def _schemas(spec: Spec, ops: list[Any]) -> list[tuple[dict[str, Any], Any]]:
 
 
 def _resolved(root: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: Any = root
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = target
-    return node
+    return resolved(node, local_resolver(root))  # the project's one $ref follower
 
 
 def _required(root: dict[str, Any], node: Any) -> set[str]:

@@ -15,6 +15,7 @@ import time
 from random import Random
 from typing import Any
 
+from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
 from contract.generate.formats import custom_formats
 from contract.generate.normalise import Unsatisfiable, formats_in, inline
@@ -24,6 +25,7 @@ __all__ = ["SchemaValues", "Unsatisfiable"]
 
 _FULL = Plan(optional="all", plain=True)  # every documented field, plain values
 _BUDGET = 2.0  # seconds to compile one schema with every optional property, before falling back to the required
+_MAX_SPECIALISED = 8  # `$ref`s followed to keep names a sibling requires (cycles stop earlier)
 _POOL_DRAWS = 4  # hypothesis draws per leaf schema: an answer needs one plain value, not a spread of edges
 
 
@@ -101,14 +103,61 @@ def _without_formats(node: Any, names: frozenset[str]) -> Any:
             if not (k == "format" and isinstance(v, str) and v in names)}
 
 
-def _required_only(node: Any) -> Any:
-    """The schema without its optional properties, everywhere: the smallest answers it admits."""
+def _required_only(schema: Any) -> Any:
+    """The schema without its optional properties, everywhere: the smallest answers it admits.
+
+    A property is optional only if no schema the instance must satisfy requires it: OpenAI's `Response` is
+    `allOf: [ModelResponseProperties, ResponseProperties, {required: [metadata, tools, temperature, …]}]`, the
+    properties defined in the first two parts and required in the third. Cut part by part, the definitions were
+    gone and the required names were drawn as anything (`"tools": "example"`): an invalid answer. So the names an
+    `allOf` group (or a node above its `anyOf`/`oneOf` branches) requires are kept in every part, a part that is a
+    `$ref` taking its own copy of the definition when that copy keeps more than the shared one."""
+    return _cut(schema, local_resolver(schema), frozenset(), ())
+
+
+_COMBINATORS = ("allOf", "anyOf", "oneOf")
+
+
+def _cut(node: Any, resolve: Any, wanted: frozenset[str], refs: tuple[str, ...]) -> Any:
     if isinstance(node, list):
-        return [_required_only(v) for v in node]
+        return [_cut(v, resolve, frozenset(), refs) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _required_only(v) for k, v in node.items() if k != "properties"}
+    ref = node.get("$ref")
+    if wanted and isinstance(ref, str) and ref not in refs and len(refs) < _MAX_SPECIALISED:
+        target = resolved(node, resolve)
+        if isinstance(target, dict) and target is not node and _keeps_more(target, wanted, resolve):
+            own = _cut(target, resolve, wanted, (*refs, ref))
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            if not rest:
+                return own
+            if "allOf" not in rest:
+                return {**_cut(rest, resolve, frozenset(), refs), "allOf": [own]}
+    required = set(node.get("required") or []) | wanted
+    for part in node.get("allOf") or []:
+        target = resolved(part, resolve)
+        if isinstance(target, dict):
+            required.update(r for r in target.get("required") or [] if isinstance(r, str))
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties":
+            continue
+        if key in _COMBINATORS and isinstance(value, list):
+            out[key] = [_cut(v, resolve, frozenset(required), refs) for v in value]
+        else:
+            out[key] = _cut(value, resolve, frozenset(), refs)
     if isinstance(node.get("properties"), dict):
-        required = set(node.get("required") or [])
-        out["properties"] = {k: _required_only(v) for k, v in node["properties"].items() if k in required}
+        out["properties"] = {k: _cut(v, resolve, frozenset(), refs) for k, v in node["properties"].items()
+                             if k in required}
     return out
+
+
+def _keeps_more(node: Any, wanted: frozenset[str], resolve: Any, depth: int = 0) -> bool:
+    """Whether `wanted` names a property `node` (or a part of it) defines without requiring it itself."""
+    if not isinstance(node, dict) or depth > _MAX_SPECIALISED:
+        return False
+    own = set(node.get("required") or [])
+    if isinstance(node.get("properties"), dict) and (wanted - own) & set(node["properties"]):
+        return True
+    return any(_keeps_more(resolved(p, resolve), wanted - own, resolve, depth + 1)
+               for key in _COMBINATORS for p in node.get(key) or [] if isinstance(node.get(key), list))

@@ -79,6 +79,45 @@ def test_an_answer_too_large_to_inline_whole_is_drawn_from_its_required_properti
     assert SchemaValues(0).draw(again, op.key, "200") == value
 
 
+# Cut from OpenAI's `Response` (openai-3.1.yaml, components/schemas/Response): properties in two `allOf` parts,
+# required in a third.
+_RESPONSE = {
+    "$defs": {
+        "ModelResponseProperties": {"type": "object", "properties": {
+            "metadata": {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"}}, {"type": "null"}]},
+            "temperature": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]}}},
+        "ResponseProperties": {"type": "object", "properties": {
+            "tools": {"type": "array", "items": {"type": "object"}},
+            "previous_response_id": {"anyOf": [{"type": "string"}, {"type": "null"}]}}},
+    },
+    "allOf": [{"$ref": "#/$defs/ModelResponseProperties"}, {"$ref": "#/$defs/ResponseProperties"},
+              {"type": "object", "required": ["id", "metadata", "temperature", "tools"],
+               "properties": {"id": {"type": "string"}, "status": {"type": "string", "enum": ["completed"]}}}],
+}
+
+
+def test_the_required_only_answer_keeps_what_a_sibling_part_requires() -> None:
+    """Drawn from the required properties only (the fallback for a schema too large to draw whole), OpenAI's
+    Response lost the definitions of `metadata`, `tools`, `temperature` (optional where defined, required by
+    another `allOf` part) and answered `"tools": "example"`: 5 live.response_schema errors per /responses
+    operation. Box's `File--Full` permissions are the same shape (23 such names in its spec)."""
+    validator = jsonschema.Draft202012Validator(_RESPONSE)
+    values = SchemaValues(0)
+    drawn = [values.draw(_RESPONSE, "op", "200", i, full=False) for i in range(20)]
+    assert all(validator.is_valid(v) for v in drawn), next(v for v in drawn if not validator.is_valid(v))
+    assert all(isinstance(v["tools"], list) for v in drawn)
+    assert all("previous_response_id" not in v and "status" not in v for v in drawn)  # still only the required
+
+
+@needs_corpus("openai-3.1.yaml")
+def test_openais_response_drawn_from_its_required_properties_is_valid() -> None:
+    spec = load_spec(CORPUS / "openai-3.1.yaml")
+    op = spec.operation("GET /responses/{response_id}")
+    schema = spec.json_schema(op.responses["200"].content["application/json"].schema, "response")
+    value = SchemaValues(0).draw(schema, op.key, "200", full=False)
+    assert jsonschema.Draft202012Validator(schema).is_valid(value)
+
+
 @needs_corpus("box-3.0.json")
 def test_a_bytes_body_gets_no_type_violation() -> None:
     """Box's chunk upload (`application/octet-stream`, `type: string`; Netlify's file uploads and OpenAI's SDP offer

@@ -200,7 +200,8 @@ class ReplayClient:
         url = self.url_for(case)
         if case.query:
             try:
-                url = str(httpx.URL(url, params={k: _wire(v) for k, v in case.query.items()}))
+                # merged: a path key's own query stays (OpenAI's `/responses/{response_id}?beta=true`)
+                url = str(httpx.URL(url).copy_merge_params({k: _wire(v) for k, v in case.query.items()}))
             except httpx.InvalidURL:
                 exchange = Exchange(case.method, url, headers, body, error=UNSENDABLE, elapsed=0.0)
                 return exchange

@@ -87,3 +87,65 @@ def test_no_violating_form_case_relies_on_a_value_a_form_cannot_carry(tmp_path: 
         on_the_wire = Case(case.operation, case.method, case.path, body=form_view(case.body), has_body=True,
                            media_type=case.media_type, headers=case.headers)
         assert validator.validate_case(on_the_wire) != [], case.label
+
+
+# Cut from openai-3.1.yaml: six operations are spelled `PATH?beta=true` beside `PATH` (one request apart by its
+# query); S3 listings write `/?acl` the same way.
+BETA = """\
+openapi: 3.1.0
+info: {title: beta, version: "1"}
+paths:
+  /responses:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {model: {type: string}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad}
+  /responses?beta=true:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                model: {type: string}
+                agent: {type: object, required: [agent_name], properties: {agent_name: {type: string}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad}
+  /responses/{response_id}?beta=true:
+    get:
+      parameters:
+        - {name: response_id, in: path, required: true, schema: {type: string}}
+        - {name: include, in: query, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "404": {description: none}
+"""
+
+
+def test_a_path_keys_own_query_is_sent_and_routed_to_its_operation(tmp_path: Path):
+    """The query a path key spells travels with the case's own query (it was replaced by it: `GET
+    /responses/{id}?beta=true` went out as `/responses/abc?include=x`), and the emulator tells `POST
+    /responses?beta=true` from `POST /responses` by it: a beta request breaking the beta schema is refused (it was
+    routed to the plain operation and accepted: 5 live.negative_rejection errors on OpenAI)."""
+    spec = tmp_path / "beta.yaml"
+    spec.write_text(BETA, encoding="utf-8")
+    broken = {"model": "gpt", "agent": {}}  # no agent_name: breaks only the beta operation's schema
+    json_type = {"Content-Type": "application/json"}
+    cases = [Case("POST /responses?beta=true", "POST", "/responses?beta=true", body=broken, has_body=True,
+                  media_type="application/json", headers=json_type),
+             Case("POST /responses", "POST", "/responses", body=broken, has_body=True, media_type="application/json",
+                  headers=json_type),
+             Case("GET /responses/{response_id}?beta=true", "GET", "/responses/{response_id}?beta=true",
+                  path_params={"response_id": "abc"}, query={"include": "x"})]
+    with Emulator(spec) as emu, ReplayClient(ClientConfig(base_url=emu.url)) as client:
+        sent = [client.send(case) for case in cases]
+    assert [x.status for x in sent[:2]] == [400, 200]
+    assert sent[2].url.endswith("/responses/abc?beta=true&include=x")

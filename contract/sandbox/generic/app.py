@@ -107,6 +107,17 @@ class _Address:
     ident: str
 
 
+def _wire_path(path: str) -> str:
+    """A path key as a request's path: without its `#fragment` (never sent) and its `?query` (sent as the query)."""
+    return path.split("#", 1)[0].split("?", 1)[0]
+
+
+def _literal_query(path: str) -> tuple[tuple[str, str], ...]:
+    """The query a path key spells, as pairs: OpenAI's `/responses?beta=true`, S3 listings' `/?acl`."""
+    _, sep, query = path.split("#", 1)[0].partition("?")
+    return tuple(urllib.parse.parse_qsl(query, keep_blank_values=True)) if sep else ()
+
+
 def _snake(name: str) -> str:
     out = []
     for i, c in enumerate(name):
@@ -133,7 +144,7 @@ class EmulatorApp:
         self.validators = Validators(spec)
         self.render = Renderer(spec, self.validators, seed)
         self.graph: Graph = build_graph(spec, [LiveOperation(op) for op in self.operations])
-        self._templates = {op.key: PathTemplate.parse(op.path.split("#", 1)[0]) for op in self.operations}
+        self._templates = {op.key: PathTemplate.parse(_wire_path(op.path)) for op in self.operations}
         self._bases = sorted({urllib.parse.urlsplit(u).path.rstrip("/") for u in self.servers} - {""},
                              key=len, reverse=True)
         self._forms: dict[tuple[str, str], dict[str, Any]] = {}
@@ -144,9 +155,12 @@ class EmulatorApp:
         self._counter = store.seq  # identifiers stay unique across restarts on one database
         # Operations that are one request on the wire: a `#fragment` in a path is never sent (Box writes
         # `/files/{file_id}#add_shared_link` beside `/files/{file_id}`); a request is the first whose rules it keeps.
+        # A `?query` in a path key is sent (OpenAI's `/responses?beta=true` beside `/responses`): routed by path,
+        # then told apart by that query (`_group`).
         self._wire: dict[tuple[str, str], list[Operation]] = {}
+        self._queries = {op.key: _literal_query(op.path) for op in self.operations}
         for op in self.operations:
-            self._wire.setdefault((op.method, op.path.split("#", 1)[0]), []).append(op)
+            self._wire.setdefault((op.method, _wire_path(op.path)), []).append(op)
         # Matched without fragments: Box's literal `/metadata_templates/enterprise/securityClassification-…/schema#add`
         # is that path, more specific than `/metadata_templates/{scope}/{template_key}/schema`, as OpenAPI matches.
         self._routes = [_Route(method, path) for method, path in self._wire]
@@ -192,7 +206,7 @@ class EmulatorApp:
 
     def _drop_field(self, request: Request, answer: Answer) -> None:
         """`drop-field`: the resource in a 2xx answer loses its first required property that is not its id."""
-        op = self._match(request.method, request.url.path)
+        op = self._match(request.method, request.url.path, request.query_params.multi_items())
         plan = self.graph.plan(op.key) if op is not None else None
         if op is None or plan is None or plan.resource is None or not 200 <= answer.status < 300 \
                 or not isinstance(answer.value, dict | list):
@@ -240,10 +254,20 @@ class EmulatorApp:
                     return {k: urllib.parse.unquote(v) for k, v in found.items()}
         return {}
 
-    def _match(self, method: str, path: str) -> Operation | None:
+    def _match(self, method: str, path: str, query: Iterable[tuple[str, str]] = ()) -> Operation | None:
         """The operation a request is: the first of its wire group (`_variant` picks among the group)."""
         route = match_operation(self._routes, method, path, servers=self.servers)
-        return self._wire[(route.method, route.path)][0] if route is not None else None
+        return self._group(route.method, route.path, query)[0] if route is not None else None
+
+    def _group(self, method: str, path: str, query: Iterable[tuple[str, str]]) -> list[Operation]:
+        """The operations a request on `method path` with `query` may be: those whose path key's own query it
+        carries, the most specific first (`/responses?beta=true` for `?beta=true&x=1`, else `/responses`), as a
+        literal path is matched before a template; the whole group when it carries none of them."""
+        group = self._wire[(method, path)]
+        sent = set(query)
+        fits = [o for o in group if set(self._queries[o.key]) <= sent]
+        most = max((len(self._queries[o.key]) for o in fits), default=0)
+        return [o for o in fits if len(self._queries[o.key]) == most] or group
 
     def _generic_error(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> Answer:
         body = json.dumps({"error": {"status": status, "message": message}}).encode()
@@ -277,7 +301,7 @@ class EmulatorApp:
         # The path as sent, still percent-encoded: an identifier holding `%2F` stays one segment.
         raw_path = request.scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else request.url.path
-        op = self._match(method, path)
+        op = self._match(method, path, request.query_params.multi_items())
         if op is None:
             on_path = operations_on_path(self._routes, path, servers=self.servers)
             if not on_path:
@@ -360,7 +384,8 @@ class EmulatorApp:
     def _variant(self, op: Operation, headers: Mapping[str, str], request: Request, path_params: Mapping[str, str],
                  raw: bytes, body: Any) -> Operation:
         """The operation a valid request is (`op`, else the first wire sibling it is valid for); else `op`'s refusal."""
-        siblings = [o for o in self._wire.get((op.method, op.path.split("#", 1)[0]), []) if o is not op]
+        siblings = [o for o in self._group(op.method, _wire_path(op.path), request.query_params.multi_items())
+                    if o is not op]
         try:
             self._validate(op, headers, request, path_params, raw, body)
             return op

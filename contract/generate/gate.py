@@ -24,12 +24,13 @@ A violating case is checked against *every* known constraint, spec and extra
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from contract.core import pointer as jp
-from contract.core.http import form_view, is_form, parse_cookie_header
+from contract.core.http import FORM, form_pairs, form_view, is_form, parse_cookie_header
 from contract.core.sentinel import MISSING
 from contract.generate.extra import ExtraCheck
 from contract.model import Case, Violation
@@ -125,7 +126,36 @@ class Gate:
             broken = next((x for x in self.extras if x not in allowed and not x.holds(c)), None)
             if broken is not None:
                 return f"breaks {_named(broken)} too"
+        read = self._read_as_text(case, expect)
+        if read is not None:
+            return read
         return self.undone(undone)
+
+    def _read_as_text(self, case: Case, expect: Expect) -> str | None:
+        """Why the violating value is no violation once sent, or None.
+
+        A form field is text (a multipart part without its own media type is `text/plain`; OpenAPI 3.1,
+        "Encoding Object"): a server reads its text as whichever type the schema allows, so a value whose text
+        is also that of a conforming value breaks nothing on the wire. OpenAI's transcription `stream`
+        (`boolean | null`): the string `"null"` or `"true"` arrives as `null` and `true`; its image variation
+        `model` (`string | null`): the integer 0 arrives as the string `"0"`. Multipart objects and arrays
+        travel as JSON parts and keep their types; in a urlencoded form every leaf is text."""
+        if expect.part != "body" or case.raw_body is not None or not isinstance(case.body, dict) \
+                or not is_form(case.media_type):
+            return None
+        tokens = jp.split(expect.pointer)
+        if not tokens or (len(tokens) > 1 and (case.media_type or "").split(";", 1)[0].strip().lower() != FORM):
+            return None
+        value = jp.resolve(case.body, expect.pointer)
+        if value is MISSING or value is None or isinstance(value, dict | list):
+            return None
+        text = form_pairs({"": value})[0][1]
+        for reading in _readings(text):
+            if reading == value and type(reading) is type(value):
+                continue
+            if not self.violations(replace(case, body=_replaced(case.body, tokens, reading))):
+                return f"sent as text {text!r}, it reads as {json.dumps(reading)}, which conforms"
+        return None
 
     def extra_violating(self, case: Case, target: ExtraCheck, undone: Case | None,
                         allowed: Collection[ExtraCheck] = ()) -> str | None:
@@ -164,6 +194,34 @@ class Gate:
             return [case, roundtrip(case)]
         except ValueError as exc:
             return [str(exc)]
+
+
+def _readings(text: str) -> list[Any]:
+    """The values a form field's text can stand for: itself, and the boolean, null or number it spells."""
+    out: list[Any] = [text]
+    if text in ("true", "false"):
+        out.append(text == "true")
+    if text in ("", "null"):
+        out.append(None)
+    try:
+        number = float(text)
+    except ValueError:
+        return out
+    if math.isfinite(number):
+        out.append(int(text) if text.lstrip("-").isdigit() else number)
+    return out
+
+
+def _replaced(body: Any, tokens: Sequence[str], value: Any) -> Any:
+    """A copy of `body` with `value` at `tokens` (the containers on the way copied, the rest shared)."""
+    if not tokens:
+        return value
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(body, list):
+        out = list(body)
+        out[int(head)] = _replaced(body[int(head)], rest, value)
+        return out
+    return {**body, head: _replaced(body[head], rest, value)}
 
 
 def _named(check: ExtraCheck) -> str:

@@ -149,3 +149,50 @@ def test_a_path_keys_own_query_is_sent_and_routed_to_its_operation(tmp_path: Pat
         sent = [client.send(case) for case in cases]
     assert [x.status for x in sent[:2]] == [400, 200]
     assert sent[2].url.endswith("/responses/abc?beta=true&include=x")
+
+
+# Cut from openai-3.1.yaml's `POST /realtime/calls`: `session` is `allOf: [$ref]` (no `type` of its own) and its
+# `encoding` says `contentType: application/json`.
+REALTIME = """\
+openapi: 3.1.0
+info: {title: realtime, version: "1"}
+paths:
+  /realtime/calls:
+    post:
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [sdp]
+              additionalProperties: false
+              properties:
+                sdp: {type: string}
+                session: {allOf: [{$ref: "#/components/schemas/Session"}]}
+            encoding:
+              session: {contentType: application/json}
+      responses:
+        "201": {description: created, content: {application/sdp: {schema: {type: string}}}}
+        "400": {description: bad}
+components:
+  schemas:
+    Session: {type: object, required: [type], properties: {type: {type: string, enum: [realtime]}}}
+"""
+
+
+def test_a_multipart_part_sent_as_json_is_read_as_json(tmp_path: Path):
+    """The client sends an object field as an `application/json` part; the emulator read it as JSON only when the
+    field's schema said `type: object` itself, so OpenAI's realtime `session` (`allOf`) stayed a string and a
+    conforming call was refused (live.positive_acceptance)."""
+    spec = tmp_path / "realtime.yaml"
+    spec.write_text(REALTIME, encoding="utf-8")
+    media = "multipart/form-data"
+    good = Case("POST /realtime/calls", "POST", "/realtime/calls", body={"sdp": "v=0", "session": {"type": "realtime"}},
+                has_body=True, media_type=media, headers={"Content-Type": media})
+    bad = Case("POST /realtime/calls", "POST", "/realtime/calls", body={"sdp": "v=0", "session": {"type": "other"}},
+               has_body=True, media_type=media, headers={"Content-Type": media})
+    with Emulator(spec) as emu, ReplayClient(ClientConfig(base_url=emu.url)) as client:
+        sent = [client.send(case) for case in (good, bad)]
+    assert b"application/json" in (sent[0].request_body or b"")
+    assert [x.status for x in sent] == [201, 400]

@@ -432,7 +432,8 @@ class EmulatorApp:
             if fields is None:
                 return _UNPARSEABLE
             props = self._form_properties(op, media)
-            return {k: _typed_field(v, props.get(k)) for k, v in fields.items()}
+            return {k: _json_part(v) if is_json_media(media_type) else _typed_field(v, props.get(k))
+                    for k, (v, media_type) in fields.items()}
         if is_json_media(media) or not media:
             try:
                 return json.loads(raw)
@@ -760,19 +761,31 @@ class EmulatorApp:
 # --------------------------------------------------------------------------- helpers
 
 
-def _multipart_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
-    """The parts of a multipart/form-data body by name (the standard library's MIME parser); None if it is not one."""
+def _multipart_fields(raw: bytes, content_type: str) -> dict[str, tuple[str, str]] | None:
+    """The parts of a multipart/form-data body by name, each its text and its own media type (the standard library's
+    MIME parser); None if it is not one."""
     head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
     message = BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
     if not message.is_multipart() or message.defects:
         return None
-    fields: dict[str, str] = {}
+    fields: dict[str, tuple[str, str]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if isinstance(name, str):
             payload = part.get_payload(decode=True)
-            fields[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+            fields[name] = (text, part.get_content_type() if part.get("content-type") else "text/plain")
     return fields
+
+
+def _json_part(text: str) -> Any:
+    """A part sent as `application/json` is that JSON, whatever its schema's shape: OpenAI's realtime call `session`
+    (`allOf: [$ref]`, no `type` of its own; its `encoding` says `contentType: application/json`, as does its curl
+    example's `-F 'session={…};type=application/json'`). Text that is no JSON stays text, for the validator to refuse."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _typed_field(value: str, schema: Any) -> Any:

@@ -317,6 +317,16 @@ def identifier_params(ctx: CheckContext, obs: Observation) -> list[str]:
     return names
 
 
+def _before_its_create(ctx: CheckContext, obs: Observation) -> bool:
+    """Whether the operation acts on a resource addressed by no identifier (OpenAI's `/organization/spend_limit`:
+    GET, POST, DELETE on one path) that its own create makes: whether it exists when a flood request comes is the
+    run's order (a DELETE before the POST, or after another DELETE), as it is for a made-up identifier. The
+    sequences, which create it first, still judge a 404 after the create."""
+    res = ctx.resources.get(obs.op.key)
+    return res is not None and res.item_path is None and res.create is not None and res.create.key != obs.op.key \
+        and any(m.key == obs.op.key for m in (res.read, res.update, res.delete) if m is not None)
+
+
 def _quote(items: list[ErrorItem]) -> str:
     said = errors_body.summary(items)
     return f" — the server said: \"{said}\"" if said else ""
@@ -368,6 +378,8 @@ def positive_acceptance(ctx: CheckContext, obs: Observation) -> list[Finding]:
         made_up = [n for n in ids if case.identifier_source(n) == "generated"]
         if made_up:
             return []  # nothing says a resource with a made-up identifier exists: a 404 is the right answer
+        if not ids and _before_its_create(ctx, obs):
+            return []  # a resource with no identifier (a singleton) exists once its create has run: state
         if ids:
             sources = {n: case.identifier_source(n) for n in ids}
             configured = [n for n, src in sources.items() if src == "configured"]

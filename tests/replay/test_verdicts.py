@@ -175,3 +175,49 @@ def test_accepting_a_spec_violation_is_an_error_and_an_ignored_content_type_a_wa
     [g] = judge(ctx, spec, "createCollection", 201, {}, mode="violating", label=media,
                 case_body={"name": "a", "dimension": 1}, only="live.negative_rejection")
     assert g.severity == Severity.WARNING and "ignores the Content-Type" in g.message
+
+
+# Cut from openai-3.1.yaml's `/organization/spend_limit` (GET, POST, DELETE on one path, no identifier).
+SINGLETON = """
+openapi: 3.1.0
+info: {title: singleton, version: "1"}
+paths:
+  /organization/spend_limit:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Limit"}}}}
+    post:
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {amount: {type: integer}}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Limit"}}}}
+    delete:
+      responses:
+        "200": {description: deleted, content: {application/json: {schema: {type: object}}}}
+  /organization/projects:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object}}}}}
+components:
+  schemas:
+    Limit: {type: object, required: [object], properties: {object: {type: string}, amount: {type: integer}}}
+"""
+
+
+def test_404_on_a_singleton_before_its_create_is_no_finding(tmp_path):
+    """OpenAI's `DELETE /organization/spend_limit` answered 404 in the flood (before its POST, or after another
+    DELETE): whether a resource without identifier exists is the run's order, as for a made-up identifier. A 404
+    on an operation no resource's create makes is still an error."""
+    from contract.replay.graph import build_graph
+
+    path = tmp_path / "singleton.yaml"
+    path.write_text(SINGLETON)
+    spec = load_spec(path)
+    graph = build_graph(spec, [LiveOperation(op) for op in spec.operations])
+    ctx = CheckContext(spec, Validators(spec), resources=dict(graph.members))
+    assert ctx.resources["DELETE /organization/spend_limit"].item_path is None  # the graph reads it as a singleton
+    body = _error("no such instance", "not_found")
+    for key in ("DELETE /organization/spend_limit", "GET /organization/spend_limit"):
+        assert judge(ctx, spec, key, 404, body, only="live.positive_acceptance") == [], key
+    [f] = judge(ctx, spec, "GET /organization/projects", 404, body, only="live.positive_acceptance")
+    assert f.severity == Severity.ERROR

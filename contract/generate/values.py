@@ -15,7 +15,7 @@ import time
 from random import Random
 from typing import Any
 
-from contract.core.schema_facts import local_resolver, resolved
+from contract.core.schema_facts import Resolve, local_resolver, resolved
 from contract.generate.draw import derive_seed
 from contract.generate.formats import custom_formats
 from contract.generate.normalise import Unsatisfiable, formats_in, inline
@@ -118,7 +118,7 @@ def _required_only(schema: Any) -> Any:
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 
 
-def _cut(node: Any, resolve: Any, wanted: frozenset[str], refs: tuple[str, ...]) -> Any:
+def _cut(node: Any, resolve: Resolve, wanted: frozenset[str], refs: tuple[str, ...]) -> Any:
     if isinstance(node, list):
         return [_cut(v, resolve, frozenset(), refs) for v in node]
     if not isinstance(node, dict):
@@ -152,7 +152,7 @@ def _cut(node: Any, resolve: Any, wanted: frozenset[str], refs: tuple[str, ...])
     return out
 
 
-def _keeps_more(node: Any, wanted: frozenset[str], resolve: Any, depth: int = 0) -> bool:
+def _keeps_more(node: Any, wanted: frozenset[str], resolve: Resolve, depth: int = 0) -> bool:
     """Whether `wanted` names a property `node` (or a part of it) defines without requiring it itself."""
     if not isinstance(node, dict) or depth > _MAX_SPECIALISED:
         return False

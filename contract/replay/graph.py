@@ -175,6 +175,17 @@ def list_items(spec: Spec, op: Operation) -> tuple[tuple[str, ...], dict[str, An
     return ((key,), items if isinstance(items, dict) else {})
 
 
+def row_identifier(items: Any, own: str) -> str:
+    """The field a list's rows carry a child's identifier in: its link field `own` when the row schema declares it
+    (or declares nothing), else `id`. OpenAI's group role and group user assignments are created naming the role or
+    user (`role_id`, `user_id`: the create's request field, the item path's parameter) and listed as the roles and
+    users themselves, each with its `id` (`AssignedRoleDetails`, `User`)."""
+    props = items.get("properties") if isinstance(items, dict) else None
+    if not isinstance(props, dict) or own in props or "id" not in props:
+        return own
+    return "id"
+
+
 # --------------------------------------------------------------------------- OpenAPI links
 
 

@@ -31,7 +31,7 @@ from contract.model import Case, Exchange
 from contract.redact import is_secret_name
 from contract.replay.checks import Observation, finding
 from contract.replay.context import RunContext
-from contract.replay.graph import list_items
+from contract.replay.graph import list_items, row_identifier
 from contract.replay.operations import LiveOperation, Resource, live_operation, request_properties
 from contract.replay.order import Order, Phase, Step
 from contract.replay.pool import Instance
@@ -374,7 +374,8 @@ def _list_consistency(ctx: RunContext, res: Resource, r_index: int, headers: dic
     items = unwrap(body, found[0])
     if not isinstance(items, list):
         return
-    listed = [str(i.get(own)) for i in items if isinstance(i, dict)]
+    field = row_identifier(found[1], own)
+    listed = [str(i.get(field)) for i in items if isinstance(i, dict)]
     obs = Observation(lister, case, exchange, "sequence")
     missing = [c for c in created if c not in listed]
     if missing:

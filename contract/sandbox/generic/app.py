@@ -37,7 +37,7 @@ from contract.generate.draw import derive_seed
 from contract.generate.values import Unsatisfiable
 from contract.load import Spec
 from contract.model import Operation, SecurityScheme, Violation
-from contract.replay.graph import Graph, Plan, build_graph, list_items
+from contract.replay.graph import Graph, Plan, build_graph, list_items, row_identifier
 from contract.replay.operations import (
     LiveOperation,
     Resource,
@@ -724,9 +724,22 @@ class EmulatorApp:
         if key is None or found is None or (not rows and res.create is None):
             return self.render.answer(op, key, address.resource, address.parent)
         total = len(rows)
-        rows = _page(op, rows, request.query_params)
+        rows = self._as_rows(op, key, res, address, found, _page(op, rows, request.query_params))
         answer = self.render.answer(op, key, address.resource, address.parent, items=rows, items_at=found[0])
         return self._counted(op, answer, total)
+
+    def _as_rows(self, op: Operation, key: str, res: Resource, address: _Address,
+                 found: tuple[tuple[str, ...], dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stored instances as the list's rows, when the rows name a child by another field than its link (OpenAI's
+        group roles: created naming `role_id`, listed as roles with their `id`): each row a drawn row with the
+        instance laid over it and its identifier in the row's field; other lists show the instances as stored."""
+        ident = self._ident_field(res)
+        field = row_identifier(found[1], ident) if ident else None
+        if ident is None or field is None or field == ident:
+            return rows
+        drawn = _at(self.render.draw(op, key, address.resource, address.parent), found[0])
+        template = drawn[0] if isinstance(drawn, list) and drawn and isinstance(drawn[0], dict) else {}
+        return [{**template, **row, field: row[ident]} if ident in row else row for row in rows]
 
     def _counted(self, op: Operation, answer: Answer, total: int) -> Answer:
         """A list's `total`/`count` (or a count endpoint's) says how many there are, when the schema allows it."""

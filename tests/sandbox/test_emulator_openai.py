@@ -1,0 +1,98 @@
+"""What the corpus walk of OpenAI's API showed the emulator and the engine got wrong, on specs cut from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contract.load import load_spec
+from contract.model import Severity
+from contract.sandbox.generic import Emulator
+
+# Cut from openai-3.1.yaml: `POST /organization/groups/{group_id}/roles` assigns the role its body names
+# (`role_id`, also the item path's parameter) and answers `{object, group, role}`; the list answers the roles
+# themselves (`AssignedRoleDetails`: `id`, `name`). Group users are the same shape (`user_id`, listed as `User`).
+ASSIGNMENTS = """
+openapi: 3.1.0
+info: {title: groups, version: "1"}
+paths:
+  /groups:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+  /groups/{group_id}:
+    parameters: [{name: group_id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Group"}}}}
+        "404": {description: none}
+  /groups/{group_id}/roles:
+    parameters: [{name: group_id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [object, data, has_more]
+                properties:
+                  object: {type: string, enum: [list]}
+                  data: {type: array, items: {$ref: "#/components/schemas/AssignedRoleDetails"}}
+                  has_more: {type: boolean}
+        "404": {description: none}
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [role_id], properties: {role_id: {type: string}}}
+      responses:
+        "200":
+          description: assigned
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [object, group, role]
+                properties:
+                  object: {type: string, enum: [group.role]}
+                  group: {$ref: "#/components/schemas/Group"}
+                  role: {$ref: "#/components/schemas/AssignedRoleDetails"}
+        "404": {description: none}
+  /groups/{group_id}/roles/{role_id}:
+    parameters:
+      - {name: group_id, in: path, required: true, schema: {type: string}}
+      - {name: role_id, in: path, required: true, schema: {type: string}}
+    delete:
+      responses:
+        "200": {description: removed, content: {application/json: {schema: {type: object}}}}
+        "404": {description: none}
+components:
+  schemas:
+    Group: {type: object, required: [id, name], properties: {id: {type: string}, name: {type: string}}}
+    AssignedRoleDetails:
+      type: object
+      required: [id, name]
+      properties: {id: {type: string}, name: {type: string}, permissions: {type: array, items: {type: string}}}
+"""
+
+
+def test_assignments_named_by_the_request_are_listed_by_their_rows_id(tmp_path: Path) -> None:
+    """OpenAI's group roles and group users: two roles assigned in a fresh group were "listed 0 of 2" (live.
+    list_consistent, twice) — the engine looked for `role_id` in rows that carry the role's `id`, and the emulator
+    listed drawn rows (the stored `{object, group, role}` is no row of the list's schema)."""
+    from contract.replay.runner import RunConfig, Runner
+
+    path = tmp_path / "groups.yaml"
+    path.write_text(ASSIGNMENTS)
+    spec = load_spec(path)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert result.reach["GET /groups/{group_id}/roles"].get("reached"), result.reach

@@ -96,3 +96,81 @@ def test_assignments_named_by_the_request_are_listed_by_their_rows_id(tmp_path: 
     errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
     assert not errors, errors
     assert result.reach["GET /groups/{group_id}/roles"].get("reached"), result.reach
+
+
+# Cut from openai-3.1.yaml: `POST /conversations/{conversation_id}/items` adds the items its body lists and answers
+# them as a list (`ConversationItemList`: `data`, `first_id`, `last_id`), with no identifier of its own.
+BATCH = """
+openapi: 3.1.0
+info: {title: conversations, version: "1"}
+paths:
+  /conversations:
+    post:
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {metadata: {type: object}}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Conversation"}}}}
+  /conversations/{conversation_id}:
+    parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Conversation"}}}}
+        "404": {description: none}
+  /conversations/{conversation_id}/items:
+    parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/ItemList"}}}}
+        "404": {description: none}
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [items]
+              properties: {items: {type: array, maxItems: 20, items: {$ref: "#/components/schemas/Item"}}}
+      responses:
+        "200": {description: added, content: {application/json: {schema: {$ref: "#/components/schemas/ItemList"}}}}
+        "404": {description: none}
+  /conversations/{conversation_id}/items/{item_id}:
+    parameters:
+      - {name: conversation_id, in: path, required: true, schema: {type: string}}
+      - {name: item_id, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+        "404": {description: none}
+components:
+  schemas:
+    Conversation: {type: object, required: [id, object], properties: {id: {type: string}, object: {type: string}}}
+    Item: {type: object, required: [type], properties: {id: {type: string}, type: {type: string, enum: [message]}}}
+    ItemList:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, enum: [list]}
+        data: {type: array, items: {$ref: "#/components/schemas/Item"}}
+        first_id: {type: string}
+        last_id: {type: string}
+        has_more: {type: boolean}
+"""
+
+
+def test_a_batch_create_answering_a_list_is_not_judged_by_list_consistency(tmp_path: Path) -> None:
+    """OpenAI's conversation items: the create answers the list of items it added, no identifier of its own. The
+    emulator names what a create made even so (an `id` beside the list), and the engine took that name for a child
+    the list must show: "lists 0 of them". A real server names nothing there: the check cannot say which children
+    two creates made, so it says nothing."""
+    from contract.replay.runner import RunConfig, Runner
+
+    path = tmp_path / "conversations.yaml"
+    path.write_text(BATCH)
+    spec = load_spec(path)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert result.reach["GET /conversations/{conversation_id}/items"].get("reached"), result.reach

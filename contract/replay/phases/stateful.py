@@ -350,6 +350,10 @@ def _list_consistency(ctx: RunContext, res: Resource, r_index: int, headers: dic
     own = next((link.field for link in res.links if link.location == "path"), None)
     if found is None or own is None:
         return
+    if res.view.properties and own not in res.view.properties and own not in res.request_ids:
+        # The create's answer documents no identifier of what it made (OpenAI's conversation items: a batch create
+        # answering the list of the items it added): which children two creates made is not known.
+        return
     parent = ctx.instances.fresh(res.parent, f"seq{r_index}-lp", _at(r_index, Step.LIST_PARENT))
     if parent is None or parent.origin != "created":
         return

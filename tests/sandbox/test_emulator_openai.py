@@ -8,6 +8,22 @@ from contract.load import load_spec
 from contract.model import Severity
 from contract.sandbox.generic import Emulator
 
+
+def _walk_without_errors(tmp_path: Path, text: str, listed: str) -> None:
+    """`contract run` against the emulator of `text`: no error finding, and the list `listed` was reached."""
+    from contract.replay.runner import RunConfig, Runner
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(text)
+    spec = load_spec(path)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert result.reach[listed].get("reached"), result.reach
+
+
 # Cut from openai-3.1.yaml: `POST /organization/groups/{group_id}/roles` assigns the role its body names
 # (`role_id`, also the item path's parameter) and answers `{object, group, role}`; the list answers the roles
 # themselves (`AssignedRoleDetails`: `id`, `name`). Group users are the same shape (`user_id`, listed as `User`).
@@ -85,17 +101,7 @@ def test_assignments_named_by_the_request_are_listed_by_their_rows_id(tmp_path: 
     """OpenAI's group roles and group users: two roles assigned in a fresh group were "listed 0 of 2" (live.
     list_consistent, twice) — the engine looked for `role_id` in rows that carry the role's `id`, and the emulator
     listed drawn rows (the stored `{object, group, role}` is no row of the list's schema)."""
-    from contract.replay.runner import RunConfig, Runner
-
-    path = tmp_path / "groups.yaml"
-    path.write_text(ASSIGNMENTS)
-    spec = load_spec(path)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    assert result.reach["GET /groups/{group_id}/roles"].get("reached"), result.reach
+    _walk_without_errors(tmp_path, ASSIGNMENTS, "GET /groups/{group_id}/roles")
 
 
 # Cut from openai-3.1.yaml: `POST /conversations/{conversation_id}/items` adds the items its body lists and answers
@@ -163,14 +169,4 @@ def test_a_batch_create_answering_a_list_is_not_judged_by_list_consistency(tmp_p
     emulator names what a create made even so (an `id` beside the list), and the engine took that name for a child
     the list must show: "lists 0 of them". A real server names nothing there: the check cannot say which children
     two creates made, so it says nothing."""
-    from contract.replay.runner import RunConfig, Runner
-
-    path = tmp_path / "conversations.yaml"
-    path.write_text(BATCH)
-    spec = load_spec(path)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    assert result.reach["GET /conversations/{conversation_id}/items"].get("reached"), result.reach
+    _walk_without_errors(tmp_path, BATCH, "GET /conversations/{conversation_id}/items")

@@ -259,9 +259,12 @@ class InstancePool:
             # from a create (or list, or read) this run saw succeed; made up when the run named it unseen
             source: IdentifierSource = "generated" if owner is not None and owner.origin == "assumed" \
                 else "produced"
-            if value is not None and not self._fits(lo, link.location, link.name, value):
-                # an identifier the parameter's schema refuses (Box lists metadata as `$scope: enterprise_1`,
-                # its path takes `global|enterprise`): sent, it would make a conforming case non-conforming
+            if value is not None and owner is not None and owner.origin == "listed" \
+                    and not self._fits(lo, link.location, link.name, value):
+                # a list item's field taken for the parameter is a guess (the graph's link): one the parameter's
+                # schema refuses shows the guess wrong (Box lists metadata as `$scope: enterprise_1`, its path
+                # takes `global|enterprise`); sent, it would make a conforming case non-conforming. What the run
+                # created keeps the name it was created under, valid or not (its cleanup must find it).
                 value = None
             if value is None and link.location == "path":
                 value, source = self.pins.get(link.name), "configured"

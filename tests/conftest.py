@@ -20,6 +20,12 @@ settings.register_profile("dev", derandomize=True, database=None, deadline=None,
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The corpus walks (marked `slow`: minutes each) first, so under `-n 2` they start at once and the short
+    tests fill the other worker around them instead of one walk starting last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _warm_start_cache(tmp_path_factory: pytest.TempPathFactory):
     """The warm-start cache on, in a folder of this session: a test never writes into the real home,

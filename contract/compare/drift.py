@@ -885,6 +885,7 @@ class _Comparer:
         nullable_any = {f.name: any(f.name in v.properties and facts(self.spec, v.properties[f.name]).nullable
                                     for v in variants) for f in rows}
         optional_any = {f.name: any(f.name not in v.required for v in variants) for f in rows}
+        by_name = {f.name: f for f in rows}
         merged: dict[tuple[Any, ...], tuple[Finding, list[str], list[str]]] = {}
         for group, view in views:
             scratch, self.out = self.out, []
@@ -910,6 +911,13 @@ class _Comparer:
                 if d is not None and d.docs_value is False and finding.check == "drift.required_mismatch" \
                         and optional_any.get(str(name or d.field)):
                     continue
+                row = by_name.get(str(name or (d.field if d else "")))
+                if row is not None and row.presence and _explained_by_presence(finding) and finding.severity != Severity.INFO:
+                    # the page limits where the row appears (another object, an endpoint, events): what the
+                    # operations returning this object show need not have it — said, not counted as drift
+                    finding.severity = Severity.INFO
+                    finding.message += f" (the docs limit where it appears: “{row.presence}”)"
+                    finding.details["docs_presence"] = row.presence
                 key = (finding.check, finding.subject, repr(d.docs_value) if d else None,
                        repr(d.spec_value) if d else None)
                 if key not in merged:
@@ -1375,6 +1383,14 @@ def _fold_examples(found: list[Finding]) -> list[Finding]:
 
 
 # What the schema lacks or types otherwise is the same cause whichever side of the exchange a table documents.
+def _explained_by_presence(finding: Finding) -> bool:
+    """Findings a row's limited presence explains: the row missing from the schema, or optional in the docs
+    where the schema requires it (absent in the events or objects the docs name, present in these answers)."""
+    d = finding.disagreement
+    return finding.check == "drift.field_missing_in_spec" or (
+        finding.check == "drift.required_mismatch" and d is not None and d.docs_value is False)
+
+
 _SIDE_FREE = ("drift.field_missing_in_spec", "drift.type_mismatch")
 
 

@@ -322,6 +322,7 @@ class _Builder:
         if block.name in _FIELD_COMPONENTS:
             self.component_field(block)
             return
+        self.table_note(block.text)  # `<Info>The field `user` won't be included in …</Info>` under a table
         anchors = conventions.first("anchor", block)
         if anchors is not None:
             self.used(anchors[0])
@@ -401,6 +402,7 @@ class _Builder:
         if self.endpoint_line(block.text, block.where):
             return
         self.footnote(block.text)
+        self.table_note(block.text)
         if self.scope is not None and self.endpoint is not None:
             self.endpoint_prose(block)
         elif self.endpoint is not None:
@@ -426,6 +428,11 @@ class _Builder:
         if found is None:
             return
         mark, note = found
+        presence = conventions.presence_of(note) or ""
+        for field in self.footnoted if presence else ():
+            if field.mark == mark and not field.presence:
+                field.presence = presence
+                self.used("presence")
         said = conventions.side_of(note)
         if said is None:
             return
@@ -433,6 +440,20 @@ class _Builder:
             if field.mark == mark and field.side is None:
                 field.side, field.side_text = said
                 self.used(f"side:{said[0]}")
+
+    def table_note(self, text: str) -> None:
+        """A note under a table about its rows ("The field `user` won't be included in … gateway events"): where
+        the docs say each row it names as what is left out appears, sentence by sentence."""
+        if not self.footnoted:
+            return
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            presence = conventions.presence_of(sentence)
+            if not presence:
+                continue
+            for field in self.footnoted:
+                if not field.presence and conventions.says_absent(sentence, field.name):
+                    field.presence = presence
+                    self.used("presence")
 
     def endpoint_prose(self, block: Paragraph | ListItem) -> None:
         """What an endpoint's own prose says: the object it returns, that its parameters are optional."""
@@ -714,6 +735,9 @@ class _Builder:
         if said is not None:
             field.side, field.side_text = said
             self.used(f"side:{said[0]}")
+        field.presence = (conventions.presence_of(description) if description else None) or ""
+        if field.presence:
+            self.used("presence")
         for note in field.notes:
             self.used(note)
         if written and json_type is None and not reading.done and reading.ref is None:

@@ -17,6 +17,7 @@ returns    an endpoint's prose                            link targets of the ob
 prose      a paragraph under an endpoint                  a page fact ("all parameters are optional")
 params-from an endpoint's prose (text and links)           the links to endpoints whose parameters it shares
 side       a row's description or its footnote           "request" | "response": the one side it is about
+presence   a row's description, footnote or table note    the words limiting where the field appears
 field      a component tag (``<ParamField …>``)           a :class:`ComponentField`: one parameter or field
 ========== ============================================== ===============================================
 
@@ -940,6 +941,68 @@ def side_of(text: str) -> tuple[Side, str] | None:
     return side, (m.group(0).strip(" ,:.()") if m else text)
 
 
+# "…, returned when in the template object", "returned in an [Invite]'s guild object", "only included when part of
+# the `resolved` data received on an interaction", "only sent when using the [GET Current User Guilds] endpoint"
+_ELSEWHERE = re.compile(r"\b(?:only\s+)?(?:returned|included|sent|present)\s+(?:only\s+)?(?:when\s+in|in\s+an?|"
+                        r"when\s+part\s+of|when\s+using)\s+(?:the\s+)?[^.;|]{0,80}?\b(?:object|data|endpoint)\b",
+                        re.IGNORECASE)
+# "omitted on the member sent within each thread in the GUILD_CREATE event", "won't be included in the member object
+# attached to MESSAGE_CREATE and MESSAGE_UPDATE gateway events", "(only included in events of type `*.updated`)"
+_ABSENT_WORDS = (r"(?:omitted|not\s+(?:be\s+)?included|won't\s+be\s+included|not\s+(?:be\s+)?present|"
+                 r"only\s+(?:included|sent|present))")
+# events the API sends (not a resource named "event": Discord's scheduled events "created before October 25th"):
+# gateway or webhook events, events named in capitals (`GUILD_CREATE`, `GUILD_`), Stripe's "events of type"
+_EVENTS = r"(?:\b(?:gateway|webhook)\s+events?\b|(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]*)\s+(?:gateway\s+)?events?\b|" \
+          r"\bevents?\s+of\s+type\b)"
+_IN_EVENTS = (re.compile(_ABSENT_WORDS + r"[^.;|]{0,120}?" + _EVENTS, re.IGNORECASE),
+              re.compile(r"\bin\s+[^.;|]{0,40}?" + _EVENTS + r"[^.;|]{0,120}?" + _ABSENT_WORDS, re.IGNORECASE))
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _words(text: str) -> str:
+    """Prose without Markdown links' targets and code marks: what a reader reads."""
+    return _clean(_LINK.sub(r"\1", text or ""))
+
+
+@recogniser("presence", "elsewhere-prose")
+def presence_elsewhere(text: str) -> str | None:
+    """A row only another object or endpoint carries: "returned when in the interaction object" (Discord's
+    Guild Member `permissions`), "returned when in the template object" (Guild `icon_hash`), "returned in an
+    Invite's guild object" (Guild `welcome_screen`), "only included when part of the `resolved` data received on
+    an interaction" (Channel `app_permissions`), "only sent when using the GET Current User Guilds endpoint"
+    (Guild `owner`/`permissions` footnote). The operations that return the object itself need not have it."""
+    m = _ELSEWHERE.search(_words(text))
+    return m.group(0) if m else None
+
+
+@recogniser("presence", "events-prose")
+def presence_events(text: str) -> str | None:
+    """A row whose absence (or presence) the docs tie to events, not to the API's own answers: "omitted on the
+    member sent within each thread in the GUILD_CREATE event" (Discord's Thread Member `id`/`user_id`), "won't be
+    included in the member object attached to MESSAGE_CREATE … gateway events" (Guild Member `user`), "In non
+    `GUILD_` events …, `pending` will not be included", Stripe's event `previous_attributes` ("only included in
+    events of type `*.updated`")."""
+    words = _words(text)
+    m = next((m for pattern in _IN_EVENTS if (m := pattern.search(words))), None)
+    return m.group(0) if m else None
+
+
+def says_absent(sentence: str, name: str) -> bool:
+    """Whether `sentence` names row `name` as what is left out: the name, then at most two words, then the words
+    of absence ("`user` won't be included", "`pending` will not be included"). Names shorter than three letters
+    are common words, never read so."""
+    if len(name) < 3:
+        return False
+    pattern = rf"(?<![\w.-]){re.escape(name)}(?![\w-])(?:\s+\w+){{0,2}}?\s+{_ABSENT_WORDS}"
+    return re.search(pattern, _words(sentence), re.IGNORECASE) is not None
+
+
+def presence_of(text: str) -> str | None:
+    """The words limiting where a row appears (another object, an endpoint, events), when the text says so."""
+    found = first("presence", text)
+    return found[1] if found else None
+
+
 _MARK = re.compile(r"\s*(\\?\*+|\^\d+\^|\\?\[\d+\\?\])\s*$")
 _FOOTNOTE = re.compile(r"^\s*(\\?\*+|\^\d+\^|\\?\[\d+\\?\])\s+(?:[-–—:]\s*)?(?=\S)")
 
@@ -962,6 +1025,6 @@ def footnote(text: str) -> tuple[str, str] | None:
 
 __all__ = [
     "REGISTRY", "ComponentField", "NameReading", "Recogniser", "Section", "TableShape", "TypeReading", "anchor_of", "enum_value",
-    "first", "footnote", "footnote_mark", "parameter_place", "read_name", "read_type", "recogniser", "recognisers",
-    "side_of", "slug",
+    "first", "footnote", "footnote_mark", "parameter_place", "presence_of", "read_name", "read_type", "recogniser",
+    "recognisers", "says_absent", "side_of", "slug",
 ]

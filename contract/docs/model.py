@@ -99,6 +99,9 @@ class Field:
     # "Only sent as part of responses" → response), and the words that said it; None: both sides.
     side: Side | None = None
     side_text: str = ""
+    # Where the docs say the row appears when that is not every answer of the object: another object ("returned
+    # when in the interaction object"), an endpoint, events ("omitted … in the GUILD_CREATE event"); the words.
+    presence: str = ""
 
     @property
     def line(self) -> int | None:

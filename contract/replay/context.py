@@ -208,7 +208,7 @@ class RunContext:
             fits = self.fits.get(res.path)
             if fits is not None and not fits(link.field, value) and not fits(link.field, _typed(value)):
                 continue  # a value the response cannot show (Discord's snowflake `user_id`): not expected back
-            expected.identify({link.field: value})
+            expected.identify({link.field: value}, wire=True)
         return expected
 
 

@@ -25,12 +25,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 from urllib.parse import urlsplit
 
 from contract.core.paths import PathTemplate
 from contract.load import Spec
-from contract.model import Case, Exchange, Finding, IdentifierSource
+from contract.model import Case, Exchange, Finding, IdentifierSource, ParamIn
 from contract.redact import is_secret_name
 from contract.replay.adapt import Adaptation, apply, blamed_patterns, candidates
 from contract.replay.checks import Role
@@ -38,11 +38,12 @@ from contract.replay.graph import Graph, Plan, list_items
 from contract.replay.operations import Link, LiveOperation, Resource, deref, lineage
 from contract.replay.order import Order, Phase, Step
 from contract.replay.roundtrip import State, unwrap
-from contract.validate import CompiledSchema, is_json_media
+from contract.validate import CompiledSchema, coerce, is_json_media
 
 __all__ = ["Created", "Host", "Instance", "InstancePool", "unique_value"]
 
 NAMESPACE = uuid.UUID("6f1c1c8e-3f0e-4d8a-9a57-2f6d0c9b4e21")
+_PLACES = ("path", "query", "header", "cookie")
 MAX_ADAPT_REQUESTS = 8  # per operation: retries varying a blamed field (counted like every other request)
 
 
@@ -174,6 +175,7 @@ class InstancePool:
         self._schemas: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._budget: dict[str, int] = {}  # operation → search probes left
         self._op_locks: dict[str, threading.Lock] = {}
+        self._param_checks: dict[str, tuple[CompiledSchema | None, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ fresh identifiers
 
@@ -257,6 +259,13 @@ class InstancePool:
             # from a create (or list, or read) this run saw succeed; made up when the run named it unseen
             source: IdentifierSource = "generated" if owner is not None and owner.origin == "assumed" \
                 else "produced"
+            if value is not None and owner is not None and owner.origin == "listed" \
+                    and not self._fits(lo, link.location, link.name, value):
+                # a list item's field taken for the parameter is a guess (the graph's link): one the parameter's
+                # schema refuses shows the guess wrong (Box lists metadata as `$scope: enterprise_1`, its path
+                # takes `global|enterprise`); sent, it would make a conforming case non-conforming. What the run
+                # created keeps the name it was created under, valid or not (its cleanup must find it).
+                value = None
             if value is None and link.location == "path":
                 value, source = self.pins.get(link.name), "configured"
             if value is not None:
@@ -267,6 +276,22 @@ class InstancePool:
                 case.path_params[name] = value
                 case.identifier_sources[name] = "configured"
         return case
+
+    def _fits(self, lo: LiveOperation, location: str, name: str, value: Any) -> bool:
+        """Whether `value`, sent as the operation's `location` parameter `name`, is valid for its schema (as a
+        server deserialises the wire string); True when the operation declares no schema for it."""
+        key = f"{lo.key}\0{location}\0{name}"
+        with self._lock:
+            if key not in self._param_checks:
+                param = lo.op.parameter(cast(ParamIn, location), name) if location in _PLACES else None
+                schema = self.spec.json_schema(param.schema, "request") if param and param.schema else None
+                try:
+                    compiled = CompiledSchema(schema) if isinstance(schema, dict) and schema else None
+                except Exception:  # an odd schema: not this check's to judge
+                    compiled = None
+                self._param_checks[key] = (compiled, schema if isinstance(schema, dict) else {})
+            compiled, schema = self._param_checks[key]
+        return compiled is None or compiled.is_valid(coerce(str(value), schema))
 
     @staticmethod
     def _set(case: Case, location: str, name: str, value: str, add: bool) -> None:
@@ -384,10 +409,10 @@ class InstancePool:
         if case is not None and isinstance(case.body, dict) and case.raw_body is None:
             data.update({k: v for k, v in case.body.items() if not isinstance(v, list)})
             ids.update({f: case.body[f] for f in fields if case.body.get(f) is not None})
-        if case is not None:
-            for link in res.links:
-                if link.location == "path" and link.name in case.path_params:
-                    ids[link.field] = case.path_params[link.name]  # a client-chosen identifier in the path
+        # a client-chosen identifier in the path names the instance whatever the answer's field holds: a PUT
+        # creates what its URL names (RFC 9110 §9.3.4; Box's metadata `{template_key}` answers a new `$id`)
+        chosen = {link.field: case.path_params[link.name] for link in res.links
+                  if case is not None and link.location == "path" and link.name in case.path_params}
         try:
             obj = unwrap(json.loads(exchange.response_body or b""), res.view.path)
         except (ValueError, UnicodeDecodeError):
@@ -395,6 +420,7 @@ class InstancePool:
         if isinstance(obj, dict):
             data.update(obj)
             ids.update({f: v for f in fields if (v := _dig(obj, f)) is not None})
+        ids.update(chosen)
         missing = [link for link in res.links if link.location == "path" and link.field not in ids]
         location = next((v for k, v in exchange.response_headers.items() if k.lower() == "location"), None)
         if missing and location and res.item_path:

@@ -130,6 +130,7 @@ class State:
 
     fields: dict[str, Any] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)  # "field" or "field[key]" whose value we cannot predict
+    wire: set[str] = field(default_factory=set)  # identifiers sent as parameter text (see `identify`)
 
     def apply(self, body: Any, declared: Mapping[str, Any], rules: Rules, *, merge: bool = True,
               fits: Callable[[str, Any], bool] | None = None) -> None:
@@ -140,6 +141,7 @@ class State:
         for fname, value in body.items():
             if fname not in declared:
                 continue
+            self.wire.discard(fname)
             if _is_kv_list(value) or (isinstance(value, list) and fname in self.fields
                                       and isinstance(self.fields[fname], dict)):
                 current = dict(self.fields.get(fname) or {}) if merge else {}
@@ -168,9 +170,15 @@ class State:
                 self.fields[fname] = converted
                 self.unknown.discard(fname)
 
-    def identify(self, values: Mapping[str, Any]) -> None:
+    def identify(self, values: Mapping[str, Any], *, wire: bool = False) -> None:
+        """Expect identifiers back; `wire`: sent as parameter text, so a response may show the number the
+        text spells (Box's `{level_index}` is the integer `index` of the level it names)."""
         for fname, value in values.items():
             self.fields[fname] = value
+            if wire:
+                self.wire.add(fname)
+            else:
+                self.wire.discard(fname)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +192,15 @@ class Difference:
     def subject(self) -> str:
         base = self.field.split("[", 1)[0] + ("[*]" if "[" in self.field else "")
         return f"{base} {self.kind}"
+
+
+def _number(text: str) -> float | None:
+    """The number parameter text spells (`"5"`, `"2.50"`), None when it spells none."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _kind(sent: Any, got: Any) -> str | None:
@@ -228,6 +245,11 @@ def compare_state(expected: State, resource_obj: Any) -> list[Difference]:
             continue
         if got is DELETED:
             out.append(Difference(fname, "dropped", want, None))
+            continue
+        if fname in expected.wire and isinstance(want, str) and isinstance(got, int | float) \
+                and not isinstance(got, bool) and (number := _number(want)) is not None:
+            if not math.isclose(number, got, rel_tol=1e-12, abs_tol=0.0):
+                out.append(Difference(fname, "changed", want, got))
             continue
         kind = _kind(want, got)
         if kind:

@@ -15,6 +15,7 @@ import pytest
 from contract.compare import compare
 from contract.docs import read_docs
 from contract.load import load_spec
+from contract.model import Severity
 from contract.report import build_report
 from tests.conftest import CORPUS
 from tests.docs.test_discord import VENDOR, corpus, vendored
@@ -165,6 +166,49 @@ def test_the_side_a_row_is_about_in_real_wording():
     assert stripe and all(side_of(t) is None for t in stripe)
     # a field *about* read-only-ness is not itself read-only
     assert side_of("Whether the file is read-only") is None
+
+
+def test_where_a_row_appears_in_real_wording():
+    """A row's description, footnote or `<Info>` note may limit where it appears: to another object, an endpoint,
+    events. Read so on Discord's pages and Stripe's spec; a resource *named* event is not one."""
+    from contract.docs.conventions import presence_of, says_absent
+
+    _, pages, _ = corpus()
+    rows = {(p.file.rsplit("/", 1)[-1], f.section.split("#", 1)[-1].split("-")[0] if f.section else "", f.name): f
+            for p in pages for f in p.fields if f.table == "object"}
+    presence = {k: f.presence for k, f in rows.items() if f.presence}
+    assert presence[("guild.mdx", "guild", "icon_hash")] == "returned when in the template object"  # description
+    assert presence[("guild.mdx", "guild", "welcome_screen")] == "returned in an Invite's guild object"
+    assert presence[("channel.mdx", "thread", "user_id")].endswith("in the GUILD_CREATE event")  # `user_id? \*`
+    assert "gateway events" in presence[("guild.mdx", "guild", "user")]  # <Info>The field `user` won't be …
+    assert presence[("guild.mdx", "guild", "pending")].startswith("In non GUILD_ events")
+    assert ("guild.mdx", "guild", "nick") not in presence and ("guild.mdx", "guild", "roles") not in presence
+    # "creator_id will be null and creator will not be included for events created before October 25th, 2021"
+    assert ("guild-scheduled-event.mdx", "guild", "creator_id") not in presence
+    stripe = _corpus_descriptions("stripe-2023-3.0.yaml", "only included in events of type")
+    assert stripe and all(presence_of(t) for t in stripe)
+    for text in ("returned in ascending order by `user_id`", "Returned in the response for Mastercard payments",
+                 "the id of the guild the event is sent in"):
+        assert presence_of(text) is None, text
+    assert says_absent("In non `GUILD_` events, `pending` will not be included.", "pending")
+    assert not says_absent("In non `GUILD_` events, `pending` will not be included.", "roles")
+
+
+def test_a_row_the_page_limits_to_other_objects_or_events_is_said_not_counted():
+    """Findings the row's limited presence explains are info, quoting the words; the rest of the object stays."""
+    spec, pages, _ = corpus()
+    drift = compare(spec, pages)
+    by = {(f.check, str(f.details.get("field") or (f.disagreement.field if f.disagreement else "")),
+           (f.subject or "").split(":", 1)[0]): f for f in drift}
+    scoped = [f for f in drift if "docs_presence" in f.details]
+    assert {str(f.severity) for f in scoped} == {"info"}
+    assert all(f"“{f.details['docs_presence']}”" in f.message for f in scoped)
+    names = {str(f.details.get("field") or (f.disagreement.field if f.disagreement else "")) for f in scoped}
+    assert {"welcome_screen", "icon_hash", "app_permissions", "user", "pending", "id", "user_id"} <= names
+    member = "guild#guild-member-object-guild-member-structure"
+    assert by[("drift.required_mismatch", "nick", member)].severity == Severity.ERROR  # `nick?`: said nowhere else
+    assert by[("drift.field_missing_in_spec", "dm_spam_detected_at",
+               "guild#incidents-data-object-incidents-data-structure")].severity == Severity.WARNING
 
 
 def test_request_only_rows_of_a_shared_structure_are_not_compared_with_responses():

@@ -83,15 +83,33 @@ class CheckContext:
     enabled: frozenset[str] | None = None
     operations: list[Operation] | None = None  # those the validators were built for (default: the spec's)
     _wire: dict[tuple[str, str], list[Operation]] | None = None
-    def spec_meanings(self, media: MediaType, body: Any) -> dict[str, tuple[Semantic, Location | None, str]]:
-        """What the descriptions in `media`'s schema say the fields `body` has mean (see `_spec_meanings_at`).
+    # response media → the meanings its whole schema states, by instance path; None where that walk is too long
+    _meanings: dict[int, tuple[MediaType, dict[str, tuple[Semantic, Location | None, str]] | None]] = \
+        field(default_factory=dict)
 
-        The walk follows the body's own shape: a field the body does not carry has no value to contradict, and a
-        walk of the whole schema per media type cost Stripe-2023 131 CPU s (expandable fields make every response
-        schema a tree of thousands of described paths) where the body's fields are a few dozen."""
+    def spec_meanings(self, media: MediaType, body: Any) -> dict[str, tuple[Semantic, Location | None, str]]:
+        """What the descriptions in `media`'s schema say its fields mean (see `_spec_meanings_at`), for `body`.
+
+        A small schema is walked once, whole; a large one along the body's own shape on each exchange (a field
+        the body does not carry has no value to contradict): the whole walk of each Stripe-2023 response schema
+        costs 131 CPU s (expandable fields make each a tree of thousands of described paths), a body's fields are
+        a few dozen. Either way the same meanings meet the body's values."""
+        if media.schema is None or media.where is None:
+            return {}
+        hit = self._meanings.get(id(media))
+        if hit is None or hit[0] is not media:
+            whole: dict[str, tuple[Semantic, Location | None, str]] = {}
+            try:
+                _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", whole, (), _EVERYWHERE,
+                                  [_WHOLE_WALK])
+                hit = (media, whole)
+            except _WalkTooLong:
+                hit = (media, None)
+            self._meanings[id(media)] = hit
+        if hit[1] is not None:
+            return hit[1]
         found: dict[str, tuple[Semantic, Location | None, str]] = {}
-        if media.schema is not None and media.where is not None:
-            _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", found, (), _shape(body, 0))
+        _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", found, (), _shape(body, 0))
         return found
 
     def on(self, check: str) -> bool:
@@ -645,19 +663,24 @@ def _response_media(op: Operation, status: int) -> MediaType | None:
 
 def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
                       out: dict[str, tuple[Semantic, Location | None, str]], refs: tuple[str, ...],
-                      shape: _Shape) -> None:
+                      shape: _Shape, budget: list[int] | None = None) -> None:
     """Every property (at any depth, `*` for array items) whose description states a meaning, under `path`, of
-    those `shape` (the tokens an instance has below `path`, see `_shape`) can reach.
+    those `shape` (the tokens an instance has below `path`, see `_shape`) can reach; `budget`: schema nodes
+    left to visit (raises _WalkTooLong past it).
     Which `oneOf`/`anyOf` branch a value took is not known here: a field counts only where the branches that
     describe it agree."""
     if not isinstance(schema, dict) or len(refs) + path.count("/") > _MEANING_DEPTH:
         return
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _WalkTooLong
     ref = schema.get("$ref")
     if isinstance(ref, str):
         file_part, _, fragment = ref.partition("#")
         if ref in refs or file_part:
             return
-        _spec_meanings_at(spec, spec.resolve_ref(ref), fragment, path, out, (*refs, ref), shape)
+        _spec_meanings_at(spec, spec.resolve_ref(ref), fragment, path, out, (*refs, ref), shape, budget)
         return
     description = schema.get("description")
     if path and isinstance(description, str) and _may_hold_scalar(schema):
@@ -669,17 +692,17 @@ def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
             below = shape.get(key)
             if below is not None:
                 _spec_meanings_at(spec, sub, jp.join(pointer, "properties", key), f"{path}/{jp.escape(key)}", out,
-                                  refs, below)
+                                  refs, below, budget)
     items = shape.get("*")
     if isinstance(schema.get("items"), dict) and items is not None:
-        _spec_meanings_at(spec, schema["items"], jp.join(pointer, "items"), f"{path}/*", out, refs, items)
+        _spec_meanings_at(spec, schema["items"], jp.join(pointer, "items"), f"{path}/*", out, refs, items, budget)
     for i, sub in enumerate(schema.get("allOf") or []):
-        _spec_meanings_at(spec, sub, jp.join(pointer, "allOf", i), path, out, refs, shape)
+        _spec_meanings_at(spec, sub, jp.join(pointer, "allOf", i), path, out, refs, shape, budget)
     for comb in ("oneOf", "anyOf"):
         branches: list[dict[str, tuple[Semantic, Location | None, str]]] = []
         for i, sub in enumerate(schema.get(comb) or []):
             branches.append({})
-            _spec_meanings_at(spec, sub, jp.join(pointer, comb, i), path, branches[-1], refs, shape)
+            _spec_meanings_at(spec, sub, jp.join(pointer, comb, i), path, branches[-1], refs, shape, budget)
         for at in {p for b in branches for p in b}:
             said = {b[at][0].name for b in branches if at in b}
             if len(said) == 1:  # the branches that describe it agree (or only one has it): the value took one
@@ -687,6 +710,21 @@ def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
 
 
 _Shape = dict[str, "_Shape"]
+_WHOLE_WALK = 5_000  # schema nodes: a response schema walked whole, once, when it has no more
+
+
+class _WalkTooLong(Exception):
+    pass
+
+
+class _Everywhere(dict[str, "_Shape"]):
+    """The shape every path is in: the walk of the whole schema."""
+
+    def get(self, key: str, default: Any = None) -> _Shape:  # type: ignore[override]
+        return self
+
+
+_EVERYWHERE = _Everywhere()
 
 
 def _shape(value: Any, depth: int) -> _Shape:

@@ -3,9 +3,10 @@ reaches: the same verdicts as with the resource's whole `$defs`, on real resourc
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from contract.generate.values import SchemaValues
+from contract.generate.values import SchemaValues, Unsatisfiable
 from contract.load import load_spec
 from contract.replay.graph import build_graph
 from contract.replay.operations import LiveOperation
@@ -28,10 +29,8 @@ def test_a_field_judged_with_the_defs_it_reaches_is_judged_as_with_all() -> None
         for fname, schema in list(res.view.properties.items())[:25]:
             whole = CompiledSchema({**schema, "$defs": defs})
             samples = list(_ODD)
-            try:
+            with contextlib.suppress(Unsatisfiable, RecursionError):  # undrawable: the odd values still apply
                 samples.append(values.draw({**schema, "$defs": defs}, fname, full=False))
-            except Exception:  # noqa: BLE001 — a field nothing can be drawn for still gets the odd values
-                pass
             for value in samples:
                 assert fit(fname, value) == whole.is_valid(value), (res.path, fname, value)
                 checked += 1

@@ -16,6 +16,7 @@ currency code") or a duration ("ISO 8601 duration") states no semantic here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -119,8 +120,17 @@ _TEMPLATE = re.compile(r"[Yy]{4}")  # "ISO 8601 format `yyyy-MM-dd HH:mm`": a no
 
 def semantics(text: str | None) -> list[Semantic]:
     """The meanings a description states, one per family (the first sentence that states one wins)."""
-    if not text or not _ANY.search(text):
+    if not text:
         return []
+    return list(_semantics(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _semantics(text: str) -> tuple[Semantic, ...]:
+    """`semantics`, read once per text: a spec repeats its descriptions in every schema that shares a component,
+    and the live check reads them per exchange."""
+    if not _ANY.search(text):
+        return ()
     out: dict[str, Semantic] = {}
     for raw in _SENTENCE.split(text):
         sentence = " ".join(raw.split())
@@ -133,7 +143,7 @@ def semantics(text: str | None) -> list[Semantic]:
             if d.family in ("currency", "country"):
                 case = "lower" if _LOWER.search(sentence) else "upper" if _UPPER.search(sentence) else None
             out[d.family] = Semantic(d.name, d.family, sentence, case)
-    return list(out.values())
+    return tuple(out.values())
 
 
 def generator_schema(semantic: Semantic) -> dict[str, Any] | None:

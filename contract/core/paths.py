@@ -323,8 +323,10 @@ def _readings(path_or_url: str, servers: Sequence[str], templated: bool) -> list
 def _best(routes: Sequence[R], path_or_url: str, servers: Sequence[str], templated: bool) -> R | None:
     parsed = [(route, _parse(route.path)) for route in routes]
     for tier in _readings(path_or_url, servers, templated):
+        lengths = {len(s.segments) for s in tier}  # `_match` needs as many segments: the rest are never hits
+        same = [(i, route, t) for i, (route, t) in enumerate(parsed) if len(t.segments) in lengths]
         for strict in (True, False):
-            hits = [(t.specificity, i, route, t) for i, (route, t) in enumerate(parsed)
+            hits = [(t.specificity, i, route, t) for i, route, t in same
                     if any(_match(t, s, templated=templated, strict_slash=strict) is not None for s in tier)]
             if not hits:
                 continue

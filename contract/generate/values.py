@@ -43,6 +43,7 @@ class SchemaValues:
         self._gens: dict[tuple[int, str, bool], tuple[Any, Gen]] = {}
         self._too_big: set[int] = set()
         self._keep: list[Any] = []  # schemas whose id() is in `_too_big` stay alive
+        self._texts: dict[int, tuple[Any, str]] = {}
         self._by_text: dict[tuple[str, str, str | None, bool], Gen | Exception] = {}
         self._pools = Pools()  # one leaf schema's values are drawn once, whichever answer uses it first
 
@@ -53,7 +54,7 @@ class SchemaValues:
             return hit[1]
         # The same schema text (Stripe's error body on every operation, a resource's object on its every
         # operation) is compiled once: a generator depends on nothing else.
-        text = (json.dumps(schema, sort_keys=True, default=str), context, name, full)
+        text = (self._text(schema), context, name, full)
         known = self._by_text.get(text)
         if known is None:
             try:
@@ -65,6 +66,16 @@ class SchemaValues:
             raise type(known)(*known.args)
         self._gens[key] = (schema, known)
         return known
+
+    def _text(self, schema: Any) -> str:
+        """`schema` serialised, once per object (its full and its required-only generator, a header's and a
+        body's, look it up: a converted tree with its `$defs` takes milliseconds to serialise)."""
+        hit = self._texts.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        text = json.dumps(schema, sort_keys=True, default=str)
+        self._texts[id(schema)] = (schema, text)
+        return text
 
     def _compile(self, schema: Any, context: Context, name: str | None, full: bool) -> Gen:
         # Optional properties are left out before `$ref`s are inlined: a schema too large to inline whole (Stripe's

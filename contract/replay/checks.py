@@ -83,21 +83,34 @@ class CheckContext:
     enabled: frozenset[str] | None = None
     operations: list[Operation] | None = None  # those the validators were built for (default: the spec's)
     _wire: dict[tuple[str, str], list[Operation]] | None = None
-    # response media → the meanings its schema states, by instance path (a schema walk per exchange was most of
-    # a Stripe run's checking time: expandable fields make every response schema a deep tree)
     _views: dict[str, ResourceView] = field(default_factory=dict)
-    _meanings: dict[int, tuple[MediaType, dict[str, tuple[Semantic, Location | None, str]]]] = \
+    # response media → the meanings its whole schema states, by instance path; None where that walk is too long
+    _meanings: dict[int, tuple[MediaType, dict[str, tuple[Semantic, Location | None, str]] | None]] = \
         field(default_factory=dict)
 
-    def spec_meanings(self, media: MediaType) -> dict[str, tuple[Semantic, Location | None, str]]:
-        """What the descriptions in `media`'s schema say its fields mean (see `_spec_meanings_at`), read once."""
+    def spec_meanings(self, media: MediaType, body: Any) -> dict[str, tuple[Semantic, Location | None, str]]:
+        """What the descriptions in `media`'s schema say its fields mean (see `_spec_meanings_at`), for `body`.
+
+        A small schema is walked once, whole; a large one along the body's own shape on each exchange (a field
+        the body does not carry has no value to contradict): the whole walk of each Stripe-2023 response schema
+        costs 131 CPU s (expandable fields make each a tree of thousands of described paths), a body's fields are
+        a few dozen. Either way the same meanings meet the body's values."""
+        if media.schema is None or media.where is None:
+            return {}
         hit = self._meanings.get(id(media))
-        if hit is not None and hit[0] is media:
+        if hit is None or hit[0] is not media:
+            whole: dict[str, tuple[Semantic, Location | None, str]] = {}
+            try:
+                _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", whole, (), _EVERYWHERE,
+                                  [_WHOLE_WALK])
+                hit = (media, whole)
+            except _WalkTooLong:
+                hit = (media, None)
+            self._meanings[id(media)] = hit
+        if hit[1] is not None:
             return hit[1]
         found: dict[str, tuple[Semantic, Location | None, str]] = {}
-        if media.schema is not None and media.where is not None:
-            _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", found, ())
-        self._meanings[id(media)] = (media, found)
+        _spec_meanings_at(self.spec, media.schema, media.where.pointer or "", "", found, (), _shape(body, 0))
         return found
 
     def view_of(self, op: Operation) -> ResourceView:
@@ -648,7 +661,7 @@ def value_semantics(ctx: CheckContext, obs: Observation) -> list[Finding]:
     said: dict[str, tuple[Semantic, Location | None, str]] = {}  # instance path → meaning, where, side
     media = _response_media(obs.op.op, ex.status or 0)
     if obs.op.origin == "spec" and media is not None:
-        said.update(ctx.spec_meanings(media))
+        said.update(ctx.spec_meanings(media, body))
     for field_ in _docs_response_fields(ctx, obs):
         for semantic in semantics(f"{field_.type}. {field_.description}"):
             said.setdefault(f"/{jp.escape(field_.name)}", (semantic, field_.where, "docs"))
@@ -680,18 +693,25 @@ def _response_media(op: Operation, status: int) -> MediaType | None:
 
 
 def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
-                      out: dict[str, tuple[Semantic, Location | None, str]], refs: tuple[str, ...]) -> None:
-    """Every property (at any depth, `*` for array items) whose description states a meaning, under `path`.
+                      out: dict[str, tuple[Semantic, Location | None, str]], refs: tuple[str, ...],
+                      shape: _Shape, budget: list[int] | None = None) -> None:
+    """Every property (at any depth, `*` for array items) whose description states a meaning, under `path`, of
+    those `shape` (the tokens an instance has below `path`, see `_shape`) can reach; `budget`: schema nodes
+    left to visit (raises _WalkTooLong past it).
     Which `oneOf`/`anyOf` branch a value took is not known here: a field counts only where the branches that
     describe it agree."""
     if not isinstance(schema, dict) or len(refs) + path.count("/") > _MEANING_DEPTH:
         return
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _WalkTooLong
     ref = schema.get("$ref")
     if isinstance(ref, str):
         file_part, _, fragment = ref.partition("#")
         if ref in refs or file_part:
             return
-        _spec_meanings_at(spec, spec.resolve_ref(ref), fragment, path, out, (*refs, ref))
+        _spec_meanings_at(spec, spec.resolve_ref(ref), fragment, path, out, (*refs, ref), shape, budget)
         return
     description = schema.get("description")
     if path and isinstance(description, str) and _may_hold_scalar(schema):
@@ -700,20 +720,63 @@ def _spec_meanings_at(spec: Spec, schema: Any, pointer: str, path: str,
     props = schema.get("properties")
     if isinstance(props, dict):
         for key, sub in props.items():
-            _spec_meanings_at(spec, sub, jp.join(pointer, "properties", key), f"{path}/{jp.escape(key)}", out, refs)
-    if isinstance(schema.get("items"), dict):
-        _spec_meanings_at(spec, schema["items"], jp.join(pointer, "items"), f"{path}/*", out, refs)
+            below = shape.get(key)
+            if below is not None:
+                _spec_meanings_at(spec, sub, jp.join(pointer, "properties", key), f"{path}/{jp.escape(key)}", out,
+                                  refs, below, budget)
+    items = shape.get("*")
+    if isinstance(schema.get("items"), dict) and items is not None:
+        _spec_meanings_at(spec, schema["items"], jp.join(pointer, "items"), f"{path}/*", out, refs, items, budget)
     for i, sub in enumerate(schema.get("allOf") or []):
-        _spec_meanings_at(spec, sub, jp.join(pointer, "allOf", i), path, out, refs)
+        _spec_meanings_at(spec, sub, jp.join(pointer, "allOf", i), path, out, refs, shape, budget)
     for comb in ("oneOf", "anyOf"):
         branches: list[dict[str, tuple[Semantic, Location | None, str]]] = []
         for i, sub in enumerate(schema.get(comb) or []):
             branches.append({})
-            _spec_meanings_at(spec, sub, jp.join(pointer, comb, i), path, branches[-1], refs)
+            _spec_meanings_at(spec, sub, jp.join(pointer, comb, i), path, branches[-1], refs, shape, budget)
         for at in {p for b in branches for p in b}:
             said = {b[at][0].name for b in branches if at in b}
             if len(said) == 1:  # the branches that describe it agree (or only one has it): the value took one
                 out.setdefault(at, next(b[at] for b in branches if at in b))
+
+
+_Shape = dict[str, "_Shape"]
+_WHOLE_WALK = 5_000  # schema nodes: a response schema walked whole, once, when it has no more
+
+
+class _WalkTooLong(Exception):
+    pass
+
+
+class _Everywhere(dict[str, "_Shape"]):
+    """The shape every path is in: the walk of the whole schema."""
+
+    def get(self, key: str, default: Any = None) -> _Shape:  # type: ignore[override]
+        return self
+
+
+_EVERYWHERE = _Everywhere()
+
+
+def _shape(value: Any, depth: int) -> _Shape:
+    """The path tokens `_values_at` can follow below `value` (`*`: array items, their shapes merged), as a tree:
+    a schema path outside it holds no value of this instance."""
+    out: _Shape = {}
+    if depth > _MEANING_DEPTH:
+        return out
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _merge(out.setdefault(key, {}), _shape(sub, depth + 1))
+    elif isinstance(value, list):
+        items = out.setdefault("*", {})
+        for sub in value[:50]:
+            _merge(items, _shape(sub, depth + 1))
+    return out
+
+
+def _merge(into: _Shape, other: _Shape) -> None:
+    for key, sub in other.items():
+        _merge(into.setdefault(key, {}), sub)
 
 
 def _may_hold_scalar(schema: dict[str, Any]) -> bool:

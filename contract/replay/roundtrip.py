@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.core import pointer as jp
 from contract.docs import DocsPage
 from contract.load import Spec
 from contract.prose import extract
@@ -91,6 +92,7 @@ class ResponseFit:
         self._view = view
         self._compiled: dict[str, CompiledSchema | None] = {}
         self._lock = threading.Lock()
+        self._defs_native: bool | None = None  # whether jsonschema-rs compiles the root's `$defs` on their own
 
     def __call__(self, fname: str, value: Any) -> bool:
         with self._lock:
@@ -104,8 +106,43 @@ class ResponseFit:
         if not isinstance(schema, dict):
             return None
         defs = self._view.root.get("$defs")
-        return CompiledSchema({**schema, "$defs": defs} if isinstance(defs, dict) and "$defs" not in schema
-                              else dict(schema))
+        if not isinstance(defs, dict) or "$defs" in schema:
+            return CompiledSchema(dict(schema))
+        # A field's schema with only the defs it reaches: Stripe's roots carry thousands, compiled (and checked
+        # against the metaschema) with every field. The same validator when the whole `$defs` compiles natively;
+        # otherwise the whole, as before (an unrelated bad def makes every field unjudgeable there).
+        if self._defs_native is None:
+            self._defs_native = CompiledSchema({"$defs": defs}).native
+        reached = _reached_defs(schema, defs) if self._defs_native else None
+        return CompiledSchema({**schema, "$defs": defs if reached is None else reached})
+
+
+def _reached_defs(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any] | None:
+    """The defs `schema` reaches through `#/$defs/NAME` references, in `defs`' order; None for any other kind of
+    reference (a pointer elsewhere, a dynamic one): the whole `$defs` then."""
+    names: set[str] = set()
+    todo: list[Any] = [schema]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "$dynamicRef" in node or "$recursiveRef" in node:
+            return None
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if not ref.startswith("#/$defs/"):
+                return None
+            name = jp.unescape(ref[len("#/$defs/"):].split("/", 1)[0])
+            if name not in defs:
+                return None
+            if name not in names:
+                names.add(name)
+                todo.append(defs[name])
+        todo.extend(v for k, v in node.items() if k != "$ref" and isinstance(v, (dict, list)))
+    return {k: v for k, v in defs.items() if k in names}
 
 
 def _is_kv_list(value: Any) -> bool:

@@ -106,6 +106,11 @@ class CompiledSchema:
     def broken(self) -> str | None:
         return self._engine.broken
 
+    @property
+    def native(self) -> bool:
+        """Whether jsonschema-rs compiled it (else jsonschema validates, or nothing: `broken`)."""
+        return self._engine._rs is not None
+
     def is_valid(self, instance: Any) -> bool:
         return self._engine.is_valid(instance)
 

@@ -143,3 +143,23 @@ def test_a_maxlength_of_megabytes_gets_no_violating_case() -> None:
                 and lb.value >= 1_000_000]
     assert any("over a million characters" in (row.note or "") for row in result.coverage)
     assert result.cases
+
+
+@needs_corpus("stripe-2023-3.0.yaml")
+def test_operations_answering_one_schema_share_its_generator_and_draw_what_each_draws_alone() -> None:
+    """The emulator converts a response schema once per schema as written: Stripe's operations answering
+    `customer` share one converted object, hence one compiled generator found by identity (no serialising of a
+    tree with all its `$defs` per operation), and each answer is the one a renderer serving only that operation
+    draws."""
+    from contract.sandbox.generic.render import Renderer
+    from contract.validate import Validators
+    spec = load_spec(CORPUS / "stripe-2023-3.0.yaml")
+    keys = ["POST /v1/customers/{customer}", "POST /v1/customers", "GET /v1/customers/{customer}/discount"]
+    ops = [spec.operation(k) for k in keys]
+    shared = Renderer(spec, Validators(spec), seed=5)
+    schemas = [shared._schema(op, "200", "application/json") for op in ops]
+    assert schemas[0] is schemas[1] and schemas[0] is not schemas[2]
+    drawn = [shared.draw(op, "200", "x") for op in ops]
+    assert len(shared.values._texts) == 2  # each converted tree serialised once, for both of its generators
+    alone = [Renderer(spec, Validators(spec), seed=5).draw(op, "200", "x") for op in ops]
+    assert drawn == alone and drawn[0] != drawn[1]  # the seed's parts name the operation

@@ -164,3 +164,34 @@ def test_live_branches_that_disagree_say_nothing(stripe):
     key = "GET /v1/customers/{customer}"
     assert _answer(stripe, key, {"id": "cus_1", "object": "customer", "created": 1_700_000_000,
                                  "currency": "USD"}) == []
+
+
+@pytest.mark.parametrize("key", ["GET /v1/customers/{customer}", "GET /v1/charges", "GET /v1/invoices/{invoice}",
+                                 "GET /v1/balance_transactions", "POST /v1/subscriptions", "GET /v1/balance"])
+def test_the_walk_that_follows_the_body_reads_what_the_whole_walk_reads_there(stripe, key):
+    """The live check reads descriptions only along the fields a body has (Stripe's response schemas are trees of
+    thousands of described paths): for the emulator's own answers (every optional field, and the required ones
+    only) and for a body with a list and an extra field, it finds exactly the whole walk's meanings the body can
+    hold a value at, with the same sentence and place."""
+    from contract.generate.values import SchemaValues
+    from contract.replay.checks import _EVERYWHERE, _spec_meanings_at, _values_at
+    op = stripe.operation(key)
+    media = op.responses["200"].content["application/json"]
+    assert media.schema is not None and media.where is not None
+    everything: dict[str, Any] = {}
+    _spec_meanings_at(stripe, media.schema, media.where.pointer or "", "", everything, (), _EVERYWHERE)
+    values = SchemaValues(seed=3)
+    schema = stripe.json_schema(media.schema, "response")
+    bodies = [values.draw(schema, key), values.draw(schema, key, full=False),
+              {"object": "list", "data": [{"created": 1}, {"currency": "usd", "unknown": {"x": 1}}], "created": 2}]
+    ctx = CheckContext(stripe, Validators(stripe))
+    for body in bodies:
+        said = ctx.spec_meanings(media, body)
+        assert {p: m for p, m in said.items() if _values_at(body, p)} == \
+            {p: m for p, m in everything.items() if _values_at(body, p)}
+    assert any(ctx.spec_meanings(media, b) for b in bodies)
+    walked_whole = ctx._meanings[id(media)][1]
+    if key == "GET /v1/balance":  # a small schema: walked once, whole
+        assert walked_whole == everything
+    else:  # thousands of described paths: along each body
+        assert walked_whole is None and all(len(ctx.spec_meanings(media, b)) < len(everything) for b in bodies)

@@ -64,6 +64,7 @@ _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data"})
 _UNPARSEABLE = object()  # a body that is not what its Content-Type says
 _PAGE_NAMES = ("page", "page_number", "pagenumber")
+_MATCH_MEMO = 4096  # matched request paths remembered (cleared when full: ids are many, each asked for a while)
 
 
 class _Refused(Exception):
@@ -164,6 +165,11 @@ class EmulatorApp:
         # Matched without fragments: Box's literal `/metadata_templates/enterprise/securityClassification-…/schema#add`
         # is that path, more specific than `/metadata_templates/{scope}/{template_key}/schema`, as OpenAPI matches.
         self._routes = [_Route(method, path) for method, path in self._wire]
+        # (method, path) → the route it matched: a resource's path is asked for again at every step of its life
+        self._matched: dict[tuple[str, str], _Route | None] = {}
+        self._by_method: dict[str, list[_Route]] = {}  # the matcher keeps only the request's method's routes
+        for route in self._routes:
+            self._by_method.setdefault(route.method.upper(), []).append(route)
 
     def close(self) -> None:
         self.store.close()
@@ -256,7 +262,14 @@ class EmulatorApp:
 
     def _match(self, method: str, path: str, query: Iterable[tuple[str, str]] = ()) -> Operation | None:
         """The operation a request is: the first of its wire group (`_variant` picks among the group)."""
-        route = match_operation(self._routes, method, path, servers=self.servers)
+        key = (method, path)
+        if key in self._matched:
+            route = self._matched[key]
+        else:
+            route = match_operation(self._by_method.get(method.upper(), ()), method, path, servers=self.servers)
+            if len(self._matched) >= _MATCH_MEMO:
+                self._matched.clear()
+            self._matched[key] = route
         return self._group(route.method, route.path, query)[0] if route is not None else None
 
     def _group(self, method: str, path: str, query: Iterable[tuple[str, str]]) -> list[Operation]:

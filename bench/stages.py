@@ -163,7 +163,7 @@ def profile(path: Path, traced: bool) -> list[dict[str, Any]]:
     first = next((op.where.pointer for op in spec.operations if op.where and op.where.pointer), "/paths")
     stages.run("line index", lambda: spec.location(first))
     findings: list[Any] = []
-    with schemas_walked_once():  # as lint() runs them: the schema walk is shared by the checks
+    with schemas_walked_once(), gc_paused():  # as lint() runs them: the schema walk is shared by the checks
         stages.run("schema walk", lambda: iter_schemas(spec))
         for name, fn in lint_checks().items():
             findings.extend(stages.run(name.removeprefix("lint."), functools.partial(run_check, name, fn, spec)))

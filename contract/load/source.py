@@ -12,6 +12,7 @@ import json
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -400,6 +401,12 @@ _JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _JSON_BRACKETS = re.compile(r'(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"|[^"\[\]{}]++)*+([\[\]{}])', re.DOTALL)
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON_SCALAR = re.compile(r"[^,\]}\s]*")
+_NON_SPACE = re.compile(r"\S")
+# A container of more than _SCANNED members (a spec's paths, its schemas, a long enum) keeps its map; of the
+# shorter ones only the last _RECENT objects read do (findings come operation by operation), and an array item
+# below _SCANNED is found by scanning to it.
+_SCANNED = 16
+_RECENT = 256
 
 
 class JsonLines:
@@ -407,20 +414,25 @@ class JsonLines:
 
     Composing JSON as YAML to learn its lines costs a Python node and two marks per
     value (1 GB and a minute for 100,000 operations). Here one pass records where
-    every object/array opens and closes (two integer arrays); a container's members
-    are scanned the first time a pointer passes through it, skipping nested values
-    by their recorded end. The lines are those the YAML node tree gave: a member's is
-    its key's, an array item's its value's; with duplicate keys the first counts.
+    every line starts and every object/array opens and closes (integer arrays, 4 bytes
+    an entry below 2 GB of text); a pointer walks down from the root, skipping nested
+    values by their recorded end. Only long containers keep a map (key → key offset, or
+    the item offsets), and a bounded number of the short objects read last: a dict for
+    every small object on the way (an operation, its responses) cost 180 MB on 100,000
+    operations.
+    The lines are those the YAML node tree gave: a member's is its key's, an array
+    item's its value's; with duplicate keys the first counts.
     """
 
-    __slots__ = ("_closes", "_members", "_newlines", "_opens", "_root", "_text")
+    __slots__ = ("_closes", "_items", "_keys", "_newlines", "_opens", "_recent", "_root", "_text", "_type")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._newlines = array("q", (m.start() for m in re.finditer("\n", text)))
-        opens, closes, stack = array("q"), array("q"), []
+        self._type = "i" if len(text) < 2**31 else "q"
+        self._newlines = array(self._type, (m.start() for m in re.finditer("\n", text)))
+        opens, closes, stack = array(self._type), array(self._type), []
         # Minified JSON is one line: every pointer is on it, no structure needed.
-        one_line = not self._newlines or not text[self._newlines[0]:].strip()
+        one_line = not self._newlines or _NON_SPACE.search(text, self._newlines[0]) is None
         for match in () if one_line else _JSON_BRACKETS.finditer(text):
             at = match.start(1)
             if text[at] in "{[":
@@ -431,23 +443,26 @@ class JsonLines:
                 closes[stack.pop()] = at
         self._opens, self._closes = opens, closes
         self._root = _JSON_SPACE.match(text).end()  # type: ignore[union-attr]  # matches the empty string
-        self._members: dict[int, dict[str, tuple[int, int]] | list[int]] = {}
+        self._keys: dict[int, dict[str, int]] = {}  # of the long objects, by their opening offset
+        self._items: dict[int, array[int]] = {}  # of the long arrays
+        self._recent: dict[int, dict[str, int]] = {}  # of the short objects read last, oldest first
 
     def line_of(self, tokens: list[str]) -> int:
         """1-based line of the value `tokens` lead to (the nearest existing ancestor's)."""
         at = self._root
         line = self._line(at)
         for token in tokens if self._opens else ():
-            if self._text[at] not in "{[":
-                break
-            members = self._members_of(at)
-            if isinstance(members, dict):
-                entry = members.get(token)
-                if entry is None:
+            opener = self._text[at]
+            if opener == "{":
+                key_at = self._key(at, token)
+                if key_at is None:
                     break
-                line, at = self._line(entry[0]), entry[1]
-            elif token.isdigit() and int(token) < len(members):
-                at = members[int(token)]
+                line, at = self._line(key_at), self._after_key(key_at)
+            elif opener == "[" and token.isdigit():
+                item = self._item(at, int(token))
+                if item is None:
+                    break
+                at = item
                 line = self._line(at)
             else:
                 break
@@ -459,36 +474,62 @@ class JsonLines:
     def _close(self, at: int) -> int:
         return self._closes[bisect_right(self._opens, at) - 1]
 
-    def _members_of(self, start: int) -> dict[str, tuple[int, int]] | list[int]:
-        """Key → (key offset, value offset) of an object, or the item offsets of an array; built once."""
-        found = self._members.get(start)
-        if found is not None:
-            return found
+    def _key(self, start: int, token: str) -> int | None:
+        """The offset of the first key `token` in the object opening at `start`."""
+        known = self._keys.get(start) or self._recent.get(start)
+        if known is None:
+            known = self._key_map(start)
+            if len(known) > _SCANNED:
+                self._keys[start] = known
+            else:
+                self._recent[start] = known
+                if len(self._recent) > _RECENT:
+                    del self._recent[next(iter(self._recent))]
+        return known.get(token)
+
+    def _item(self, start: int, index: int) -> int | None:
+        """The offset of item `index` of the array opening at `start`."""
+        known = self._items.get(start)
+        if known is None:
+            if index < _SCANNED:
+                return next((value_at for i, (_, value_at) in enumerate(self._members(start)) if i == index), None)
+            known = self._items[start] = array(self._type, (value_at for _, value_at in self._members(start)))
+        return known[index] if index < len(known) else None
+
+    def _key_map(self, start: int) -> dict[str, int]:
+        keys: dict[str, int] = {}
+        for key_at, _ in self._members(start):
+            keys.setdefault(self._key_text(key_at), key_at)
+        return keys
+
+    def _key_text(self, key_at: int) -> str:
+        raw = _JSON_STRING.match(self._text, key_at).group()  # type: ignore[union-attr]  # the text parsed as JSON
+        return json.loads(raw) if "\\" in raw else raw[1:-1]
+
+    def _after_key(self, key_at: int) -> int:
+        """The offset of the value of the member whose key starts at `key_at`."""
+        text = self._text
+        at = _JSON_STRING.match(text, key_at).end()  # type: ignore[union-attr]
+        at = _JSON_SPACE.match(text, at).end() + 1  # type: ignore[union-attr]  # the colon
+        return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def _members(self, start: int) -> Iterator[tuple[int, int]]:
+        """(key offset, value offset) of each member of the object or array opening at `start`, in order
+        (an array item's key offset is its value's)."""
         text, end = self._text, self._close(start)
-        keys: dict[str, tuple[int, int]] = {}
-        items: list[int] = []
         is_object = text[start] == "{"
         at = start + 1
         while True:
             at = _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
             if at >= end:
-                break
+                return
             key_at = at
             if is_object:
-                raw = _JSON_STRING.match(text, at).group()  # type: ignore[union-attr]  # the text parsed as JSON
-                key = json.loads(raw) if "\\" in raw else raw[1:-1]
-                at = _JSON_SPACE.match(text, key_at + len(raw)).end() + 1  # type: ignore[union-attr]  # the colon
-                at = _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+                at = self._after_key(key_at)
             value_at, first = at, text[at]
             if first in "{[":
                 at = self._close(at) + 1
             else:
                 at = (_JSON_STRING if first == '"' else _JSON_SCALAR).match(text, at).end()  # type: ignore[union-attr]
-            if is_object:
-                keys.setdefault(key, (key_at, value_at))
-            else:
-                items.append(value_at)
+            yield key_at, value_at
             at = _JSON_SPACE.match(text, at).end() + 1  # type: ignore[union-attr]  # past the comma
-        members: dict[str, tuple[int, int]] | list[int] = keys if is_object else items
-        self._members[start] = members
-        return members

@@ -56,3 +56,43 @@ def test_a_minified_document_is_all_on_line_one() -> None:
     lines = JsonLines(text)
     assert lines.line_of(["paths", "/p7", "get", "responses"]) == 1
     _same_lines(text + "\n", sample=100)
+
+
+def test_long_objects_and_arrays_keep_first_duplicates_and_every_index() -> None:
+    """Past the members scanned afresh: a long object's map keeps the first of duplicate keys, a long array's
+    every item, and the second lookup (from the kept map) gives the first one's line."""
+    members = [f'"k{i}": {{"v": [{", ".join(str(j) for j in range(i % 40))}]}}' for i in range(60)]
+    members.insert(45, '"k3": "late duplicate"')
+    text = "{\n" + ",\n".join(members) + ',\n"list": [\n' + ",\n".join(f'{{"i": {i}}}' for i in range(50)) + "\n]\n}\n"
+    _same_lines(text, sample=400)
+    lines = JsonLines(text)
+    for _ in range(2):
+        assert lines.line_of(["k3"]) == 5
+        assert lines.line_of(["k50"]) == 53
+        assert lines.line_of(["list", "37"]) == 101
+        assert lines.line_of(["list", "50", "i"]) == 63  # no such item: the array's line
+
+
+def test_placing_every_operation_keeps_no_structure_per_operation() -> None:
+    """Pointers through many small objects (operations, their responses) keep nothing per object: the memory
+    held after placing all of them does not grow with how many there are (a dict per object did: ~1.4 kB, so
+    5.5 MB for 4,000 operations; what is held is the bounded set of the objects read last)."""
+    import tracemalloc
+
+    def held_after_placing(n: int) -> int:
+        spec = {"paths": {f"/r{i}": {"get": {"operationId": f"op{i}", "responses": {"200": {"description": "ok"}}}}
+                          for i in range(n)}}
+        lines = JsonLines(json.dumps(spec, indent=1))
+        lines.line_of(["paths", f"/r{n - 1}"])  # the long map of the paths is built: it is not per operation
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for i in range(n):
+                assert lines.line_of(["paths", f"/r{i}", "get", "responses", "200"]) == 7 + 10 * i
+            return tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+
+    small, large = held_after_placing(1000), held_after_placing(4000)
+    assert large < 300_000
+    assert large < small * 1.5

@@ -55,10 +55,6 @@ ENGINE_LIMITS: dict[str, str] = {
                             "whole walk; in the part session 5 reached the emulator refuses conforming bracket-notation "
                             "form bodies (4 live.positive_acceptance groups, 58 operations) and 6 round-trip/negative-"
                             "rejection errors not triaged",
-    "discord-3.1.json": "passes, kept out of every CI run only for its minutes: after the session-5 merges a walk "
-                        "at the test's settings reached 231/242 operations (95%) with no error finding in 213 s "
-                        "(25,143 requests, a second process busy beside it), and the test itself passed in 313 s "
-                        "beside a full CI run; the next step is to let it run in CI once its time is known there",
 }
 SLOW = {"box-3.0.json", "openai-3.1.yaml", "stripe-2022-3.0.json", "stripe-2023-3.0.yaml", "discord-3.1.json",
         "twilio-api-v2010-3.0.yaml", "adyen-checkout-v71-3.1.json"}
@@ -116,7 +112,11 @@ def test_the_corpus_walk(spec_path: Path, tmp_path: Path) -> None:
             pytest.skip(f"known engine limit ({ENGINE_LIMITS[spec_path.name]}); CONTRACT_FULL_WALK=1 runs it")
         # The largest specs with fewer cases per operation and a time cap: at 5 cases per operation Stripe-2023
         # sends 15,000 requests (session 6: under 4 min of sending on a loaded 2-core machine).
-        extra = ("--max-examples", "5", "--max-time", "300") if spec_path.name in SLOW else ()
+        # The cap and the read timeout are for a CI machine running the suite beside the walk (two cores, another
+        # walk on the other worker): reach is what is judged, so the cap leaves it room (Discord's walk took 213 s
+        # with one other process busy, 5 min at load 10), and an emulator's first answer of a deep schema is a
+        # one-time build of its generator (OpenAI's `Response`: ~4 CPU s, beyond 10 s wall at load 10).
+        extra = ("--max-examples", "5", "--max-time", "900", "--timeout", "30") if spec_path.name in SLOW else ()
         report, proc = live_run(spec_path, emulator.url, emulator.headers(), tmp_path / "reports", *extra)
     assert start < START_LIMIT, f"started in {start:.1f}s"
     passed = bool(report) and proc.returncode in (0, 1)

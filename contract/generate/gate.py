@@ -29,13 +29,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from contract.core import pointer as jp
-from contract.core.http import form_view, is_form, parse_cookie_header
+from contract.core.http import form_pairs, form_view, is_form, parse_cookie_header, read_form
+from contract.core.schema_facts import local_resolver, resolved
 from contract.core.sentinel import MISSING
 from contract.generate.extra import ExtraCheck
 from contract.model import Case, Violation
-from contract.validate import CompiledSchema, RequestValidator
+from contract.validate import CompiledSchema, RequestValidator, coerce, match_media
 
 __all__ = ["Branch", "Expect", "Gate", "roundtrip"]
+
+_URLENCODED = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,27 @@ class Gate:
             broken = next((x for x in self.extras if x not in allowed and not x.holds(c)), None)
             if broken is not None:
                 return f"breaks {_named(broken)} too"
+        if self._reads_as_conforming(case):
+            return "as a form on the wire it also spells a conforming request (a one-value array: `name=x`)"
         return self.undone(undone)
+
+    def _reads_as_conforming(self, case: Case) -> bool:
+        """A urlencoded violating body whose fields, read back as a server reads the form (:func:`read_form`:
+        a lone `name=x` under an array property is the one-item array), conform: the same bytes are what the
+        writer sends for a conforming request, so no server could be expected to refuse them (Stripe's
+        `default_tax_rates: anyOf: [{type: array}, {enum: [""]}]` broken as the string "_invalid")."""
+        media = case.media_type or ""
+        if case.raw_body is not None or not isinstance(case.body, dict) or not media.startswith(_URLENCODED):
+            return False
+        found = self.validator.body_node(_URLENCODED)
+        mt = match_media(_URLENCODED, self.validator.content)
+        if found is None or mt is None:
+            return False
+        node, root = found
+        resolve = local_resolver(root)
+        back = read_form(form_pairs(case.body), node, encoding=mt.encoding, resolve=lambda n: resolved(n, resolve),
+                         typed=lambda text, schema: coerce(text, schema) if isinstance(schema, dict) else text)
+        return not self.validator.validate_body(back, _URLENCODED)
 
     def extra_violating(self, case: Case, target: ExtraCheck, undone: Case | None,
                         allowed: Collection[ExtraCheck] = ()) -> str | None:

@@ -574,8 +574,11 @@ class EmulatorApp:
         if key is None:
             return Answer(201)
         view = res.view if res.view.properties else self._view(op)
+        member = res.read.op if res.read is not None else None
+        shape = self.render.shaped_like(op, key, member, address.resource, address.parent, n) \
+            if member is not None and not view.path else None
         drawn = self.render.answer(op, key, address.resource, address.parent, n, overlay=self._fields(op, body),
-                                   at=view.path)
+                                   at=view.path, base=shape)
         obj = _at(drawn.value, view.path)
         obj = dict(obj) if isinstance(obj, dict) else self._fields(op, body)
         ident_field = self._ident_field(res) if res.item_path else None
@@ -595,7 +598,8 @@ class EmulatorApp:
                     made = self._own_ident(res, salt)
                     value = int(made) if checked is not None and checked.integer and made.isdigit() else made
                 obj[ident_field] = value
-        answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
+        answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path,
+                                    base=shape)
         shown = _at(answer.value, view.path)
         if isinstance(shown, dict):
             obj = {**obj, **shown}

@@ -260,3 +260,57 @@ def test_instances_named_by_the_request_are_renewed_per_create_so_deletes_find_t
     assert not errors, errors
     unreached = [op for op, row in result.reach.items() if not row.get("reached")]
     assert not unreached and len(result.reach) == len(spec.operations), result.reach
+
+
+# Stripe's transfer reversals (both corpus versions; `/v1/application_fees/{id}/refunds` is the same): the create
+# names its parent `{id}`, the item path names the parent `{transfer}` and the reversal `{id}`.
+STRIPE_REVERSALS = """
+openapi: 3.0.0
+info: {title: reversals, version: "1"}
+paths:
+  /v1/transfers:
+    post:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/transfer'}}}}}
+  /v1/transfers/{transfer}:
+    parameters: [{name: transfer, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/transfer'}}}}}
+  /v1/transfers/{id}/reversals:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {amount: {type: integer}, description: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/reversal'}}}}}
+  /v1/transfers/{transfer}/reversals/{id}:
+    parameters:
+      - {name: transfer, in: path, required: true, schema: {type: string}}
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/reversal'}}}}}
+components:
+  schemas:
+    transfer:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, amount: {type: integer}}
+    reversal:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, amount: {type: integer}, description: {type: string}}
+"""
+
+
+def test_a_create_s_path_parameter_is_known_by_its_place_not_its_name(tmp_path: Path) -> None:
+    """The run took the create's `{id}` (the transfer) for the new reversal's `id`: "id changed in its response"
+    and in the read after it (live.round_trip, 4 errors on the Stripe-2022 walk)."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec = _spec(tmp_path, STRIPE_REVERSALS)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 4, result.reach

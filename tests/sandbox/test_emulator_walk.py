@@ -314,3 +314,49 @@ def test_a_create_s_path_parameter_is_known_by_its_place_not_its_name(tmp_path: 
     errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
     assert not errors, errors
     assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 4, result.reach
+
+
+# Stripe's products, coupons, plans and SKUs (both corpus versions): the form-only create may name the new instance
+# (`id`), which its item path then reads.
+STRIPE_CLIENT_NAMED = """
+openapi: 3.0.0
+info: {title: products, version: "1"}
+paths:
+  /v1/products:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties: {id: {type: string, maxLength: 5000}, name: {type: string, maxLength: 5000}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/product'}}}}}
+  /v1/products/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, maxLength: 5000}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/product'}}}}}
+    delete:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, required: [id, deleted], properties: {id: {type: string}, deleted: {type: boolean}}}}}}}
+components:
+  schemas:
+    product:
+      type: object
+      required: [id, name]
+      properties: {id: {type: string}, name: {type: string}}
+"""
+
+
+def test_a_form_create_that_names_its_instance_gets_a_fresh_name_per_create(tmp_path: Path) -> None:
+    """Only JSON bodies were read for the fields a create declares: every fresh product for a DELETE case was
+    created as the one drawn `id`, the first DELETE removed them all, and the next was a 404 (live.positive_acceptance
+    on Stripe's products, coupons, plans and SKUs)."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec = _spec(tmp_path, STRIPE_CLIENT_NAMED)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=5, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 3, result.reach

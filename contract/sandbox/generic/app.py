@@ -574,9 +574,7 @@ class EmulatorApp:
         if key is None:
             return Answer(201)
         view = res.view if res.view.properties else self._view(op)
-        member = res.read.op if res.read is not None else None
-        shape = self.render.shaped_like(op, key, member, address.resource, address.parent, n) \
-            if member is not None and not view.path else None
+        shape = self._shape(op, key, res, address, n) if not view.path else None
         drawn = self.render.answer(op, key, address.resource, address.parent, n, overlay=self._fields(op, body),
                                    at=view.path, base=shape)
         obj = _at(drawn.value, view.path)
@@ -618,6 +616,20 @@ class EmulatorApp:
         if res.item_path and "Location" not in answer.headers:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
+
+    def _shape(self, op: Operation, key: str, res: Resource, address: _Address, n: int) -> Any:
+        """What a create answering a union makes: the shape its collection lists, else the one its read answers
+        (see :meth:`Renderer.shaped_like`); None to draw from the create's own answer."""
+        found = self._list_items(res.lister.op) if res.lister is not None else None
+        if res.lister is not None and found is not None:
+            for attempt in range(4):  # a list item drawn from a union of its own may be of any of its branches
+                shape = self.render.shaped_like(op, key, res.lister.op, address.resource, address.parent, n, attempt,
+                                                items_at=found[0])
+                if shape is not None:
+                    return shape
+        if res.read is not None:
+            return self.render.shaped_like(op, key, res.read.op, address.resource, address.parent, n)
+        return None
 
     def _ident_checker(self, res: Resource) -> _IdentRules | None:
         """What the instance's own identifier must satisfy: the item path parameter's schema and the identifier

@@ -141,13 +141,16 @@ class Renderer:
             return None
         return value
 
-    def shaped_like(self, op: Operation, key: str, member: Operation, *parts: object) -> Any:
-        """A body for response `key` of `op` drawn from `member`'s success answer instead, when `op` answers a
-        union (`anyOf`/`oneOf`) that accepts that shape whole; else None.
+    def shaped_like(self, op: Operation, key: str, member: Operation, *parts: object,
+                    items_at: tuple[str, ...] | None = None) -> Any:
+        """A body for response `key` of `op` drawn from `member`'s success answer instead (an item of it, for a
+        list whose items are at `items_at`), when `op` answers a union (`anyOf`/`oneOf`) that accepts that shape
+        whole; else None.
 
         Stripe's `POST /v1/customers/{customer}/bank_accounts` answers `payment_source` (account, bank account,
-        card, source…) while the list and the read of that collection answer `bank_account`: an instance drawn
-        as a `source` could never be listed there, and the list would fall back to drawn items."""
+        card, source…) while the list and the read of that collection answer `bank_account` (and the list of
+        `/sources` holds no `account`): an instance drawn as another branch could never be listed there, and
+        the list would fall back to drawn items."""
         media = _media(op.responses[key])
         other = self.success(member)
         if media is None or not is_json_media(media) or other is None or (member.key, other) == (op.key, key):
@@ -157,6 +160,10 @@ class Renderer:
         if not isinstance(node, dict) or not (node.get("anyOf") or node.get("oneOf")):
             return None
         value = self.draw(member, other, *parts)
+        if items_at is not None:
+            for step in items_at:
+                value = value.get(step) if isinstance(value, dict) else None
+            value = value[0] if isinstance(value, list) and value else None
         if not isinstance(value, dict):
             return None
         text = json.dumps(value, default=str).encode("utf-8")

@@ -360,3 +360,44 @@ def test_a_form_create_that_names_its_instance_gets_a_fresh_name_per_create(tmp_
     errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
     assert not errors, errors
     assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 3, result.reach
+
+
+# Stripe-2022's `/v1/account` (POST, GET, DELETE; no item path): one instance per tenant.
+STRIPE_ACCOUNT = """
+openapi: 3.0.0
+info: {title: account, version: "1"}
+paths:
+  /v1/account:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/account'}}}}}
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {business_type: {type: string, enum: [company, individual]}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/account'}}}}}
+    delete:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, required: [deleted], properties: {deleted: {type: boolean}}}}}}
+        default: {description: error, content: {application/json: {schema: {type: object, properties: {error: {type: object}}}}}}
+components:
+  schemas:
+    account:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, business_type: {type: string}}
+"""
+
+
+def test_deletes_of_a_resource_with_no_item_path_each_get_their_own_instance(tmp_path: Path) -> None:
+    """The flood made every DELETE case's "fresh" instance first, concurrently: one instance, which the first DELETE
+    removed, so the others were 404s (live.positive_acceptance on Stripe-2022's DELETE /v1/account)."""
+    from contract.replay.runner import RunConfig, Runner
+
+    spec = _spec(tmp_path, STRIPE_ACCOUNT)
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=5, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 3, result.reach

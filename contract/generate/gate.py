@@ -128,7 +128,7 @@ class Gate:
             broken = next((x for x in self.extras if x not in allowed and not x.holds(c)), None)
             if broken is not None:
                 return f"breaks {_named(broken)} too"
-        if self._reads_as_conforming(case):
+        if expect.part == "body" and self._reads_as_conforming(case):
             return "as a form on the wire it also spells a conforming request (a one-value array: `name=x`)"
         return self.undone(undone)
 

@@ -102,3 +102,23 @@ def test_the_emulator_takes_stripe_s_literal_unions_as_the_spec_writes_them() ->
                           (f"/v1/customers/{customer}", "trial_end=-109351979709266")]:
             answer = client.post(url, content=body.encode(), headers={"Content-Type": FORM})
             assert answer.status_code == 200, (url, body, answer.text[:200])
+
+
+def test_a_violating_case_outside_the_body_keeps_its_conforming_form(spec) -> None:
+    """The wire reading judges the body's label only: a case missing its credential (or breaking a parameter)
+    carries a conforming form by design."""
+    secured = json.loads(json.dumps(SPEC))
+    secured["components"] = {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}}
+    secured["security"] = [{"basic": []}]
+    secured["paths"]["/v1/subscriptions"]["post"]["parameters"] = [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 10}}]
+    body = secured["paths"]["/v1/subscriptions"]["post"]["requestBody"]
+    body["required"] = True  # so every case carries a form
+    body["content"][FORM]["schema"]["required"] = ["days_until_due"]
+    path = Path(spec.path).with_name("secured.json") if hasattr(spec, "path") else None
+    assert path is not None
+    path.write_text(json.dumps(secured))
+    result = generate_cases(load_spec(path), "POST /v1/subscriptions", mode="violating", count=5, seed=0,
+                            headers={"Authorization": "Basic dTpw"})
+    labels = {(c.label.keyword, c.label.pointer) for c in result.cases if c.label is not None}
+    assert {("maximum", "query/limit"), ("security", "header/Authorization")} <= labels, labels

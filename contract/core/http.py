@@ -157,8 +157,8 @@ def _names(schema: Any, text: str) -> bool:
     """A scalar schema that lists `text` among its values (`enum`, `const`): the one reading of that text."""
     if not isinstance(schema, Mapping) or _kinds(schema) & {"array", "object"}:
         return False
-    named = schema.get("enum") if isinstance(schema.get("enum"), list) else [schema["const"]] if "const" in schema \
-        else []
+    enum = schema.get("enum")
+    named: list[Any] = enum if isinstance(enum, list) else [schema["const"]] if "const" in schema else []
     return text in named
 
 

@@ -262,6 +262,19 @@ def test_instances_named_by_the_request_are_renewed_per_create_so_deletes_find_t
     assert not unreached and len(result.reach) == len(spec.operations), result.reach
 
 
+def _walks_clean(spec: Spec, *, max_examples: int, operations: int) -> None:
+    """`contract run` against the emulator of `spec`: no error finding, a 2xx on every one of its operations."""
+    from contract.replay.runner import RunConfig, Runner
+
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=max_examples, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == operations, \
+        result.reach
+
+
 # Stripe's transfer reversals (both corpus versions; `/v1/application_fees/{id}/refunds` is the same): the create
 # names its parent `{id}`, the item path names the parent `{transfer}` and the reversal `{id}`.
 STRIPE_REVERSALS = """
@@ -305,15 +318,7 @@ components:
 def test_a_create_s_path_parameter_is_known_by_its_place_not_its_name(tmp_path: Path) -> None:
     """The run took the create's `{id}` (the transfer) for the new reversal's `id`: "id changed in its response"
     and in the read after it (live.round_trip, 4 errors on the Stripe-2022 walk)."""
-    from contract.replay.runner import RunConfig, Runner
-
-    spec = _spec(tmp_path, STRIPE_REVERSALS)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 4, result.reach
+    _walks_clean(_spec(tmp_path, STRIPE_REVERSALS), max_examples=3, operations=4)
 
 
 # Stripe's products, coupons, plans and SKUs (both corpus versions): the form-only create may name the new instance
@@ -351,15 +356,7 @@ def test_a_form_create_that_names_its_instance_gets_a_fresh_name_per_create(tmp_
     """Only JSON bodies were read for the fields a create declares: every fresh product for a DELETE case was
     created as the one drawn `id`, the first DELETE removed them all, and the next was a 404 (live.positive_acceptance
     on Stripe's products, coupons, plans and SKUs)."""
-    from contract.replay.runner import RunConfig, Runner
-
-    spec = _spec(tmp_path, STRIPE_CLIENT_NAMED)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=5, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 3, result.reach
+    _walks_clean(_spec(tmp_path, STRIPE_CLIENT_NAMED), max_examples=5, operations=3)
 
 
 # Stripe-2022's `/v1/account` (POST, GET, DELETE; no item path): one instance per tenant.
@@ -392,12 +389,4 @@ components:
 def test_deletes_of_a_resource_with_no_item_path_each_get_their_own_instance(tmp_path: Path) -> None:
     """The flood made every DELETE case's "fresh" instance first, concurrently: one instance, which the first DELETE
     removed, so the others were 404s (live.positive_acceptance on Stripe-2022's DELETE /v1/account)."""
-    from contract.replay.runner import RunConfig, Runner
-
-    spec = _spec(tmp_path, STRIPE_ACCOUNT)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=5, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == 3, result.reach
+    _walks_clean(_spec(tmp_path, STRIPE_ACCOUNT), max_examples=5, operations=3)

@@ -29,12 +29,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from contract.core import pointer as jp
-from contract.core.http import form_pairs, form_view, is_form, parse_cookie_header, read_form
-from contract.core.schema_facts import local_resolver, resolved
+from contract.core.http import form_view, is_form, parse_cookie_header
 from contract.core.sentinel import MISSING
 from contract.generate.extra import ExtraCheck
 from contract.model import Case, Violation
-from contract.validate import CompiledSchema, RequestValidator, coerce, match_media
+from contract.validate import CompiledSchema, RequestValidator
 
 __all__ = ["Branch", "Expect", "Gate", "roundtrip"]
 
@@ -140,14 +139,7 @@ class Gate:
         media = case.media_type or ""
         if case.raw_body is not None or not isinstance(case.body, dict) or not media.startswith(_URLENCODED):
             return False
-        found = self.validator.body_node(_URLENCODED)
-        mt = match_media(_URLENCODED, self.validator.content)
-        if found is None or mt is None:
-            return False
-        node, root = found
-        resolve = local_resolver(root)
-        back = read_form(form_pairs(case.body), node, encoding=mt.encoding, resolve=lambda n: resolved(n, resolve),
-                         typed=lambda text, schema: coerce(text, schema) if isinstance(schema, dict) else text)
+        back = self.validator.read_back(case.body)
         return not self.validator.validate_body(back, _URLENCODED)
 
     def extra_violating(self, case: Case, target: ExtraCheck, undone: Case | None,

@@ -12,7 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contract.core.http import parse_cookie_header
+from contract.core.http import form_pairs, form_view, parse_cookie_header, read_form
+from contract.core.schema_facts import local_resolver, resolved
 from contract.core.sentinel import MISSING
 from contract.load import Spec
 from contract.model import Case, MediaType, Operation, Parameter, SecurityScheme, Violation
@@ -75,12 +76,28 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
+def typed_field(value: str, schema: Any) -> Any:
+    """A form field's text as its schema types it (a server's reading): numbers and booleans coerced, objects
+    and arrays sent as JSON text decoded."""
+    if not isinstance(schema, dict):
+        return value
+    if schema.get("type") in ("object", "array") and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return coerce(value, schema)
+
+
 def _takes_text(branch: dict[str, Any], value: str) -> bool:
     """A union branch that could hold `value` as the text it is: any branch but a string one listing other values."""
     if branch.get("type") != "string":
         return True
     named = branch["enum"] if isinstance(branch.get("enum"), list) else [branch["const"]] if "const" in branch else None
     return named is None or value in named
+
+
+_URLENCODED = "application/x-www-form-urlencoded"
 
 
 class _Schemas:
@@ -174,6 +191,19 @@ class RequestValidator:
             return None
         root = compiled.schema
         return (root["properties"][compiled.key] if isinstance(compiled, BundledSchema) else root), root
+
+    def read_back(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A urlencoded body as the server reads the form it travels as (:func:`~contract.core.http.read_form`
+        by the body's schema and `encoding`, each leaf typed by :func:`typed_field`): a one-item array is
+        `name=x`, a field no schema types is text. Without a form schema: what a form can carry."""
+        found = self.body_node(_URLENCODED)
+        mt = match_media(_URLENCODED, self.content)
+        if found is None or mt is None:
+            return form_view(body)
+        node, root = found
+        resolve = local_resolver(root)
+        return read_form(form_pairs(body), node, encoding=mt.encoding, resolve=lambda n: resolved(n, resolve),
+                         typed=typed_field)
 
     def validate_body(self, body: Any, media_type: str = "application/json") -> list[Violation]:
         """The fast path for generated payloads: the body alone, already parsed."""

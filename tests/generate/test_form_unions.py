@@ -122,3 +122,25 @@ def test_a_violating_case_outside_the_body_keeps_its_conforming_form(spec) -> No
                             headers={"Authorization": "Basic dTpw"})
     labels = {(c.label.keyword, c.label.pointer) for c in result.cases if c.label is not None}
     assert {("maximum", "query/limit"), ("security", "header/Authorization")} <= labels, labels
+
+
+def test_the_run_expects_back_what_a_server_reads_from_the_form(tmp_path: Path) -> None:
+    """Stripe-2023 `POST /v1/payment_links/{payment_link}`: a drawn undeclared field inside `custom_fields[0][label]`
+    (the schema allows any) travels as text, so the server keeps "57145", not 57145; the run expected the JSON it
+    drew and reported "custom_fields changed" (live.round_trip)."""
+    from contract.validate import Validators
+
+    cut = json.loads(json.dumps(SPEC))
+    props = cut["paths"]["/v1/subscriptions"]["post"]["requestBody"]["content"][FORM]["schema"]["properties"]
+    props["custom_fields"] = {"anyOf": [{"type": "array", "items": {"type": "object", "required": ["key", "label"],
+                                                                     "properties": {"key": {"type": "string"},
+                                                                                    "label": {"type": "object"}}}},
+                                        {"type": "string", "enum": [""]}]}
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(cut))
+    spec = load_spec(path)
+    body = {"custom_fields": [{"key": "k", "label": {"custom": "", "n": 57145, "flag": False}}],
+            "days_until_due": 3, "default_tax_rates": ["txr_1"]}
+    read = Validators(spec).request("POST /v1/subscriptions").read_back(body)
+    assert read == {"custom_fields": [{"key": "k", "label": {"custom": "", "n": "57145", "flag": "false"}}],
+                    "days_until_due": 3, "default_tax_rates": ["txr_1"]}

@@ -390,3 +390,38 @@ def test_deletes_of_a_resource_with_no_item_path_each_get_their_own_instance(tmp
     """The flood made every DELETE case's "fresh" instance first, concurrently: one instance, which the first DELETE
     removed, so the others were 404s (live.positive_acceptance on Stripe-2022's DELETE /v1/account)."""
     _walks_clean(_spec(tmp_path, STRIPE_ACCOUNT), max_examples=5, operations=3)
+
+
+# Stripe-2023's payment links: `custom_fields[0][label]` is an object whose undeclared fields the schema allows.
+STRIPE_OPEN_OBJECT = """
+openapi: 3.0.0
+info: {title: links, version: "1"}
+paths:
+  /v1/payment_links:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [label]
+              properties: {label: {type: object, minProperties: 2, properties: {custom: {type: string}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/link'}}}}}
+  /v1/payment_links/{payment_link}:
+    parameters: [{name: payment_link, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/link'}}}}}
+components:
+  schemas:
+    link:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, label: {type: object}}
+"""
+
+
+def test_a_form_s_undeclared_fields_are_expected_back_as_text(tmp_path: Path) -> None:
+    """The run expected the JSON it drew for fields no schema types (`label[n]=57145`), the server keeps the text
+    "57145": live.round_trip "custom_fields changed" on Stripe-2023's POST /v1/payment_links/{payment_link}."""
+    _walks_clean(_spec(tmp_path, STRIPE_OPEN_OBJECT), max_examples=5, operations=2)

@@ -50,7 +50,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import CompiledSchema, Validators, coerce, is_json_media, match_media
+from contract.validate import CompiledSchema, Validators, is_json_media, match_media, typed_field
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -407,7 +407,7 @@ class EmulatorApp:
             if fields is None:
                 return _UNPARSEABLE
             props = self._form_properties(op, media)
-            return {k: _typed_field(v, props.get(k)) for k, v in fields.items()}
+            return {k: typed_field(v, props.get(k)) for k, v in fields.items()}
         if is_json_media(media) or not media:
             try:
                 return json.loads(raw)
@@ -424,7 +424,7 @@ class EmulatorApp:
             self._form_roots[op.key] = (schema, mt.encoding if mt is not None else {})
         root, encoding = self._form_roots[op.key]
         pairs = urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=_typed_field)
+        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=typed_field)
 
     def _form_properties(self, op: Operation, media: str) -> dict[str, Any]:
         if (op.key, media) not in self._forms:
@@ -764,18 +764,6 @@ def _multipart_fields(raw: bytes, content_type: str) -> dict[str, str] | None:
             payload = part.get_payload(decode=True)
             fields[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     return fields
-
-
-def _typed_field(value: str, schema: Any) -> Any:
-    """A form field as its schema types it: numbers and booleans coerced, objects and arrays JSON-decoded."""
-    if not isinstance(schema, dict):
-        return value
-    if schema.get("type") in ("object", "array") and value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return coerce(value, schema)
 
 
 def _at(value: Any, path: tuple[str, ...]) -> Any:

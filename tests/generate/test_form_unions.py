@@ -144,3 +144,26 @@ def test_the_run_expects_back_what_a_server_reads_from_the_form(tmp_path: Path) 
     read = Validators(spec).request("POST /v1/subscriptions").read_back(body)
     assert read == {"custom_fields": [{"key": "k", "label": {"custom": "", "n": "57145", "flag": "false"}}],
                     "days_until_due": 3, "default_tax_rates": ["txr_1"]}
+
+
+def test_every_conforming_form_case_reads_back_as_conforming(tmp_path: Path) -> None:
+    """An undeclared key holding a bracket (`features[0][a[b]]=x`) has no form spelling: it reads as another,
+    undeclared top-level field. Without the gate's wire reading, Stripe-2023's POST /v1/products/{id} sent such a
+    "conforming" case and the emulator refused it (live.positive_acceptance)."""
+    from contract.validate import Validators
+
+    cut = json.loads(json.dumps(SPEC))
+    props = cut["paths"]["/v1/subscriptions"]["post"]["requestBody"]["content"][FORM]["schema"]["properties"]
+    props["features"] = {"type": "array", "minItems": 1, "items": {"type": "object", "minProperties": 2,
+                                                                   "properties": {"name": {"type": "string"}}}}
+    cut["paths"]["/v1/subscriptions"]["post"]["requestBody"]["required"] = True
+    cut["paths"]["/v1/subscriptions"]["post"]["requestBody"]["content"][FORM]["schema"]["required"] = ["features"]
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(cut))
+    spec = load_spec(path)
+    validator = Validators(spec).request("POST /v1/subscriptions")
+    result = generate_cases(spec, "POST /v1/subscriptions", mode="conforming", count=30, seed=0)
+    forms = [c for c in result.cases if isinstance(c.body, dict) and c.body.get("features")]
+    assert forms
+    for case in forms:
+        assert validator.validate_body(validator.read_back(case.body), FORM) == [], case.body

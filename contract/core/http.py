@@ -153,12 +153,25 @@ def _kinds(schema: Any) -> set[str]:
     return kinds
 
 
+def _names(schema: Any, text: str) -> bool:
+    """A scalar schema that lists `text` among its values (`enum`, `const`): the one reading of that text."""
+    if not isinstance(schema, Mapping) or _kinds(schema) & {"array", "object"}:
+        return False
+    enum = schema.get("enum")
+    named: list[Any] = enum if isinstance(enum, list) else [schema["const"]] if "const" in schema else []
+    return text in named
+
+
 def _form_value(entries: list[_Entry], schema: Any, resolve: Callable[[Any], Any], typed: Callable[[str, Any], Any],
                 encoding: Mapping[str, Any] | None = None) -> Any:
     kinds = _kinds(schema)
     if not kinds and isinstance(schema, Mapping):  # a nullable array or object written as `anyOf: [X, null]`
         branches = [resolve(b) for b in (schema.get("anyOf") or schema.get("oneOf") or [])]
         shaped = next((b for b in branches if _kinds(b) & {"array", "object"}), None)
+        literal = next((b for b in branches if len(entries) == 1 and not entries[0][0]
+                        and _names(b, entries[0][1])), None)
+        if literal is not None:  # `x=` under `anyOf: [{type: array}, {enum: [""]}]`: Stripe's "unset", not [""]
+            return typed(entries[0][1], literal)
         if shaped is not None:
             schema, kinds = shaped, _kinds(shaped)
     items = resolve(schema.get("items")) if isinstance(schema, Mapping) else None

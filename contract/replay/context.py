@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from contract.core.http import form_view, is_form
+from contract.core.paths import PathTemplate
 from contract.core.selection import selects, unmatched
 from contract.docs import DocsPage
 from contract.errors import InputError
@@ -194,11 +195,17 @@ class RunContext:
         """What a write of `case` should show: its body (merged onto `state`) plus identifiers sent."""
         expected = copy.deepcopy(state) if state is not None else State()
         body = case.body if case.has_body and case.raw_body is None else None
-        if isinstance(body, dict) and is_form(case.media_type):
-            body = form_view(body)  # what the server reads: a null (Discord's sticker `description`) is not sent
+        if isinstance(body, dict) and (case.media_type or "").startswith("application/x-www-form-urlencoded"):
+            # what the server reads: the form by its schema (Stripe's undeclared `custom_fields[0][label][x]=1`
+            # is the text "1"), a null not sent
+            body = self.validators.request(case.operation).read_back(body)
+        elif isinstance(body, dict) and is_form(case.media_type):
+            body = form_view(body)  # a null (Discord's sticker `description`) is not sent
         expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()), fits=self.fits.get(res.path))
         lowered = {k.lower(): v for k, v in case.headers.items()}
         for link in res.links:
+            if link.location == "path" and not _same_place(link.name, case.path, res.item_path):
+                continue
             value = lowered.get(link.name.lower()) if link.location == "header" else (
                 case.query.get(link.name) if link.location == "query" else case.path_params.get(link.name))
             schema = res.view.properties.get(link.field) or {}
@@ -210,6 +217,17 @@ class RunContext:
                 continue  # a value the response cannot show (Discord's snowflake `user_id`): not expected back
             expected.identify({link.field: value}, wire=True)
         return expected
+
+
+def _same_place(name: str, path: str, item_path: str | None) -> bool:
+    """Whether path parameter `name` of `path` is the one of the item path: a path parameter is known by its
+    place in its own template, not by its name. Stripe's `POST /v1/transfers/{id}/reversals` names the transfer
+    `id`; in `/v1/transfers/{transfer}/reversals/{id}` `id` is the reversal (the same in both Stripe versions,
+    and `/v1/application_fees/{id}/refunds`)."""
+    if item_path is None:
+        return True
+    here, there = PathTemplate.parse(path).params, PathTemplate.parse(item_path).params
+    return name not in here or name not in there or here.index(name) == there.index(name)
 
 
 def _typed(value: Any) -> Any:

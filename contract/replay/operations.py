@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from contract.core import paths
+from contract.core.http import is_form
 from contract.core.schema_facts import local_resolver, resolved
 from contract.docs import DocsPage, Endpoint
 from contract.load import Spec
@@ -177,15 +178,23 @@ def success_schema(spec: Spec, op: Operation) -> dict[str, Any] | None:
 
 
 def request_properties(spec: Spec, op: Operation) -> dict[str, Any]:
+    """The fields a request body declares (see :func:`request_fields`)."""
+    return request_fields(spec, op)[0]
+
+
+def request_fields(spec: Spec, op: Operation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the top-level properties of the request body, the schema root their `$ref`s point into): its JSON body's,
+    else its form's (Stripe's and Twilio's creates are forms only: without them a client-chosen `id` was never
+    seen as the new instance's name, and every create of a run named the same one)."""
     body = op.request_body
-    if body is None:
-        return {}
-    for media, mt in body.content.items():
-        if is_json_media(media) and mt.schema is not None:
-            js = spec.json_schema(mt.schema, "request")
-            node = deref(js, js)
-            return dict(node.get("properties") or {}) if isinstance(node, dict) else {}
-    return {}
+    usable = [(m, mt) for m, mt in (body.content.items() if body else []) if mt.schema is not None]
+    chosen = next((x for x in usable if is_json_media(x[0])), None) or next(
+        (x for x in usable if is_form(x[0])), None)
+    if chosen is None or chosen[1].schema is None:
+        return {}, {}
+    js = spec.json_schema(chosen[1].schema, "request")
+    node = deref(js, js)
+    return (dict(node.get("properties") or {}) if isinstance(node, dict) else {}), js
 
 
 _WRAPPERS = ("data", "result", "item", "resource", "object", "record")

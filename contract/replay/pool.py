@@ -35,10 +35,10 @@ from contract.redact import is_secret_name
 from contract.replay.adapt import Adaptation, apply, blamed_patterns, candidates
 from contract.replay.checks import Role
 from contract.replay.graph import Graph, Plan, list_items
-from contract.replay.operations import Link, LiveOperation, Resource, deref, lineage
+from contract.replay.operations import Link, LiveOperation, Resource, lineage, request_fields
 from contract.replay.order import Order, Phase, Step
 from contract.replay.roundtrip import State, unwrap
-from contract.validate import CompiledSchema, coerce, is_json_media
+from contract.validate import CompiledSchema, coerce
 
 __all__ = ["Created", "Host", "Instance", "InstancePool", "unique_value"]
 
@@ -121,13 +121,7 @@ def _protected(case: Case) -> set[str]:
 
 def _body_schema(spec: Spec, op: LiveOperation) -> tuple[dict[str, Any], dict[str, Any]]:
     """(top-level request body properties, the schema root their $refs point into)."""
-    body = op.op.request_body
-    for media, mt in (body.content.items() if body else []):
-        if is_json_media(media) and mt.schema is not None:
-            js = spec.json_schema(mt.schema, "request")
-            node = deref(js, js)
-            return (dict(node.get("properties") or {}) if isinstance(node, dict) else {}), js
-    return {}, {}
+    return request_fields(spec, op.op)
 
 
 def unique_value(schema: Any, root: Mapping[str, Any], token: str, tag: str) -> Any | None:

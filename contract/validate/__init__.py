@@ -11,6 +11,7 @@ from contract.validate.messages import (
     is_json_media,
     match_media,
     media_base,
+    typed_field,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "is_json_media",
     "match_media",
     "media_base",
+    "typed_field",
 ]

@@ -12,7 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contract.core.http import parse_cookie_header
+from contract.core.http import form_pairs, form_view, parse_cookie_header, read_form
+from contract.core.schema_facts import local_resolver, resolved
 from contract.core.sentinel import MISSING
 from contract.load import Spec
 from contract.model import Case, MediaType, Operation, Parameter, SecurityScheme, Violation
@@ -45,8 +46,11 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
     if not isinstance(value, str):
         return value
     types = schema.get("type")
-    if types is None and isinstance(schema.get("anyOf"), list):
-        types = [s.get("type") for s in schema["anyOf"] if isinstance(s, dict)]
+    branches = schema.get("anyOf") if isinstance(schema.get("anyOf"), list) else schema.get("oneOf")
+    if types is None and isinstance(branches, list):
+        # A string branch that names its values (Stripe's `anyOf: [{type: integer}, {enum: [""]}]`, "unset") takes
+        # only those: "42" is then the integer branch's, as a server reading that union reads it.
+        types = [s.get("type") for s in branches if isinstance(s, dict) and _takes_text(s, value)]
     types = [types] if isinstance(types, str) else (types or [])
     if "string" in types:
         return value
@@ -70,6 +74,30 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
             items: dict[str, Any] = raw_items if isinstance(raw_items, dict) else {}
             return [coerce(v, items) for v in value.split(",")] if value else []
     return value
+
+
+def typed_field(value: str, schema: Any) -> Any:
+    """A form field's text as its schema types it (a server's reading): numbers and booleans coerced, objects
+    and arrays sent as JSON text decoded."""
+    if not isinstance(schema, dict):
+        return value
+    if schema.get("type") in ("object", "array") and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return coerce(value, schema)
+
+
+def _takes_text(branch: dict[str, Any], value: str) -> bool:
+    """A union branch that could hold `value` as the text it is: any branch but a string one listing other values."""
+    if branch.get("type") != "string":
+        return True
+    named = branch["enum"] if isinstance(branch.get("enum"), list) else [branch["const"]] if "const" in branch else None
+    return named is None or value in named
+
+
+_URLENCODED = "application/x-www-form-urlencoded"
 
 
 class _Schemas:
@@ -154,6 +182,28 @@ class RequestValidator:
     def body_schema(self, media_type: str = "application/json") -> BundledSchema | CompiledSchema | None:
         mt = match_media(media_type, self.content)
         return self._bodies.get(media_base(mt.media_type)) if mt else None
+
+    def body_node(self, media_type: str) -> tuple[Any, dict[str, Any]] | None:
+        """The body's JSON Schema for `media_type` and the document its `$ref`s resolve in (for reading a form
+        as its schema says), or None when the body has no schema."""
+        compiled = self.body_schema(media_type)
+        if compiled is None:
+            return None
+        root = compiled.schema
+        return (root["properties"][compiled.key] if isinstance(compiled, BundledSchema) else root), root
+
+    def read_back(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A urlencoded body as the server reads the form it travels as (:func:`~contract.core.http.read_form`
+        by the body's schema and `encoding`, each leaf typed by :func:`typed_field`): a one-item array is
+        `name=x`, a field no schema types is text. Without a form schema: what a form can carry."""
+        found = self.body_node(_URLENCODED)
+        mt = match_media(_URLENCODED, self.content)
+        if found is None or mt is None:
+            return form_view(body)
+        node, root = found
+        resolve = local_resolver(root)
+        return read_form(form_pairs(body), node, encoding=mt.encoding, resolve=lambda n: resolved(n, resolve),
+                         typed=typed_field)
 
     def validate_body(self, body: Any, media_type: str = "application/json") -> list[Violation]:
         """The fast path for generated payloads: the body alone, already parsed."""

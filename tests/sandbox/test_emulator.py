@@ -488,3 +488,64 @@ def test_a_read_answers_the_resource_at_the_root_when_the_root_has_its_own_id(tm
         assert read.json()["id"] == made.json()["id"]
         assert read.json()["message"] == "Review this"
         assert read.json()["item"] == {"id": "123", "type": "file"}
+
+
+# Cut from stripe-2022-3.0.json: the create answers `payment_source` (a union), the list and the read `bank_account`.
+_UNION_CREATE = {
+    "openapi": "3.0.0", "info": {"title": "cut from Stripe", "version": "1"},
+    "paths": {
+        "/v1/customers/{customer}/bank_accounts": {
+            "parameters": [{"name": "customer", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["data", "object"], "properties": {
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/bank_account"}},
+                    "object": {"type": "string", "enum": ["list"]}}}}}}}},
+            "post": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/payment_source"}}}}}}},
+        "/v1/customers/{customer}/bank_accounts/{id}": {
+            "parameters": [{"name": "customer", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/bank_account"}}}}}}}},
+    "components": {"schemas": {
+        "bank_account": {"type": "object", "required": ["id", "object", "last4"], "properties": {
+            "id": {"type": "string"}, "object": {"type": "string", "enum": ["bank_account"]},
+            "last4": {"type": "string"}}},
+        "source": {"type": "object", "required": ["id", "object", "flow"], "properties": {
+            "id": {"type": "string"}, "object": {"type": "string", "enum": ["source"]}, "flow": {"type": "string"}}},
+        "card": {"type": "object", "required": ["id", "object", "brand"], "properties": {
+            "id": {"type": "string"}, "object": {"type": "string", "enum": ["card"]}, "brand": {"type": "string"}}},
+        "payment_source": {"anyOf": [{"$ref": "#/components/schemas/card"}, {"$ref": "#/components/schemas/source"},
+                                     {"$ref": "#/components/schemas/bank_account"}]}}},
+}
+
+
+def _sources_shape() -> dict[str, Any]:
+    """Stripe-2023's `/v1/customers/{customer}/sources`: the create and the read answer the union, the list holds
+    only some of its branches (no `card` here; no `account` there)."""
+    shape = json.loads(json.dumps(_UNION_CREATE))
+    paths = shape["paths"]
+    paths["/v1/customers/{customer}/bank_accounts"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"]["properties"]["data"]["items"] = {"anyOf": [{"$ref": "#/components/schemas/bank_account"},
+                                                              {"$ref": "#/components/schemas/source"}]}
+    paths["/v1/customers/{customer}/bank_accounts/{id}"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"] = {"$ref": "#/components/schemas/payment_source"}
+    return shape
+
+
+@pytest.mark.parametrize("shape", ["bank_accounts", "sources"])
+def test_a_create_answering_a_union_makes_what_its_collection_lists(tmp_path: Path, shape: str) -> None:
+    """Without it the instance was drawn from any branch (a `source`, a `card`), the list could not hold it and
+    answered drawn items: live.list_consistent on Stripe's customer bank accounts and cards (2022), sources
+    (2023)."""
+    (tmp_path / "api.json").write_text(json.dumps(_UNION_CREATE if shape == "bank_accounts" else _sources_shape()))
+    spec = load_spec(tmp_path / "api.json")
+    for seed in range(6):
+        for client in _client(spec, tmp_path, seed=seed, db=f"u{seed}.db"):
+            made = [client.post("/v1/customers/c1/bank_accounts").json() for _ in range(3)]
+            assert all(m["object"] in ("bank_account", "source") for m in made), made
+            if shape == "bank_accounts":
+                assert [m["object"] for m in made] == ["bank_account"] * 3
+            listed = client.get("/v1/customers/c1/bank_accounts").json()["data"]
+            assert sorted(x["id"] for x in listed) == sorted(m["id"] for m in made)
+            assert client.get(f"/v1/customers/c1/bank_accounts/{made[0]['id']}").json()["id"] == made[0]["id"]

@@ -291,3 +291,168 @@ def test_box_slices_walk_without_error(tmp_path: Path, prefix: str) -> None:
     errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
     assert not errors, errors
     assert sum(1 for row in result.reach.values() if row.get("reached")) >= 0.9 * len(spec.operations)
+
+
+def _walks_clean(spec: Spec, *, max_examples: int, operations: int) -> None:
+    """`contract run` against the emulator of `spec`: no error finding, a 2xx on every one of its operations."""
+    from contract.replay.runner import RunConfig, Runner
+
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=max_examples, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    assert not errors, errors
+    assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == operations, \
+        result.reach
+
+
+# Stripe's transfer reversals (both corpus versions; `/v1/application_fees/{id}/refunds` is the same): the create
+# names its parent `{id}`, the item path names the parent `{transfer}` and the reversal `{id}`.
+STRIPE_REVERSALS = """
+openapi: 3.0.0
+info: {title: reversals, version: "1"}
+paths:
+  /v1/transfers:
+    post:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/transfer'}}}}}
+  /v1/transfers/{transfer}:
+    parameters: [{name: transfer, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/transfer'}}}}}
+  /v1/transfers/{id}/reversals:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {amount: {type: integer}, description: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/reversal'}}}}}
+  /v1/transfers/{transfer}/reversals/{id}:
+    parameters:
+      - {name: transfer, in: path, required: true, schema: {type: string}}
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/reversal'}}}}}
+components:
+  schemas:
+    transfer:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, amount: {type: integer}}
+    reversal:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, amount: {type: integer}, description: {type: string}}
+"""
+
+
+def test_a_create_s_path_parameter_is_known_by_its_place_not_its_name(tmp_path: Path) -> None:
+    """The run took the create's `{id}` (the transfer) for the new reversal's `id`: "id changed in its response"
+    and in the read after it (live.round_trip, 4 errors on the Stripe-2022 walk)."""
+    _walks_clean(_spec(tmp_path, STRIPE_REVERSALS), max_examples=3, operations=4)
+
+
+# Stripe's products, coupons, plans and SKUs (both corpus versions): the form-only create may name the new instance
+# (`id`), which its item path then reads.
+STRIPE_CLIENT_NAMED = """
+openapi: 3.0.0
+info: {title: products, version: "1"}
+paths:
+  /v1/products:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties: {id: {type: string, maxLength: 5000}, name: {type: string, maxLength: 5000}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/product'}}}}}
+  /v1/products/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, maxLength: 5000}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/product'}}}}}
+    delete:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, required: [id, deleted], properties: {id: {type: string}, deleted: {type: boolean}}}}}}}
+components:
+  schemas:
+    product:
+      type: object
+      required: [id, name]
+      properties: {id: {type: string}, name: {type: string}}
+"""
+
+
+def test_a_form_create_that_names_its_instance_gets_a_fresh_name_per_create(tmp_path: Path) -> None:
+    """Only JSON bodies were read for the fields a create declares: every fresh product for a DELETE case was
+    created as the one drawn `id`, the first DELETE removed them all, and the next was a 404 (live.positive_acceptance
+    on Stripe's products, coupons, plans and SKUs)."""
+    _walks_clean(_spec(tmp_path, STRIPE_CLIENT_NAMED), max_examples=5, operations=3)
+
+
+# Stripe-2022's `/v1/account` (POST, GET, DELETE; no item path): one instance per tenant.
+STRIPE_ACCOUNT = """
+openapi: 3.0.0
+info: {title: account, version: "1"}
+paths:
+  /v1/account:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/account'}}}}}
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {business_type: {type: string, enum: [company, individual]}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/account'}}}}}
+    delete:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, required: [deleted], properties: {deleted: {type: boolean}}}}}}
+        default: {description: error, content: {application/json: {schema: {type: object, properties: {error: {type: object}}}}}}
+components:
+  schemas:
+    account:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, business_type: {type: string}}
+"""
+
+
+def test_deletes_of_a_resource_with_no_item_path_each_get_their_own_instance(tmp_path: Path) -> None:
+    """The flood made every DELETE case's "fresh" instance first, concurrently: one instance, which the first DELETE
+    removed, so the others were 404s (live.positive_acceptance on Stripe-2022's DELETE /v1/account)."""
+    _walks_clean(_spec(tmp_path, STRIPE_ACCOUNT), max_examples=5, operations=3)
+
+
+# Stripe-2023's payment links: `custom_fields[0][label]` is an object whose undeclared fields the schema allows.
+STRIPE_OPEN_OBJECT = """
+openapi: 3.0.0
+info: {title: links, version: "1"}
+paths:
+  /v1/payment_links:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [label]
+              properties: {label: {type: object, minProperties: 2, properties: {custom: {type: string}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/link'}}}}}
+  /v1/payment_links/{payment_link}:
+    parameters: [{name: payment_link, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/link'}}}}}
+components:
+  schemas:
+    link:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, label: {type: object}}
+"""
+
+
+def test_a_form_s_undeclared_fields_are_expected_back_as_text(tmp_path: Path) -> None:
+    """The run expected the JSON it drew for fields no schema types (`label[n]=57145`), the server keeps the text
+    "57145": live.round_trip "custom_fields changed" on Stripe-2023's POST /v1/payment_links/{payment_link}."""
+    _walks_clean(_spec(tmp_path, STRIPE_OPEN_OBJECT), max_examples=5, operations=2)

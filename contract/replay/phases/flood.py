@@ -79,7 +79,14 @@ def flood(ctx: RunContext, lo: LiveOperation, index: int, cases: list[Case]) -> 
             with ctx.lock:
                 failures["inflight"] -= 1
 
-    list(ctx.executor.map(lambda ic: one(*ic), enumerate(cases)))
+    if plan is not None and plan.fresh and plan.resource is not None and plan.resource.item_path is None:
+        # A resource with no item path (Stripe-2022's `/v1/account`) has one instance per tenant: the fresh
+        # instances of concurrent cases are one and the same, so the first DELETE removed what every other
+        # took for its own. Each case's own setup runs right before it instead.
+        for i, case in enumerate(cases):
+            one(i, case)
+    else:
+        list(ctx.executor.map(lambda ic: one(*ic), enumerate(cases)))
     return not (failures["answered"] == 0 and failures["streak"] >= limit)
 
 

@@ -50,7 +50,7 @@ from contract.sandbox.faults import check_faults
 from contract.sandbox.generic.faults import GENERIC_FAULTS
 from contract.sandbox.generic.render import Answer, Renderer
 from contract.sandbox.generic.store import Store
-from contract.validate import CompiledSchema, Validators, coerce, is_json_media, match_media
+from contract.validate import CompiledSchema, Validators, is_json_media, match_media, typed_field
 
 __all__ = ["EmulatorApp", "create_emulator"]
 
@@ -445,7 +445,7 @@ class EmulatorApp:
             if fields is None:
                 return _UNPARSEABLE
             props = self._form_properties(op, media)
-            return {k: _json_part(v) if is_json_media(media_type) else _typed_field(v, props.get(k))
+            return {k: _json_part(v) if is_json_media(media_type) else typed_field(v, props.get(k))
                     for k, (v, media_type) in fields.items()}
         if is_json_media(media) or not media:
             try:
@@ -463,7 +463,7 @@ class EmulatorApp:
             self._form_roots[op.key] = (schema, mt.encoding if mt is not None else {})
         root, encoding = self._form_roots[op.key]
         pairs = urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=_typed_field)
+        return read_form(pairs, root, encoding=encoding, resolve=lambda node: deref(root, node), typed=typed_field)
 
     def _form_properties(self, op: Operation, media: str) -> dict[str, Any]:
         if (op.key, media) not in self._forms:
@@ -613,8 +613,9 @@ class EmulatorApp:
         if key is None:
             return Answer(201)
         view = res.view if res.view.properties else self._view(op)
+        shape = self._shape(op, key, res, address, n) if not view.path else None
         drawn = self.render.answer(op, key, address.resource, address.parent, n, overlay=self._fields(op, body),
-                                   at=view.path)
+                                   at=view.path, base=shape)
         obj = _at(drawn.value, view.path)
         obj = dict(obj) if isinstance(obj, dict) else self._fields(op, body)
         ident_field = self._ident_field(res) if res.item_path else None
@@ -634,7 +635,8 @@ class EmulatorApp:
                     made = self._own_ident(res, salt)
                     value = int(made) if checked is not None and checked.integer and made.isdigit() else made
                 obj[ident_field] = value
-        answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path)
+        answer = self.render.answer(op, key, address.resource, address.parent, n, overlay=obj, at=view.path,
+                                    base=shape)
         shown = _at(answer.value, view.path)
         if isinstance(shown, dict):
             obj = {**obj, **shown}
@@ -653,6 +655,20 @@ class EmulatorApp:
         if res.item_path and "Location" not in answer.headers:
             answer.headers["Location"] = _item_url(res.item_path, address.parent, ident_text)
         return answer
+
+    def _shape(self, op: Operation, key: str, res: Resource, address: _Address, n: int) -> Any:
+        """What a create answering a union makes: the shape its collection lists, else the one its read answers
+        (see :meth:`Renderer.shaped_like`); None to draw from the create's own answer."""
+        found = self._list_items(res.lister.op) if res.lister is not None else None
+        if res.lister is not None and found is not None:
+            for attempt in range(4):  # a list item drawn from a union of its own may be of any of its branches
+                shape = self.render.shaped_like(op, key, res.lister.op, address.resource, address.parent, n, attempt,
+                                                items_at=found[0])
+                if shape is not None:
+                    return shape
+        if res.read is not None:
+            return self.render.shaped_like(op, key, res.read.op, address.resource, address.parent, n)
+        return None
 
     def _ident_checker(self, res: Resource) -> _IdentRules | None:
         """What the instance's own identifier must satisfy: the item path parameter's schema and the identifier
@@ -813,17 +829,6 @@ def _json_part(text: str) -> Any:
     except ValueError:
         return text
 
-
-def _typed_field(value: str, schema: Any) -> Any:
-    """A form field as its schema types it: numbers and booleans coerced, objects and arrays JSON-decoded."""
-    if not isinstance(schema, dict):
-        return value
-    if schema.get("type") in ("object", "array") and value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return coerce(value, schema)
 
 
 def _at(value: Any, path: tuple[str, ...]) -> Any:

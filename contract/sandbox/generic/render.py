@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.values import SchemaValues, Unsatisfiable
 from contract.load import Spec
 from contract.model import Location, Operation, Response
@@ -150,6 +151,35 @@ class Renderer:
             return None
         return value
 
+    def shaped_like(self, op: Operation, key: str, member: Operation, *parts: object,
+                    items_at: tuple[str, ...] | None = None) -> Any:
+        """A body for response `key` of `op` drawn from `member`'s success answer instead (an item of it, for a
+        list whose items are at `items_at`), when `op` answers a union (`anyOf`/`oneOf`) that accepts that shape
+        whole; else None.
+
+        Stripe's `POST /v1/customers/{customer}/bank_accounts` answers `payment_source` (account, bank account,
+        card, source…) while the list and the read of that collection answer `bank_account` (and the list of
+        `/sources` holds no `account`): an instance drawn as another branch could never be listed there, and
+        the list would fall back to drawn items."""
+        media = _media(op.responses[key])
+        other = self.success(member)
+        if media is None or not is_json_media(media) or other is None or (member.key, other) == (op.key, key):
+            return None
+        schema = self._schema(op, key, media)
+        node = resolved(schema, local_resolver(schema))
+        if not isinstance(node, dict) or not (node.get("anyOf") or node.get("oneOf")):
+            return None
+        value = self.draw(member, other, *parts)
+        if items_at is not None:
+            for step in items_at:
+                value = value.get(step) if isinstance(value, dict) else None
+            value = value[0] if isinstance(value, list) and value else None
+        if not isinstance(value, dict):
+            return None
+        text = json.dumps(value, default=str).encode("utf-8")
+        found = self.validators.response(op).validate(status_code(key), {"content-type": media}, text)
+        return value if not [v for v in found if v.part == "body"] else None
+
     def headers(self, op: Operation, key: str, *parts: object) -> dict[str, str]:
         """A value for every documented response header, except those the HTTP server owns (framing, the
         connection) and Content-Type (`content` says it)."""
@@ -174,9 +204,11 @@ class Renderer:
 
     def answer(self, op: Operation, key: str | None, *parts: object, status: int | None = None,
                overlay: Mapping[str, Any] | None = None, at: tuple[str, ...] = (),
-               items: Sequence[Mapping[str, Any]] | None = None, items_at: tuple[str, ...] = ()) -> Answer:
-        """The answer for response `key`: drawn, with `overlay` laid at `at` (or `items` as the array at
-        `items_at`), fitted until valid. `status` overrides the code sent (an error's own code)."""
+               items: Sequence[Mapping[str, Any]] | None = None, items_at: tuple[str, ...] = (),
+               base: Any = None) -> Answer:
+        """The answer for response `key`: drawn (or `base`, a valid body to start from), with `overlay` laid at
+        `at` (or `items` as the array at `items_at`), fitted until valid. `status` overrides the code sent (an
+        error's own code)."""
         if key is None:
             return Answer(status or 200)
         code = status if status is not None else status_code(key)
@@ -184,7 +216,7 @@ class Renderer:
         headers = self.headers(op, key, *parts)
         if media is None:
             return Answer(code, headers=headers)
-        base = self.draw(op, key, *parts)
+        base = self.draw(op, key, *parts) if base is None else base
         if base is None and (op.key, key) in self._failed and status is None:
             other = next((k for k in sorted(op.responses) if k.startswith("2") and k != key
                           and (op.key, k) not in self._failed), None)

@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from contract.core.http import form_view, is_form
-from contract.core.paths import PathTemplate
 from contract.core.selection import selects, unmatched
 from contract.docs import DocsPage
 from contract.errors import InputError
@@ -38,7 +37,7 @@ from contract.replay.config import RunConfig, shard_of
 from contract.replay.findings import FindingStore
 from contract.replay.graph import Plan, build_graph
 from contract.replay.judged import Judged, judging_check
-from contract.replay.operations import Link, LiveOperation, Resource, docs_operations, link_field
+from contract.replay.operations import Link, LiveOperation, Resource, docs_operations, link_field, same_place
 from contract.replay.order import Order
 from contract.replay.pool import Instance, InstancePool
 from contract.replay.progress import Progress
@@ -204,7 +203,7 @@ class RunContext:
         expected.apply(body, res.view.properties, self.rules.get(res.path, Rules()), fits=self.fits.get(res.path))
         lowered = {k.lower(): v for k, v in case.headers.items()}
         for link in res.links:
-            if link.location == "path" and not _same_place(link.name, case.path, res.item_path):
+            if link.location == "path" and not same_place(link.name, case.path, res.item_path):
                 continue
             value = lowered.get(link.name.lower()) if link.location == "header" else (
                 case.query.get(link.name) if link.location == "query" else case.path_params.get(link.name))
@@ -217,17 +216,6 @@ class RunContext:
                 continue  # a value the response cannot show (Discord's snowflake `user_id`): not expected back
             expected.identify({link.field: value}, wire=True)
         return expected
-
-
-def _same_place(name: str, path: str, item_path: str | None) -> bool:
-    """Whether path parameter `name` of `path` is the one of the item path: a path parameter is known by its
-    place in its own template, not by its name. Stripe's `POST /v1/transfers/{id}/reversals` names the transfer
-    `id`; in `/v1/transfers/{transfer}/reversals/{id}` `id` is the reversal (the same in both Stripe versions,
-    and `/v1/application_fees/{id}/refunds`)."""
-    if item_path is None:
-        return True
-    here, there = PathTemplate.parse(path).params, PathTemplate.parse(item_path).params
-    return name not in here or name not in there or here.index(name) == there.index(name)
 
 
 def _typed(value: Any) -> Any:

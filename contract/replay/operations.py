@@ -29,8 +29,18 @@ from contract.load import Spec
 from contract.model import MediaType, Operation, Parameter, RequestBody, Response
 from contract.validate import is_json_media
 
-__all__ = ["Link", "LiveOperation", "Origin", "Resource", "ResourceView", "deref", "docs_operations",
-           "name_candidates", "resource_view"]
+__all__ = [
+    "Link",
+    "LiveOperation",
+    "Origin",
+    "Resource",
+    "ResourceView",
+    "deref",
+    "docs_operations",
+    "name_candidates",
+    "resource_view",
+    "same_place",
+]
 
 Origin = Literal["spec", "docs", "live"]
 Role = Literal["create", "read", "update", "delete", "other"]
@@ -148,6 +158,17 @@ def link_field(name: str, fields: Iterable[str]) -> str | None:
 
 
 # --------------------------------------------------------------------------- schemas
+
+
+def same_place(name: str, path: str, item_path: str | None) -> bool:
+    """Whether path parameter `name` of `path` is the one of the item path: a path parameter is known by its
+    place in its own template, not by its name. Stripe's `POST /v1/transfers/{id}/reversals` names the transfer
+    `id`; in `/v1/transfers/{transfer}/reversals/{id}` `id` is the reversal (the same in both Stripe versions,
+    and `/v1/application_fees/{id}/refunds`)."""
+    if item_path is None:
+        return True
+    here, there = paths.PathTemplate.parse(path).params, paths.PathTemplate.parse(item_path).params
+    return name not in here or name not in there or here.index(name) == there.index(name)
 
 
 def deref(root: dict[str, Any], node: Any) -> Any:

@@ -35,7 +35,7 @@ from contract.redact import is_secret_name
 from contract.replay.adapt import Adaptation, apply, blamed_patterns, candidates
 from contract.replay.checks import Role
 from contract.replay.graph import Graph, Plan, list_items
-from contract.replay.operations import Link, LiveOperation, Resource, lineage, request_fields
+from contract.replay.operations import Link, LiveOperation, Resource, lineage, request_fields, same_place
 from contract.replay.order import Order, Phase, Step
 from contract.replay.roundtrip import State, unwrap
 from contract.validate import CompiledSchema, coerce
@@ -406,7 +406,8 @@ class InstancePool:
         # a client-chosen identifier in the path names the instance whatever the answer's field holds: a PUT
         # creates what its URL names (RFC 9110 §9.3.4; Box's metadata `{template_key}` answers a new `$id`)
         chosen = {link.field: case.path_params[link.name] for link in res.links
-                  if case is not None and link.location == "path" and link.name in case.path_params}
+                  if case is not None and link.location == "path" and link.name in case.path_params
+                  and same_place(link.name, case.path, res.item_path)}
         try:
             obj = unwrap(json.loads(exchange.response_body or b""), res.view.path)
         except (ValueError, UnicodeDecodeError):

@@ -111,3 +111,17 @@ def emulator_client(spec: Spec, tmp_path: Path, keys: dict[str, list[str]] | Non
             yield client
     finally:
         app.close()
+
+
+def emulator_walk(spec: Spec, *, max_examples: int = 3) -> tuple[Any, list[str]]:
+    """`contract run` (in process) against the emulator of `spec`, stopped after: the run's result and its error
+    findings, each as `check operation: message`."""
+    from contract.model import Severity
+    from contract.replay.runner import RunConfig, Runner
+    from contract.sandbox.generic import Emulator
+
+    with Emulator(spec) as emulator:
+        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=max_examples, progress="off")
+        result = Runner(spec, config).run()
+    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    return result, errors

@@ -5,21 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from contract.load import load_spec
-from contract.model import Severity
-from contract.sandbox.generic import Emulator
+from tests.sandbox.helpers import emulator_walk
 
 
 def _walk_without_errors(tmp_path: Path, text: str, listed: str) -> None:
     """`contract run` against the emulator of `text`: no error finding, and the list `listed` was reached."""
-    from contract.replay.runner import RunConfig, Runner
-
     path = tmp_path / "spec.yaml"
     path.write_text(text)
-    spec = load_spec(path)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    result, errors = emulator_walk(load_spec(path))
     assert not errors, errors
     assert result.reach[listed].get("reached"), result.reach
 

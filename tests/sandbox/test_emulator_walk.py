@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from contract.load import Spec, load_spec
-from contract.model import Severity
-from contract.sandbox.generic import Emulator
 from tests.conftest import CORPUS, needs_corpus
 from tests.sandbox.helpers import emulator_client as _client
+from tests.sandbox.helpers import emulator_walk
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -250,16 +249,8 @@ def test_instances_named_by_the_request_are_renewed_per_create_so_deletes_find_t
     """Discord's stage instances are named by the `channel_id` the create sends (and echoes): the run used one
     drawn `channel_id` for every create, so the first DELETE removed what every other case took for its own
     and the rest were 404s (`live.positive_acceptance`). The run now renews it per create."""
-    from contract.replay.runner import RunConfig, Runner
-
     spec = _spec(tmp_path, DISCORD_SHAPES)
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
-    assert not errors, errors
-    unreached = [op for op, row in result.reach.items() if not row.get("reached")]
-    assert not unreached and len(result.reach) == len(spec.operations), result.reach
+    _walks_clean(spec, max_examples=3, operations=len(spec.operations))
 
 
 # --------------------------------------------------------------------------- Box's walk (the engine's part)
@@ -280,27 +271,17 @@ BOX_SLICES = {
 @needs_corpus("box-3.0.json")
 @pytest.mark.parametrize("prefix", list(BOX_SLICES.values()), ids=list(BOX_SLICES))
 def test_box_slices_walk_without_error(tmp_path: Path, prefix: str) -> None:
-    from contract.replay.runner import RunConfig, Runner
-
     data = json.loads((CORPUS / "box-3.0.json").read_text())
     data["paths"] = {p: v for p, v in data["paths"].items() if p.startswith(prefix)}
     spec = _spec(tmp_path, json.dumps(data), "box.json")
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=3, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    result, errors = emulator_walk(spec)
     assert not errors, errors
     assert sum(1 for row in result.reach.values() if row.get("reached")) >= 0.9 * len(spec.operations)
 
 
 def _walks_clean(spec: Spec, *, max_examples: int, operations: int) -> None:
     """`contract run` against the emulator of `spec`: no error finding, a 2xx on every one of its operations."""
-    from contract.replay.runner import RunConfig, Runner
-
-    with Emulator(spec) as emulator:
-        config = RunConfig(emulator.url, headers=emulator.headers(), max_examples=max_examples, progress="off")
-        result = Runner(spec, config).run()
-    errors = [f"{f.check} {f.operation}: {f.message}" for f in result.findings if f.severity == Severity.ERROR]
+    result, errors = emulator_walk(spec, max_examples=max_examples)
     assert not errors, errors
     assert all(row.get("reached") for row in result.reach.values()) and len(result.reach) == operations, \
         result.reach

@@ -35,7 +35,7 @@ START_LIMIT = 5.0
 # unique and valid for the answer's field too; a create answer without the identifier still names it; a PUT on a
 # collection path; a create's request field naming the instance renewed per create (Discord stage instances);
 # collections of several literals under an item (Twilio's /SIP/CredentialLists.json). Session 6 (Box now passes:
-# 293/296, no error, 29 s idle): a listed identifier the parameter's schema refuses is not sent (`$scope` as the
+# 293/296, no error, 106 s at load 8): a listed identifier the parameter's schema refuses is not sent (`$scope` as the
 # enum `{scope}`); identifier text may come back as the number it spells; a write's own answer is judged on the
 # fields it declares; a PUT replaces (an unsent field is not expected back). OpenAI now passes (28 errors triaged:
 # required-only answers keep what an allOf sibling requires, `?beta=true` path keys routed by their query, form text

@@ -12,8 +12,8 @@ import httpx
 
 from contract.model import Case
 
-__all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "is_form", "parse_cookie_header",
-           "read_form", "with_content_type"]
+__all__ = ["FORM", "MULTIPART", "case_body", "encode_body", "form_pairs", "form_view", "is_form", "listed_values",
+           "parse_cookie_header", "read_form", "with_content_type"]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -153,13 +153,17 @@ def _kinds(schema: Any) -> set[str]:
     return kinds
 
 
+def listed_values(schema: Mapping[str, Any]) -> list[Any] | None:
+    """The values a schema lists (`enum`, or its `const`), None when it lists none."""
+    enum = schema.get("enum")
+    return enum if isinstance(enum, list) else [schema["const"]] if "const" in schema else None
+
+
 def _names(schema: Any, text: str) -> bool:
     """A scalar schema that lists `text` among its values (`enum`, `const`): the one reading of that text."""
     if not isinstance(schema, Mapping) or _kinds(schema) & {"array", "object"}:
         return False
-    enum = schema.get("enum")
-    named: list[Any] = enum if isinstance(enum, list) else [schema["const"]] if "const" in schema else []
-    return text in named
+    return text in (listed_values(schema) or [])
 
 
 def _form_value(entries: list[_Entry], schema: Any, resolve: Callable[[Any], Any], typed: Callable[[str, Any], Any],

@@ -38,9 +38,6 @@ from contract.validate import CompiledSchema, RequestValidator
 
 __all__ = ["Branch", "Expect", "Gate", "roundtrip"]
 
-_URLENCODED = "application/x-www-form-urlencoded"
-
-
 @dataclass(frozen=True, slots=True)
 class Branch:
     """A combinator a violating value sits under: the validator reports `combinator` failing at `pointer`,
@@ -113,7 +110,7 @@ class Gate:
             broken = next((x for x in self.extras if not x.holds(c)), None)
             if broken is not None:
                 return f"conforming case breaks {broken.extra.source} constraint {broken.extra.keyword}"
-        if self._wire_form(case) and self.validator.validate_body(self.validator.read_back(case.body), _URLENCODED):
+        if self._wire_form(case) and self.validator.validate_body(self.validator.read_back(case.body), FORM):
             # an undeclared key holding a bracket (`features[0][a[b]]=x`) has no form spelling: it reads as
             # another field (Stripe-2023's POST /v1/products/{id})
             return "as a form on the wire it reads as a non-conforming request"
@@ -171,12 +168,11 @@ class Gate:
         writer sends for a conforming request, so no server could be expected to refuse them (Stripe's
         `default_tax_rates: anyOf: [{type: array}, {enum: [""]}]` broken as the string "_invalid")."""
         return self._wire_form(case) and not self.validator.validate_body(self.validator.read_back(case.body),
-                                                                          _URLENCODED)
+                                                                          FORM)
 
     @staticmethod
     def _wire_form(case: Case) -> bool:
-        return case.raw_body is None and isinstance(case.body, dict) and (case.media_type or "").startswith(
-            _URLENCODED)
+        return case.raw_body is None and isinstance(case.body, dict) and (case.media_type or "").startswith(FORM)
 
     def extra_violating(self, case: Case, target: ExtraCheck, undone: Case | None,
                         allowed: Collection[ExtraCheck] = ()) -> str | None:

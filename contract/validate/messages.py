@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contract.core.http import form_pairs, form_view, parse_cookie_header, read_form
+from contract.core.http import FORM, form_pairs, form_view, listed_values, parse_cookie_header, read_form
 from contract.core.schema_facts import local_resolver, resolved
 from contract.core.sentinel import MISSING
 from contract.load import Spec
@@ -93,11 +93,9 @@ def _takes_text(branch: dict[str, Any], value: str) -> bool:
     """A union branch that could hold `value` as the text it is: any branch but a string one listing other values."""
     if branch.get("type") != "string":
         return True
-    named = branch["enum"] if isinstance(branch.get("enum"), list) else [branch["const"]] if "const" in branch else None
+    named = listed_values(branch)
     return named is None or value in named
 
-
-_URLENCODED = "application/x-www-form-urlencoded"
 
 
 class _Schemas:
@@ -196,8 +194,8 @@ class RequestValidator:
         """A urlencoded body as the server reads the form it travels as (:func:`~contract.core.http.read_form`
         by the body's schema and `encoding`, each leaf typed by :func:`typed_field`): a one-item array is
         `name=x`, a field no schema types is text. Without a form schema: what a form can carry."""
-        found = self.body_node(_URLENCODED)
-        mt = match_media(_URLENCODED, self.content)
+        found = self.body_node(FORM)
+        mt = match_media(FORM, self.content)
         if found is None or mt is None:
             return form_view(body)
         node, root = found

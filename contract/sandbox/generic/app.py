@@ -30,7 +30,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from contract.core.http import parse_cookie_header, read_form
+from contract.core.http import FORM, MULTIPART, parse_cookie_header, read_form
 from contract.core.paths import PathTemplate, match_operation, operations_on_path, server_urls
 from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.draw import derive_seed
@@ -60,8 +60,7 @@ LOST_UPDATE_YIELD = 0.01
 _LIMIT_NAMES = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "top", "size")
 _OFFSET_NAMES = ("offset", "skip", "start")
 _TOTAL_NAMES = ("total", "total_count", "count", "totalCount", "total_results", "totalResults")
-_FORM = "application/x-www-form-urlencoded"
-_FORMS = frozenset({_FORM, "multipart/form-data"})
+_FORMS = frozenset({FORM, MULTIPART})
 _UNPARSEABLE = object()  # a body that is not what its Content-Type says
 _PAGE_NAMES = ("page", "page_number", "pagenumber")
 _MATCH_MEMO = 4096  # matched request paths remembered (cleared when full: ids are many, each asked for a while)
@@ -437,8 +436,8 @@ class EmulatorApp:
         """The body as a value: JSON parsed, a form's fields typed as its schema says (as a server would)."""
         media = content_type.split(";")[0].strip().lower()
         if not raw:
-            return {} if media == _FORM else None  # an empty form is a form without fields (Twilio's optional ones)
-        if media == _FORM:
+            return {} if media == FORM else None  # an empty form is a form without fields (Twilio's optional ones)
+        if media == FORM:
             return self._read_form(op, raw)
         if media in _FORMS:
             fields = _multipart_fields(raw, content_type)
@@ -458,7 +457,7 @@ class EmulatorApp:
         """A urlencoded body as the spec's schema and `encoding` say a server reads it: repeated names are an
         array (`Permissions=get-all&Permissions=post-all`), bracket names nest, each leaf typed by its schema."""
         if op.key not in self._form_roots:
-            mt = match_media(_FORM, op.request_body.content) if op.request_body else None
+            mt = match_media(FORM, op.request_body.content) if op.request_body else None
             schema = self.spec.json_schema(mt.schema, "request") if mt is not None and mt.schema is not None else {}
             self._form_roots[op.key] = (schema, mt.encoding if mt is not None else {})
         root, encoding = self._form_roots[op.key]

@@ -20,6 +20,7 @@ from contract.core.schema_facts import local_resolver, resolved
 from contract.generate.values import SchemaValues, Unsatisfiable
 from contract.load import Spec
 from contract.model import Location, Operation, Response
+from contract.replay.roundtrip import unwrap
 from contract.validate import Validators, is_json_media
 
 __all__ = ["Answer", "Renderer", "status_code"]
@@ -171,8 +172,7 @@ class Renderer:
             return None
         value = self.draw(member, other, *parts)
         if items_at is not None:
-            for step in items_at:
-                value = value.get(step) if isinstance(value, dict) else None
+            value = unwrap(value, items_at)
             value = value[0] if isinstance(value, list) and value else None
         if not isinstance(value, dict):
             return None
